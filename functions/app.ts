@@ -1,0 +1,28 @@
+// The route table: every URL the Worker answers, its middleware order and error shape.
+import { Hono } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { ApiError } from '../shared/schema/error.ts'
+import type { AppEnv } from './env.ts'
+import { api } from './routes/api.ts'
+
+export const app = new Hono<AppEnv>()
+  .route('/api', api)
+  .notFound((c) => {
+    const body: ApiError = { error: { code: 'not_found', message: `No route for ${c.req.path}` } }
+    return c.json(body, 404)
+  })
+  .onError((err, c) => {
+    if (err instanceof HTTPException) {
+      const body: ApiError = { error: { code: 'bad_request', message: err.message } }
+      return c.json(body, err.status)
+    }
+    const requestId = crypto.randomUUID()
+    // The error itself may carry upstream text; log its name and message, never headers.
+    console.error(`request ${requestId} failed: ${err.name}: ${err.message}`)
+    const body: ApiError = {
+      error: { code: 'internal', message: 'Internal error', requestId },
+    }
+    return c.json(body, 500)
+  })
+
+export type AppType = typeof app

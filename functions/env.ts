@@ -1,0 +1,19 @@
+// The Worker's bindings, variables and secrets: one typed place, documented in README.md.
+export interface Env {
+  /** Per-guest backup records, the guest index and per-source status. */
+  PULSE_KV: KVNamespace
+  /** The dashboard (web/), built to dist/web. */
+  ASSETS: Fetcher
+  /** JSON array of Proxmox sources (no secrets in it); see README "Configuration". */
+  PULSE_SOURCES?: string
+  /** Hours a backup counts as fresh / stale before it is overdue (defaults 24 / 72). */
+  PULSE_FRESH_HOURS?: string
+  PULSE_STALE_HOURS?: string
+  /**
+   * Secrets named after a source id: PULSE_TOKEN_<ID> (API token secret) and optional
+   * PULSE_ACCESS_CLIENT_ID[_<ID>] / PULSE_ACCESS_CLIENT_SECRET[_<ID>] (Cloudflare Access).
+   */
+  [secret: `PULSE_${string}`]: unknown
+}
+
+export type AppEnv = { Bindings: Env }

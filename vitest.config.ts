@@ -1,0 +1,33 @@
+// Test projects: `unit` (pure code and the lab, in Node) and `worker` (the Worker inside
+// workerd through Cloudflare's Vitest integration). Browser tests join as a third project.
+import { cloudflareTest } from '@cloudflare/vitest-plugin'
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          environment: 'node',
+          include: ['test/unit/**/*.test.ts', 'test/lab/**/*.test.ts'],
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              // Fake secrets only: real ones live in `wrangler secret` or .dev.vars.
+              bindings: { PULSE_SOURCES: '[]' },
+            },
+          }),
+        ],
+        test: {
+          name: 'worker',
+          include: ['test/worker/**/*.test.ts'],
+        },
+      },
+    ],
+  },
+})
