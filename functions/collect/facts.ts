@@ -1,0 +1,140 @@
+// What collectors hand to the normalizer: validated, typed facts exactly as Proxmox reported
+// them, one set per source, before any attribution to guests. Plain data (KV-serialisable).
+
+export type GuestType = 'qemu' | 'lxc'
+
+export interface PveGuestFact {
+  vmid: number
+  type: GuestType
+  /** Current node. */
+  node: string
+  /** Absent while PVE has no RRD data for the guest (status "unknown"). */
+  name?: string
+  status: string
+  template: boolean
+  /** e.g. "backup" while vzdump runs. */
+  lock?: string
+}
+
+export interface PveStorageFact {
+  storage: string
+  /** Plugin type: dir, nfs, cifs, pbs, cephfs, ... Classification is by this, never by name. */
+  type: string
+  shared: boolean
+  /** For type "pbs" only. */
+  pbs?: { server: string; datastore: string; namespace: string; username?: string }
+}
+
+export interface PveBackupFact {
+  volid: string
+  storage: string
+  storageType: string
+  shared: boolean
+  /** The node whose listing returned it; for a non-shared storage, the node that holds it. */
+  node: string
+  vmid: number
+  guestType: GuestType | null
+  /** Epoch seconds (PVE `ctime`; for PBS-type storages the PBS backup-time). */
+  ctime: number
+  size?: number
+  notes?: string
+  protected: boolean
+  verification?: 'ok' | 'failed'
+  format: string
+  /** PBS-type storage listing: size 1 (no manifest yet). */
+  inProgress: boolean
+  /** Set for items listed through a PVE storage of type "pbs". */
+  pbs?: { server: string; datastore: string; namespace: string; username?: string }
+}
+
+export interface PveSnapshotFact {
+  vmid: number
+  guestType: GuestType
+  node: string
+  name: string
+  /** Epoch seconds; PVE sends 0 when unknown. */
+  snaptime: number
+  description: string
+  vmstate: boolean
+}
+
+export type TaskOutcome = 'ok' | 'warning' | 'failed' | 'running' | 'unknown'
+
+export interface PveGuestTaskResult {
+  vmid: number
+  outcome: 'ok' | 'failed' | 'running'
+  error?: string
+}
+
+export interface PveTaskFact {
+  upid: string
+  node: string
+  starttime: number
+  endtime?: number
+  outcome: TaskOutcome
+  /** PVE's status text: "OK", "WARNINGS: 2", "job errors", an error message, "RUNNING". */
+  status: string
+  /** The vmid for single-guest tasks, "" for multi-guest jobs. */
+  id: string
+  /** Per-guest results from the task log (multi-guest jobs) or from the task itself. */
+  guests: PveGuestTaskResult[]
+}
+
+export interface PveFacts {
+  kind: 'pve'
+  sourceId: string
+  /** From /cluster/status; absent for a standalone node. */
+  clusterName?: string
+  collectedAt: number
+  nodes: { name: string; online: boolean }[]
+  guests: PveGuestFact[]
+  storages: PveStorageFact[]
+  /** Shared storages appear once (listed from one node); local ones once per node. */
+  backups: PveBackupFact[]
+  snapshots: PveSnapshotFact[]
+  tasks: PveTaskFact[]
+  /** VMIDs no backup job covers; null when PVE would not say (permission, error). */
+  notBackedUp: { vmid: number; type: GuestType }[] | null
+  /** Non-fatal problems: an offline node, one storage that failed to list, dropped items. */
+  warnings: string[]
+}
+
+export interface PbsSnapshotFact {
+  datastore: string
+  /** "" is the root namespace. */
+  namespace: string
+  backupType: 'vm' | 'ct' | 'host'
+  backupId: string
+  backupTime: number
+  size?: number
+  /** No size and no index.json.blob: still running or aborted. */
+  inProgress: boolean
+  owner?: string
+  protected: boolean
+  comment?: string
+  verification?: 'ok' | 'failed'
+}
+
+export interface PbsGroupFact {
+  datastore: string
+  namespace: string
+  backupType: 'vm' | 'ct' | 'host'
+  backupId: string
+  lastBackup: number
+  backupCount: number
+  owner?: string
+}
+
+export interface PbsFacts {
+  kind: 'pbs'
+  sourceId: string
+  /** Host part of the PBS URL, to match PVE `pbs` storages' `server`. */
+  host: string
+  collectedAt: number
+  datastores: { store: string; namespaces: string[] }[]
+  groups: PbsGroupFact[]
+  snapshots: PbsSnapshotFact[]
+  warnings: string[]
+}
+
+export type SourceFacts = PveFacts | PbsFacts

@@ -1,0 +1,125 @@
+// The public guest record: the design note's enhanced structure (guestId, guestName,
+// latestBackupTime, latestTimes, backupDates[].timestamps) plus identity and details.
+// All times are epoch seconds. Defined once; the Worker writes it, the page parses it.
+import * as z from 'zod/mini'
+
+export const GuestTypeSchema = z.enum(['qemu', 'lxc'])
+
+const Epoch = z.int()
+const NullableEpoch = z.nullable(z.int())
+
+export const LatestTimesSchema = z.object({
+  pve: NullableEpoch,
+  pbs: NullableEpoch,
+  snapshots: NullableEpoch,
+})
+
+export const BACKUP_DATE_TYPES = ['pveBackups', 'pbsSnapshots', 'vmSnapshots'] as const
+
+export const BackupDateSchema = z.object({
+  /** UTC calendar day (YYYY-MM-DD); the page re-buckets `timestamps` in the viewer's zone. */
+  date: z.string(),
+  types: z.array(z.enum(BACKUP_DATE_TYPES)),
+  count: z.int(),
+  timestamps: z.object({
+    pveBackups: z.array(Epoch),
+    pbsSnapshots: z.array(Epoch),
+    vmSnapshots: z.array(Epoch),
+  }),
+})
+
+export const BackupKindSchema = z.enum(['pve', 'pbs', 'snapshot'])
+
+export const BackupDetailSchema = z.object({
+  kind: BackupKindSchema,
+  time: Epoch,
+  /** Storage id for PVE archives and snapshots' node, `datastore/namespace` for PBS. */
+  location: z.string(),
+  /** Node holding a node-local archive, or the node of a snapshot. */
+  node: z.optional(z.string()),
+  /** Bytes; PBS sizes are logical (full disk), not deduplicated. */
+  size: z.optional(z.number()),
+  verification: z.optional(z.enum(['ok', 'failed'])),
+  protected: z.boolean(),
+  notes: z.optional(z.string()),
+  /** Snapshot name, PVE volid or PBS `type/id/time` path. */
+  name: z.string(),
+  /** Running or aborted; never counts as the latest. */
+  inProgress: z.boolean(),
+})
+
+export const JobOutcomeSchema = z.enum(['ok', 'warning', 'failed', 'running'])
+
+export const LastJobSchema = z.object({
+  outcome: JobOutcomeSchema,
+  /** Task start (running) or end (finished). */
+  time: Epoch,
+  node: z.string(),
+  error: z.optional(z.string()),
+})
+
+const GuestCoreShape = {
+  /** `cluster/vmid`: VMIDs are only unique per cluster. */
+  key: z.string(),
+  cluster: z.string(),
+  clusterName: z.optional(z.string()),
+  guestId: z.int(),
+  /** null while PVE has no data for the guest (status "unknown"). */
+  guestName: z.nullable(z.string()),
+  type: GuestTypeSchema,
+  node: z.string(),
+  status: z.string(),
+  template: z.boolean(),
+  /** Newest PVE archive or PBS snapshot. Guest snapshots are not backups. */
+  latestBackupTime: NullableEpoch,
+  latestTimes: LatestTimesSchema,
+  lastJob: z.nullable(LastJobSchema),
+  /** Whether any backup job covers the guest; null when PVE would not say. */
+  covered: z.nullable(z.boolean()),
+  /** A backup of this guest is running now. */
+  backingUp: z.boolean(),
+  /** PBS snapshots of this VMID that could not be attributed to one cluster. */
+  ambiguousSnapshots: z.int(),
+  counts: z.object({ pve: z.int(), pbs: z.int(), snapshots: z.int() }),
+}
+
+export const GuestSummarySchema = z.object(GuestCoreShape)
+
+export const GuestRecordSchema = z.object({
+  ...GuestCoreShape,
+  backupDates: z.array(BackupDateSchema),
+  backups: z.array(BackupDetailSchema),
+})
+
+export const OrphanSchema = z.object({
+  /** Cluster whose storage holds it, or null for a PBS group with no cluster evidence. */
+  cluster: z.nullable(z.string()),
+  guestId: z.int(),
+  type: z.nullable(GuestTypeSchema),
+  latestBackupTime: Epoch,
+  count: z.int(),
+  locations: z.array(z.string()),
+})
+
+export const AmbiguousSchema = z.object({
+  guestId: z.int(),
+  type: GuestTypeSchema,
+  /** PBS source id, datastore and namespace of the group. */
+  source: z.string(),
+  datastore: z.string(),
+  namespace: z.string(),
+  /** Clusters that have a guest with this VMID and type. */
+  candidates: z.array(z.string()),
+  latestBackupTime: Epoch,
+  count: z.int(),
+})
+
+export type GuestType = z.infer<typeof GuestTypeSchema>
+export type LatestTimes = z.infer<typeof LatestTimesSchema>
+export type BackupDate = z.infer<typeof BackupDateSchema>
+export type BackupDetail = z.infer<typeof BackupDetailSchema>
+export type LastJob = z.infer<typeof LastJobSchema>
+export type GuestSummary = z.infer<typeof GuestSummarySchema>
+export type GuestRecord = z.infer<typeof GuestRecordSchema>
+export type Orphan = z.infer<typeof OrphanSchema>
+export type Ambiguous = z.infer<typeof AmbiguousSchema>
