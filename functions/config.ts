@@ -44,6 +44,11 @@ const PbsSourceSchema = BaseSourceSchema.extend({
     .regex(PBS_TOKEN_ID_PATTERN, { message: 'must look like user@realm!tokenname' }),
   /** Which PVE cluster (source id) wrote a namespace, datastore or owner's backups. */
   clusterMap: ClusterMapSchema.optional(),
+  /**
+   * Names PVE storages use for this server (storage.cfg `server`, often a LAN address while
+   * `url` is a tunnel hostname). PVE listings of those storages are skipped: PBS is read directly.
+   */
+  pveServerNames: z.array(z.string().min(1)).default([]),
 })
 
 const SourceSchema = z.discriminatedUnion('kind', [PveSourceSchema, PbsSourceSchema])

@@ -97,6 +97,11 @@ export interface PveFacts {
   notBackedUp: { vmid: number; type: GuestType }[] | null
   /** Non-fatal problems: an offline node, one storage that failed to list, dropped items. */
   warnings: string[]
+  /**
+   * Work units (e.g. `snapshots:qemu/100`) skipped because the invocation's subrequest budget
+   * ran out; their previous facts were kept, and the next run does them first.
+   */
+  deferred: string[]
 }
 
 export interface PbsSnapshotFact {
@@ -123,6 +128,8 @@ export interface PbsGroupFact {
   lastBackup: number
   backupCount: number
   owner?: string
+  /** When this group's snapshots were last listed (epoch seconds). */
+  listedAt: number
 }
 
 export interface PbsFacts {
@@ -130,11 +137,15 @@ export interface PbsFacts {
   sourceId: string
   /** Host part of the PBS URL, to match PVE `pbs` storages' `server`. */
   host: string
+  /** Every name PVE may use for this server: `host` plus the configured pveServerNames. */
+  serverNames: string[]
   collectedAt: number
   datastores: { store: string; namespaces: string[] }[]
   groups: PbsGroupFact[]
   snapshots: PbsSnapshotFact[]
   warnings: string[]
+  /** As in PveFacts: work units left for the next invocation. */
+  deferred: string[]
 }
 
 export type SourceFacts = PveFacts | PbsFacts

@@ -1,0 +1,219 @@
+// Collects one PBS server into PbsFacts: every datastore, every namespace, the groups of each
+// namespace, and snapshots only for groups that changed (same `last-backup` and `backup-count`
+// as last time means nothing new) or whose listing is old enough that verification may have.
+import type { z } from 'zod'
+import type { ProxmoxClient } from '../proxmox/client.ts'
+import { isProxmoxError } from '../proxmox/errors.ts'
+import { itemList, parseItems } from '../proxmox/lenient.ts'
+import type { Limiter } from '../proxmox/limit.ts'
+import {
+  PbsDatastoreSchema,
+  PbsGroupSchema,
+  PbsNamespaceSchema,
+  PbsSnapshotSchema,
+} from '../proxmox/pbs-schemas.ts'
+import type { PbsFacts, PbsGroupFact, PbsSnapshotFact } from './facts.ts'
+import { deferredFirst, softFail, type Trouble } from './trouble.ts'
+
+/** Verification and protection change without touching the group's counters; re-read this often. */
+export const PBS_RELIST_SECONDS = 6 * 3_600
+
+export interface PbsCollectContext {
+  client: ProxmoxClient
+  limit: Limiter
+  now: number
+  previous: PbsFacts | undefined
+  host: string
+  serverNames: string[]
+}
+
+const groupKey = (g: {
+  datastore: string
+  namespace: string
+  backupType: string
+  backupId: string
+}) => `group:${g.datastore}/${g.namespace}/${g.backupType}/${g.backupId}`
+
+function toSnapshotFact(
+  item: z.output<typeof PbsSnapshotSchema>,
+  datastore: string,
+  namespace: string,
+): PbsSnapshotFact {
+  const files = item.files.map((f) => (typeof f === 'string' ? f : f.filename))
+  const state = item.verification?.state
+  return {
+    datastore,
+    namespace,
+    backupType: item['backup-type'],
+    backupId: item['backup-id'],
+    backupTime: item['backup-time'],
+    ...(item.size !== undefined ? { size: item.size } : {}),
+    // The manifest (index.json.blob) is written last; without it the snapshot is unfinished.
+    inProgress: item.size === undefined && !files.includes('index.json.blob'),
+    ...(item.owner ? { owner: item.owner } : {}),
+    protected: item.protected,
+    ...(item.comment ? { comment: item.comment } : {}),
+    ...(state === 'ok' || state === 'failed' ? { verification: state } : {}),
+  }
+}
+
+async function readNamespaces(ctx: PbsCollectContext, store: string): Promise<string[]> {
+  try {
+    const raw = await ctx.client.get(
+      `/admin/datastore/${encodeURIComponent(store)}/namespace`,
+      itemList,
+    )
+    const names = parseItems(raw, PbsNamespaceSchema).items.map((n) => n.ns)
+    return names.includes('') ? names : ['', ...names]
+  } catch (error) {
+    // PBS before 2.2 has no namespaces: the root is all there is.
+    if (isProxmoxError(error) && error.status === 404) return ['']
+    throw error
+  }
+}
+
+function needsListing(
+  ctx: PbsCollectContext,
+  group: PbsGroupFact,
+  previous: PbsGroupFact | undefined,
+  cached: PbsSnapshotFact[],
+) {
+  if (!previous) return true
+  if (previous.lastBackup !== group.lastBackup || previous.backupCount !== group.backupCount)
+    return true
+  if (cached.some((s) => s.inProgress)) return true
+  return ctx.now - previous.listedAt >= PBS_RELIST_SECONDS
+}
+
+export async function collectPbs(ctx: PbsCollectContext): Promise<PbsFacts> {
+  const trouble: Trouble = { warnings: [], deferred: [] }
+  const rawStores = await ctx.client.get('/admin/datastore', itemList)
+  const stores = parseItems(rawStores, PbsDatastoreSchema).items.filter((s) => {
+    if (s['mount-status'] === 'notmounted') {
+      trouble.warnings.push(`datastore ${s.store} is not mounted`)
+      return false
+    }
+    return true
+  })
+  const prevGroups = new Map((ctx.previous?.groups ?? []).map((g) => [groupKey(g), g]))
+  const prevSnapshots = new Map<string, PbsSnapshotFact[]>()
+  for (const s of ctx.previous?.snapshots ?? []) {
+    const key = groupKey(s)
+    prevSnapshots.set(key, [...(prevSnapshots.get(key) ?? []), s])
+  }
+  const keepPrevious = (pred: (g: PbsGroupFact) => boolean) => {
+    const kept = (ctx.previous?.groups ?? []).filter(pred)
+    return { groups: kept, snapshots: kept.flatMap((g) => prevSnapshots.get(groupKey(g)) ?? []) }
+  }
+
+  const datastores: PbsFacts['datastores'] = []
+  const groups: PbsGroupFact[] = []
+  const snapshots: PbsSnapshotFact[] = []
+  const toList: PbsGroupFact[] = []
+
+  await Promise.all(
+    stores.map(async ({ store }) => {
+      let namespaces: string[]
+      try {
+        namespaces = await ctx.limit(() => readNamespaces(ctx, store))
+      } catch (error) {
+        softFail(trouble, error, `namespaces:${store}`)
+        const kept = keepPrevious((g) => g.datastore === store)
+        groups.push(...kept.groups)
+        snapshots.push(...kept.snapshots)
+        return
+      }
+      datastores.push({ store, namespaces })
+      await Promise.all(
+        namespaces.map((ns) =>
+          ctx.limit(async () => {
+            try {
+              const raw = await ctx.client.get(
+                `/admin/datastore/${encodeURIComponent(store)}/groups`,
+                itemList,
+                ns ? { ns } : {},
+              )
+              const parsed = parseItems(raw, PbsGroupSchema)
+              if (parsed.dropped > 0)
+                trouble.warnings.push(`dropped ${parsed.dropped} malformed group(s) in ${store}`)
+              for (const item of parsed.items) {
+                if (item['backup-type'] === 'host') continue
+                const group: PbsGroupFact = {
+                  datastore: store,
+                  namespace: ns,
+                  backupType: item['backup-type'],
+                  backupId: item['backup-id'],
+                  lastBackup: item['last-backup'],
+                  backupCount: item['backup-count'],
+                  ...(item.owner ? { owner: item.owner } : {}),
+                  listedAt: ctx.now,
+                }
+                const key = groupKey(group)
+                const previous = prevGroups.get(key)
+                const cached = prevSnapshots.get(key) ?? []
+                if (needsListing(ctx, group, previous, cached)) toList.push(group)
+                else {
+                  group.listedAt = previous?.listedAt ?? ctx.now
+                  groups.push(group)
+                  snapshots.push(...cached)
+                }
+              }
+            } catch (error) {
+              softFail(trouble, error, `groups:${store}/${ns}`)
+              const kept = keepPrevious((g) => g.datastore === store && g.namespace === ns)
+              groups.push(...kept.groups)
+              snapshots.push(...kept.snapshots)
+            }
+          }),
+        ),
+      )
+    }),
+  )
+
+  const ordered = deferredFirst(toList, groupKey, ctx.previous?.deferred)
+  await Promise.all(
+    ordered.map((group) =>
+      ctx.limit(async () => {
+        const key = groupKey(group)
+        try {
+          const raw = await ctx.client.get(
+            `/admin/datastore/${encodeURIComponent(group.datastore)}/snapshots`,
+            itemList,
+            {
+              ...(group.namespace ? { ns: group.namespace } : {}),
+              'backup-type': group.backupType,
+              'backup-id': group.backupId,
+            },
+          )
+          const parsed = parseItems(raw, PbsSnapshotSchema)
+          if (parsed.dropped > 0)
+            trouble.warnings.push(
+              `dropped ${parsed.dropped} malformed snapshot(s) in ${group.datastore}`,
+            )
+          snapshots.push(
+            ...parsed.items.map((item) => toSnapshotFact(item, group.datastore, group.namespace)),
+          )
+          groups.push(group)
+        } catch (error) {
+          softFail(trouble, error, key)
+          // Keep what we knew; an old listedAt makes the next run try this group again.
+          const previous = prevGroups.get(key)
+          if (previous) groups.push(previous)
+          snapshots.push(...(prevSnapshots.get(key) ?? []))
+        }
+      }),
+    ),
+  )
+
+  return {
+    kind: 'pbs',
+    sourceId: ctx.client.sourceId,
+    host: ctx.host,
+    serverNames: ctx.serverNames,
+    collectedAt: ctx.now,
+    datastores: datastores.sort((a, b) => a.store.localeCompare(b.store)),
+    groups,
+    snapshots,
+    ...trouble,
+  }
+}

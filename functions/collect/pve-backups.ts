@@ -1,0 +1,121 @@
+// Backup archives of one PVE cluster. Every node that mounts a shared storage lists the same
+// archives, so a shared storage is listed once, from one node; a local storage is listed on
+// each node. A listing that fails keeps what the previous run saw there.
+import type { z } from 'zod'
+import { itemList, parseItems } from '../proxmox/lenient.ts'
+import { PveBackupVolumeSchema } from '../proxmox/pve-schemas.ts'
+import type { GuestType, PveBackupFact, PveStorageFact } from './facts.ts'
+import type { PveCollectContext, PveLayout } from './pve-context.ts'
+import { deferredFirst, softFail, type Trouble } from './trouble.ts'
+
+interface ListingUnit {
+  node: string
+  storage: PveStorageFact
+}
+
+const VOLID_VMID = /(?:vzdump-(?:qemu|lxc|openvz)-|backup\/(?:vm|ct)\/)(\d+)/
+const VOLID_TYPE = /vzdump-(qemu|lxc)-|backup\/(vm|ct)\//
+
+function unitKey(unit: ListingUnit): string {
+  return `content:${unit.node}/${unit.storage.storage}`
+}
+
+function guestTypeOf(item: z.output<typeof PveBackupVolumeSchema>): GuestType | null {
+  if (item.subtype === 'qemu' || item.subtype === 'lxc') return item.subtype
+  if (item.format === 'pbs-vm') return 'qemu'
+  if (item.format === 'pbs-ct') return 'lxc'
+  const match = VOLID_TYPE.exec(item.volid)
+  if (match?.[1]) return match[1] as GuestType
+  if (match?.[2]) return match[2] === 'vm' ? 'qemu' : 'lxc'
+  return null
+}
+
+function toBackupFact(
+  item: z.output<typeof PveBackupVolumeSchema>,
+  unit: ListingUnit,
+): PveBackupFact | null {
+  const vmid = item.vmid ?? Number(VOLID_VMID.exec(item.volid)?.[1] ?? Number.NaN)
+  if (!Number.isInteger(vmid) || vmid <= 0 || item.ctime === undefined) return null
+  const isPbs = unit.storage.type === 'pbs'
+  const state = item.verification?.state
+  return {
+    volid: item.volid,
+    storage: unit.storage.storage,
+    storageType: unit.storage.type,
+    shared: unit.storage.shared,
+    node: unit.node,
+    vmid,
+    guestType: guestTypeOf(item),
+    ctime: item.ctime,
+    ...(item.size !== undefined && !(isPbs && item.size === 1) ? { size: item.size } : {}),
+    ...(item.notes ? { notes: item.notes } : {}),
+    protected: item.protected ?? false,
+    ...(state === 'ok' || state === 'failed' ? { verification: state } : {}),
+    format: item.format,
+    // PVE reports size 1 for a PBS snapshot without a manifest: still running or aborted.
+    inProgress: isPbs && item.size === 1,
+    ...(isPbs && unit.storage.pbs ? { pbs: unit.storage.pbs } : {}),
+  }
+}
+
+function planListings(ctx: PveCollectContext, layout: PveLayout) {
+  const units: ListingUnit[] = []
+  const carried: { storage: string; node?: string }[] = []
+  for (const storage of layout.storages) {
+    if (storage.type === 'pbs' && storage.pbs && ctx.directPbsServers.has(storage.pbs.server))
+      continue
+    const activeOn = (node: string) =>
+      layout.reachable.has(node) && (layout.activeByNode.get(node)?.has(storage.storage) ?? false)
+    if (storage.shared) {
+      const node = layout.nodes.find(activeOn)
+      if (node) units.push({ node, storage })
+      else carried.push({ storage: storage.storage })
+      continue
+    }
+    for (const node of layout.nodes) {
+      if (activeOn(node)) units.push({ node, storage })
+      else if (!layout.reachable.has(node)) carried.push({ storage: storage.storage, node })
+    }
+  }
+  return { units, carried }
+}
+
+function previousItems(ctx: PveCollectContext, storage: string, node?: string): PveBackupFact[] {
+  return (ctx.previous?.backups ?? []).filter(
+    (b) => b.storage === storage && (node === undefined || b.node === node),
+  )
+}
+
+export async function collectPveBackups(
+  ctx: PveCollectContext,
+  layout: PveLayout,
+  trouble: Trouble,
+): Promise<PveBackupFact[]> {
+  const { units, carried } = planListings(ctx, layout)
+  const backups: PveBackupFact[] = carried.flatMap((c) => previousItems(ctx, c.storage, c.node))
+  let dropped = 0
+  const ordered = deferredFirst(units, unitKey, ctx.previous?.deferred)
+  await Promise.all(
+    ordered.map((unit) =>
+      ctx.limit(async () => {
+        const { node, storage } = unit
+        try {
+          const path = `/nodes/${node}/storage/${encodeURIComponent(storage.storage)}/content`
+          const raw = await ctx.client.get(path, itemList, { content: 'backup' })
+          const parsed = parseItems(raw, PveBackupVolumeSchema)
+          dropped += parsed.dropped
+          for (const item of parsed.items) {
+            const fact = toBackupFact(item, unit)
+            if (fact) backups.push(fact)
+            else dropped += 1
+          }
+        } catch (error) {
+          softFail(trouble, error, unitKey(unit))
+          backups.push(...previousItems(ctx, storage.storage, storage.shared ? undefined : node))
+        }
+      }),
+    ),
+  )
+  if (dropped > 0) trouble.warnings.push(`dropped ${dropped} malformed backup volume(s)`)
+  return backups
+}

@@ -1,0 +1,24 @@
+// What every PVE sub-collector receives: the client, the limiter, the clock, the previous
+// run's facts (to keep on failure) and the cluster layout.
+import type { ProxmoxClient } from '../proxmox/client.ts'
+import type { Limiter } from '../proxmox/limit.ts'
+import type { PveFacts, PveStorageFact } from './facts.ts'
+
+export interface PveCollectContext {
+  client: ProxmoxClient
+  limit: Limiter
+  now: number
+  previous: PveFacts | undefined
+  /** PBS server names read directly by a PBS source: their PVE listings are skipped. */
+  directPbsServers: ReadonlySet<string>
+}
+
+export interface PveLayout {
+  storages: PveStorageFact[]
+  /** Every node of the cluster, online or not. */
+  nodes: string[]
+  /** Online nodes that answered. */
+  reachable: ReadonlySet<string>
+  /** Node → backup storages active on it. */
+  activeByNode: ReadonlyMap<string, ReadonlySet<string>>
+}

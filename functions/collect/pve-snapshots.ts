@@ -1,0 +1,64 @@
+// Guest snapshots, asked of each guest's current node (another node answers 500). Snapshots
+// are not backups: they feed latestTimes.snapshots only. A guest whose node is down, or whose
+// call fails, keeps the snapshots the previous run saw.
+import { itemList, parseItems } from '../proxmox/lenient.ts'
+import { PveSnapshotSchema } from '../proxmox/pve-schemas.ts'
+import type { PveGuestFact, PveSnapshotFact } from './facts.ts'
+import type { PveCollectContext } from './pve-context.ts'
+import { deferredFirst, softFail, type Trouble } from './trouble.ts'
+
+function unitKey(guest: PveGuestFact): string {
+  return `snapshots:${guest.type}/${guest.vmid}`
+}
+
+function previousSnapshots(ctx: PveCollectContext, guest: PveGuestFact): PveSnapshotFact[] {
+  return (ctx.previous?.snapshots ?? []).filter(
+    (s) => s.vmid === guest.vmid && s.guestType === guest.type,
+  )
+}
+
+export async function collectPveSnapshots(
+  ctx: PveCollectContext,
+  guests: PveGuestFact[],
+  reachable: ReadonlySet<string>,
+  trouble: Trouble,
+): Promise<PveSnapshotFact[]> {
+  const snapshots: PveSnapshotFact[] = []
+  // Templates cannot be snapshotted, so asking would only spend a subrequest.
+  const candidates = guests.filter((g) => !g.template)
+  for (const guest of candidates) {
+    if (!reachable.has(guest.node)) snapshots.push(...previousSnapshots(ctx, guest))
+  }
+  const ordered = deferredFirst(
+    candidates.filter((g) => reachable.has(g.node)),
+    unitKey,
+    ctx.previous?.deferred,
+  )
+  await Promise.all(
+    ordered.map((guest) =>
+      ctx.limit(async () => {
+        try {
+          const path = `/nodes/${guest.node}/${guest.type}/${guest.vmid}/snapshot`
+          const raw = await ctx.client.get(path, itemList)
+          for (const item of parseItems(raw, PveSnapshotSchema).items) {
+            // `current` is PVE's "You are here!" pseudo-entry, not a snapshot.
+            if (item.name === 'current') continue
+            snapshots.push({
+              vmid: guest.vmid,
+              guestType: guest.type,
+              node: guest.node,
+              name: item.name,
+              snaptime: item.snaptime ?? 0,
+              description: item.description,
+              vmstate: item.vmstate ?? false,
+            })
+          }
+        } catch (error) {
+          softFail(trouble, error, unitKey(guest))
+          snapshots.push(...previousSnapshots(ctx, guest))
+        }
+      }),
+    ),
+  )
+  return snapshots
+}

@@ -1,0 +1,156 @@
+// vzdump tasks per node, with per-guest outcomes. A multi-guest job's task has an empty `id`,
+// so which guests it covered (and which failed) is only in its task log; finished logs never
+// change, so a log read once is reused from the previous run's facts.
+import { itemList, parseItems } from '../proxmox/lenient.ts'
+import { PveTaskLogLineSchema, PveTaskSchema } from '../proxmox/pve-schemas.ts'
+import type { PveGuestTaskResult, PveTaskFact, TaskOutcome } from './facts.ts'
+import type { PveCollectContext, PveLayout } from './pve-context.ts'
+import { deferredFirst, softFail, type Trouble } from './trouble.ts'
+
+/** Two weeks of history is enough to find each guest's latest job; older ones cost reads. */
+const TASK_HISTORY_SECONDS = 14 * 86_400
+const TASK_LIST_LIMIT = 200
+/** New multi-guest logs read per node per run; older ones wait for later runs. */
+const MAX_NEW_LOGS_PER_NODE = 3
+const TASK_LOG_LINE_LIMIT = 50_000
+
+const STARTING = /Starting Backup of VM (\d+)\b/
+const FINISHED = /Finished Backup of VM (\d+)\b/
+const FAILED = /Backup of VM (\d+) failed - (.*)$/
+
+export function taskOutcome(status: string | undefined, endtime: number | undefined): TaskOutcome {
+  if (status === undefined || status === 'RUNNING')
+    return endtime === undefined ? 'running' : 'unknown'
+  if (status === 'OK') return 'ok'
+  if (status.startsWith('WARNINGS')) return 'warning'
+  if (status === '' || status === 'unexpected status') return 'unknown'
+  return 'failed'
+}
+
+/** Per-guest results from a vzdump task log (proxmox-api.md §1.9 lists the lines). */
+export function parseTaskLog(lines: string[], running: boolean): PveGuestTaskResult[] {
+  const results = new Map<number, PveGuestTaskResult>()
+  for (const line of lines) {
+    const failed = FAILED.exec(line)
+    if (failed) {
+      results.set(Number(failed[1]), {
+        vmid: Number(failed[1]),
+        outcome: 'failed',
+        error: failed[2]?.trim() ?? '',
+      })
+      continue
+    }
+    const finished = FINISHED.exec(line)
+    if (finished) {
+      results.set(Number(finished[1]), { vmid: Number(finished[1]), outcome: 'ok' })
+      continue
+    }
+    const starting = STARTING.exec(line)
+    if (starting)
+      results.set(Number(starting[1]), { vmid: Number(starting[1]), outcome: 'running' })
+  }
+  // A guest that started but never finished in a task that has ended did not back up.
+  return [...results.values()].map((result) =>
+    result.outcome === 'running' && !running
+      ? { vmid: result.vmid, outcome: 'failed', error: 'no result in the task log' }
+      : result,
+  )
+}
+
+function singleGuestResult(task: PveTaskFact): PveGuestTaskResult[] {
+  const vmid = Number(task.id)
+  if (!Number.isInteger(vmid) || vmid <= 0) return []
+  const outcome =
+    task.outcome === 'running'
+      ? 'running'
+      : task.outcome === 'ok' || task.outcome === 'warning'
+        ? 'ok'
+        : 'failed'
+  return [{ vmid, outcome, ...(outcome === 'failed' ? { error: task.status } : {}) }]
+}
+
+async function listTasks(ctx: PveCollectContext, node: string): Promise<PveTaskFact[]> {
+  const raw = await ctx.client.get(`/nodes/${node}/tasks`, itemList, {
+    typefilter: 'vzdump',
+    source: 'all',
+    limit: TASK_LIST_LIMIT,
+    since: ctx.now - TASK_HISTORY_SECONDS,
+  })
+  return parseItems(raw, PveTaskSchema)
+    .items.filter((t) => t.type === 'vzdump')
+    .map((t) => {
+      const outcome = taskOutcome(t.status, t.endtime)
+      const task: PveTaskFact = {
+        upid: t.upid,
+        node: t.node,
+        starttime: t.starttime,
+        ...(t.endtime !== undefined ? { endtime: t.endtime } : {}),
+        outcome,
+        status: t.status ?? (outcome === 'running' ? 'RUNNING' : ''),
+        id: t.id,
+        guests: [],
+      }
+      return task
+    })
+}
+
+async function readLog(ctx: PveCollectContext, task: PveTaskFact): Promise<PveGuestTaskResult[]> {
+  const path = `/nodes/${task.node}/tasks/${encodeURIComponent(task.upid)}/log`
+  const raw = await ctx.client.get(path, itemList, { start: 0, limit: TASK_LOG_LINE_LIMIT })
+  const lines = parseItems(raw, PveTaskLogLineSchema).items.map((line) => line.t)
+  return parseTaskLog(lines, task.outcome === 'running')
+}
+
+export async function collectPveTasks(
+  ctx: PveCollectContext,
+  layout: PveLayout,
+  trouble: Trouble,
+): Promise<PveTaskFact[]> {
+  const previous = new Map((ctx.previous?.tasks ?? []).map((t) => [t.upid, t]))
+  const tasks: PveTaskFact[] = []
+  const needLog: PveTaskFact[] = []
+  await Promise.all(
+    layout.nodes.map((node) =>
+      ctx.limit(async () => {
+        if (!layout.reachable.has(node)) {
+          tasks.push(...(ctx.previous?.tasks ?? []).filter((t) => t.node === node))
+          return
+        }
+        try {
+          const listed = await listTasks(ctx, node)
+          let newLogs = 0
+          for (const task of listed) {
+            tasks.push(task)
+            if (task.id !== '') {
+              task.guests = singleGuestResult(task)
+              continue
+            }
+            const known = previous.get(task.upid)
+            if (known && known.outcome !== 'running' && known.guests.length > 0)
+              task.guests = known.guests
+            else if (newLogs < MAX_NEW_LOGS_PER_NODE) {
+              newLogs += 1
+              needLog.push(task)
+            }
+          }
+        } catch (error) {
+          softFail(trouble, error, `tasks:${node}`)
+          tasks.push(...(ctx.previous?.tasks ?? []).filter((t) => t.node === node))
+        }
+      }),
+    ),
+  )
+  const ordered = deferredFirst(needLog, (t) => `log:${t.upid}`, ctx.previous?.deferred)
+  await Promise.all(
+    ordered.map((task) =>
+      ctx.limit(async () => {
+        try {
+          task.guests = await readLog(ctx, task)
+        } catch (error) {
+          softFail(trouble, error, `log:${task.upid}`)
+        }
+      }),
+    ),
+  )
+  return tasks.sort((a, b) => b.starttime - a.starttime)
+}

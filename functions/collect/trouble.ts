@@ -1,0 +1,32 @@
+// How collectors record problems that do not fail the whole source.
+import { isProxmoxError } from '../proxmox/errors.ts'
+
+export interface Trouble {
+  warnings: string[]
+  /** Work units skipped because the subrequest budget ran out, for the next run. */
+  deferred: string[]
+}
+
+/**
+ * Records a failure of one work unit: budget exhaustion defers the unit to the next run,
+ * an upstream error becomes a warning; anything else is a bug and propagates.
+ */
+export function softFail(trouble: Trouble, error: unknown, unit: string): void {
+  if (!isProxmoxError(error)) throw error
+  if (error.kind === 'budget') trouble.deferred.push(unit)
+  else trouble.warnings.push(error.message)
+}
+
+/** Puts the units the previous run deferred first, so a large fleet converges. */
+export function deferredFirst<T>(
+  items: T[],
+  unitOf: (item: T) => string,
+  previous: readonly string[] | undefined,
+): T[] {
+  if (!previous || previous.length === 0) return items
+  const wanted = new Set(previous)
+  return [
+    ...items.filter((item) => wanted.has(unitOf(item))),
+    ...items.filter((item) => !wanted.has(unitOf(item))),
+  ]
+}

@@ -1,0 +1,77 @@
+// Raw PVE response shapes (proxmox-api.md §1, PVE 9.1.3 schema): only the fields we read,
+// unknown fields ignored, booleans and integers decoded leniently.
+import * as z from 'zod'
+import { looseInt, looseNumber, perlBool } from './lenient.ts'
+
+export const PveClusterStatusItemSchema = z.object({
+  type: z.string(),
+  name: z.string().optional(),
+  online: perlBool.optional(),
+})
+
+export const PveResourceGuestSchema = z.object({
+  vmid: looseInt.pipe(z.number().int().positive()),
+  type: z.enum(['qemu', 'lxc']),
+  node: z.string().min(1),
+  status: z.string().default('unknown'),
+  name: z.string().optional(),
+  template: perlBool.optional(),
+  lock: z.string().optional(),
+})
+
+export const PveStorageConfigSchema = z.object({
+  storage: z.string().min(1),
+  type: z.string().min(1),
+  content: z.string().default(''),
+  shared: perlBool.optional(),
+  disable: perlBool.optional(),
+  nodes: z.string().optional(),
+  server: z.string().optional(),
+  datastore: z.string().optional(),
+  namespace: z.string().optional(),
+  username: z.string().optional(),
+})
+
+export const PveNodeStorageSchema = z.object({
+  storage: z.string().min(1),
+  type: z.string(),
+  shared: perlBool.optional(),
+  active: perlBool.optional(),
+  enabled: perlBool.optional(),
+})
+
+export const PveBackupVolumeSchema = z.object({
+  volid: z.string().min(1),
+  format: z.string().default(''),
+  subtype: z.string().optional(),
+  vmid: looseInt.optional(),
+  ctime: looseInt.optional(),
+  size: looseNumber.optional(),
+  notes: z.string().optional(),
+  protected: perlBool.optional(),
+  verification: z.object({ state: z.string() }).optional(),
+})
+
+export const PveSnapshotSchema = z.object({
+  name: z.string().min(1),
+  snaptime: looseInt.optional(),
+  description: z.string().default(''),
+  vmstate: perlBool.optional(),
+})
+
+export const PveTaskSchema = z.object({
+  upid: z.string().min(1),
+  node: z.string().min(1),
+  starttime: looseInt,
+  endtime: looseInt.optional(),
+  type: z.string(),
+  id: z.string().default(''),
+  status: z.string().optional(),
+})
+
+export const PveTaskLogLineSchema = z.object({ n: looseInt, t: z.string() })
+
+export const PveNotBackedUpSchema = z.object({
+  vmid: looseInt,
+  type: z.enum(['qemu', 'lxc']),
+})
