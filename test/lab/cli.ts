@@ -1,0 +1,49 @@
+// Command line: start the lab on a port, print a summary, optionally write the source list.
+import { writeFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { startLab } from './server.ts'
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '8006' },
+    seed: { type: 'string', default: '1' },
+    preset: { type: 'string', default: 'demo' },
+    'latency-ms': { type: 'string', default: '0' },
+    'auth-delay-ms': { type: 'string', default: '0' },
+    'sources-out': { type: 'string' },
+  },
+})
+
+const int = (name: string, text: string): number => {
+  const n = Number(text)
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`--${name} must be a non-negative integer, got '${text}'`)
+  return n
+}
+
+const preset = values.preset
+if (preset !== 'demo' && preset !== 'tiny' && preset !== 'large')
+  throw new Error(`--preset must be demo, tiny or large, got '${preset}'`)
+
+const lab = await startLab({
+  port: int('port', values.port),
+  seed: int('seed', values.seed),
+  preset,
+  latencyMs: int('latency-ms', values['latency-ms']),
+  authFailureDelayMs: int('auth-delay-ms', values['auth-delay-ms']),
+})
+const guests = lab.model.clusters.reduce((n, c) => n + c.guests.length, 0)
+console.log(
+  `pulse lab (${preset}, seed ${values.seed}) at ${lab.url}: ${lab.sources.map((s) => s.id).join(', ')}; ${guests} guests; controls at ${lab.url}/_lab/sources`,
+)
+if (values['sources-out'])
+  writeFileSync(values['sources-out'], `${JSON.stringify(lab.sources, null, 2)}\n`)
+
+const stop = (): void => {
+  lab.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  )
+}
+process.once('SIGINT', stop)
+process.once('SIGTERM', stop)

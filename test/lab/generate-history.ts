@@ -1,0 +1,165 @@
+// Runs every enabled backup job over the history window: one vzdump task per node and run,
+// per-guest archives or PBS snapshots, occasional per-guest failures.
+import type { PbsWriter } from './generate-pbs.ts'
+import { snapshotSize } from './generate-pbs.ts'
+import type { Rng } from './prng.ts'
+import { fromLocal, localParts, utcStamp, vzdumpStamp } from './time-zone.ts'
+import type { BackupJob, Guest, PveCluster, PveNode, PveTask, TaskGuestResult } from './types.ts'
+import { pveUpid } from './upid.ts'
+
+const failureReasons = [
+  'VM is locked (snapshot)',
+  'backup write data failed: command error: write_data upload error: pipelined request failed: No space left on device',
+  "unable to acquire lock on snapshot directory '/mnt/pbs-backup/dump'",
+  'interrupted by signal',
+]
+
+export function jobCovers(job: BackupJob, guest: Guest): boolean {
+  if (job.node && job.node !== guest.node) return false
+  if (job.vmid) return job.vmid.includes(guest.vmid)
+  return job.all === 1 && !(job.exclude ?? []).includes(guest.vmid)
+}
+
+export function jobCommand(job: BackupJob): string {
+  const sel = job.vmid
+    ? job.vmid.join(' ')
+    : `--all 1${job.exclude?.length ? ` --exclude ${job.exclude.join(',')}` : ''}`
+  const notes = job.notesTemplate ? ` --notes-template '${job.notesTemplate}'` : ''
+  return `vzdump ${sel} --storage ${job.storage} --mode ${job.mode}${notes} --quiet 1`
+}
+
+export function dumpPath(
+  cluster: PveCluster,
+  storage: string,
+  guest: Pick<Guest, 'type' | 'vmid'>,
+  time: number,
+  tz: string,
+): string {
+  const st = cluster.storages.find((s) => s.storage === storage)
+  const dir = st?.config.path ?? '/var/lib/vz'
+  const ext = guest.type === 'qemu' ? 'vma.zst' : 'tar.zst'
+  return `${dir}/dump/vzdump-${guest.type}-${guest.vmid}-${vzdumpStamp(time, tz)}.${ext}`
+}
+
+/** Epoch of each scheduled run of the job on a node within the window, oldest first. */
+function runStarts(job: BackupJob, node: PveNode, now: number, days: number): number[] {
+  const out: number[] = []
+  for (let d = days; d >= 0; d--) {
+    const p = localParts(now - d * 86400, node.timeZone)
+    if (job.days.length > 0 && !job.days.includes(p.weekday)) continue
+    const t = fromLocal(
+      { year: p.year, month: p.month, day: p.day, hour: job.hour, minute: job.minute, second: 0 },
+      node.timeZone,
+    )
+    // Leave the last few hours free so no generated run is still "running" now.
+    if (t < now - days * 86400 || t > now - 4 * 3600) continue
+    out.push(t)
+  }
+  return out
+}
+
+export function generateHistory(
+  cluster: PveCluster,
+  historyVmids: Set<number>,
+  pbs: PbsWriter,
+  rng: Rng,
+  now: number,
+  days: number,
+): void {
+  for (const job of cluster.jobs) {
+    if (!job.enabled) continue
+    const storage = cluster.storages.find((s) => s.storage === job.storage)
+    if (!storage) continue
+    for (const node of cluster.nodes) {
+      const guests = cluster.guests
+        .filter((g) => g.node === node.name && historyVmids.has(g.vmid) && jobCovers(job, g))
+        .sort((a, b) => a.vmid - b.vmid)
+      if (guests.length === 0) continue
+      if (storage.nodes && !storage.nodes.includes(node.name)) continue
+      for (const start of runStarts(job, node, now, days)) {
+        let cursor = start + rng.int(1, 4)
+        const results: TaskGuestResult[] = []
+        for (const g of guests) {
+          const duration = rng.int(g.type === 'qemu' ? 60 : 20, g.type === 'qemu' ? 420 : 120)
+          const failed = rng.chance(0.02)
+          const result: TaskGuestResult = {
+            vmid: g.vmid,
+            type: g.type,
+            start: cursor,
+            end: cursor + duration,
+            archive: storage.pbs
+              ? `${g.type === 'qemu' ? 'vm' : 'ct'}/${g.vmid}/${utcStamp(cursor)}`
+              : dumpPath(cluster, storage.storage, g, cursor, node.timeZone),
+            pbs: storage.type === 'pbs',
+          }
+          if (failed) result.error = rng.pick(failureReasons)
+          else if (storage.pbs) {
+            const type = g.type === 'qemu' ? 'vm' : 'ct'
+            const age = now - cursor
+            pbs.add(
+              storage.pbs.datastore,
+              storage.pbs.namespace,
+              type,
+              String(g.vmid),
+              storage.pbs.username,
+              {
+                time: cursor,
+                diskSize: g.maxdisk,
+                size: snapshotSize(type, g.maxdisk),
+                protected: rng.chance(0.03),
+                ...(job.notesTemplate && g.name ? { comment: g.name } : {}),
+                ...(age > 86400 && rng.chance(0.9)
+                  ? {
+                      verification: pbs.verification(
+                        storage.pbs.datastore,
+                        cursor,
+                        rng.chance(0.03) ? 'failed' : 'ok',
+                      ),
+                    }
+                  : {}),
+              },
+            )
+          } else {
+            cluster.archives.push({
+              storage: storage.storage,
+              ...(storage.shared ? {} : { node: node.name }),
+              vmid: g.vmid,
+              type: g.type,
+              time: cursor,
+              writerTimeZone: node.timeZone,
+              size: Math.floor(g.maxdisk * (0.1 + rng.next() * 0.3)),
+              ...(job.notesTemplate && g.name ? { notes: g.name } : {}),
+            })
+          }
+          results.push(result)
+          cursor += duration + 1
+        }
+        const failedAny = results.some((r) => r.error)
+        const id = results.length === 1 ? String((results[0] as TaskGuestResult).vmid) : ''
+        const pid = rng.int(1000, 4000000)
+        const task: PveTask = {
+          upid: pveUpid({
+            node: node.name,
+            pid,
+            pstart: node.pstart,
+            starttime: start,
+            type: 'vzdump',
+            id,
+            user: 'root@pam',
+          }),
+          node: node.name,
+          pid,
+          pstart: node.pstart,
+          starttime: start,
+          endtime: cursor + 1,
+          status: failedAny ? 'job errors' : 'OK',
+          id,
+          user: 'root@pam',
+          command: jobCommand(job),
+          guests: results,
+        }
+        cluster.tasks.push(task)
+      }
+    }
+  }
+}

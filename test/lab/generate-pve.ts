@@ -1,0 +1,314 @@
+// Builds each PVE cluster's skeleton: nodes, storages, random guests and backup jobs.
+// Scenario guests and backup history are added later by scenario.ts and generate-history.ts.
+import type { ResolvedOptions } from './presets.ts'
+import { createRng, type Rng } from './prng.ts'
+import type { BackupJob, Guest, GuestSnapshot, PveCluster, PveNode, PveStorage } from './types.ts'
+
+const clusterNames = ['homelab', 'office', 'lab3', 'lab4', 'lab5', 'lab6']
+const timeZones = ['Europe/Berlin', 'America/New_York', 'UTC', 'Asia/Tokyo']
+const words = [
+  'nextcloud',
+  'grafana',
+  'gitea',
+  'mail',
+  'dns',
+  'proxy',
+  'jellyfin',
+  'vault',
+  'ci',
+  'minio',
+  'ldap',
+  'monitor',
+  'wiki',
+  'backup',
+  'print',
+  'vpn',
+  'erp',
+  'crm',
+  'files',
+  'kafka',
+]
+const GiB = 1024 ** 3
+
+export const clusterName = (index: number): string => clusterNames[index] ?? `lab${index + 1}`
+export const clusterTimeZone = (index: number): string => timeZones[index] ?? 'UTC'
+
+function nodeName(clusterIndex: number, n: number): string {
+  return clusterIndex === 0 ? `pve${n}` : `${clusterName(clusterIndex)}-pve${n}`
+}
+
+function buildNodes(rng: Rng, clusterIndex: number, count: number): PveNode[] {
+  return Array.from({ length: count }, (_, i) => ({
+    name: nodeName(clusterIndex, i + 1),
+    nodeid: i + 1,
+    ip: `192.168.${10 + clusterIndex}.${11 + i}`,
+    timeZone: clusterTimeZone(clusterIndex),
+    maxcpu: rng.pick([8, 16, 32]),
+    maxmem: rng.pick([32, 64, 128]) * GiB,
+    maxdisk: 100861726720,
+    uptime: rng.int(86400, 86400 * 90),
+    sslFingerprint: Array.from({ length: 32 }, () => rng.hex(2).toUpperCase()).join(':'),
+    pstart: rng.int(1000000, 90000000),
+  }))
+}
+
+export function pbsStorageFor(clusterIndex: number): { storage: string; namespace: string } {
+  if (clusterIndex === 0) return { storage: 'backup-main', namespace: 'homelab' }
+  if (clusterIndex === 1) return { storage: 'pbs-office', namespace: 'office' }
+  return { storage: 'pbs-main', namespace: clusterName(clusterIndex) }
+}
+
+function buildStorages(
+  rng: Rng,
+  index: number,
+  nodes: PveNode[],
+  extraShared: number,
+): PveStorage[] {
+  const name = clusterName(index)
+  const pbs = pbsStorageFor(index)
+  const username = `pve-${name}@pbs!pulse`
+  const storages: PveStorage[] = [
+    {
+      storage: 'local',
+      type: 'dir',
+      content: 'backup,iso,vztmpl',
+      shared: 0,
+      config: { path: '/var/lib/vz', 'prune-backups': 'keep-all=1' },
+      total: 100861726720,
+      used: rng.int(10, 60) * GiB,
+    },
+    {
+      storage: pbs.storage,
+      type: 'pbs',
+      content: 'backup',
+      shared: 1,
+      config: {
+        server: 'pbs.lab.lan',
+        datastore: 'store1',
+        namespace: pbs.namespace,
+        username,
+        fingerprint: Array.from({ length: 32 }, () => rng.hex(2)).join(':'),
+        'prune-backups': 'keep-all=1',
+      },
+      total: 2000398934016,
+      used: 512000000000,
+      pbs: { source: 'pbs/pbs', datastore: 'store1', namespace: pbs.namespace, username },
+    },
+  ]
+  if (index === 0) {
+    storages.push(
+      {
+        storage: 'nas-nfs',
+        type: 'nfs',
+        content: 'backup,iso',
+        shared: 1,
+        config: {
+          server: '192.168.10.5',
+          export: '/mnt/tank/pve',
+          path: '/mnt/pve/nas-nfs',
+          options: 'vers=4.2',
+          'prune-backups': 'keep-daily=7,keep-weekly=4',
+        },
+        total: 4000787030016,
+        used: 1200000000000,
+      },
+      {
+        storage: 'pbs-backup',
+        type: 'dir',
+        content: 'backup',
+        shared: 0,
+        nodes: [(nodes[0] as PveNode).name],
+        config: { path: '/mnt/pbs-backup', 'prune-backups': 'keep-last=4' },
+        total: 1000204886016,
+        used: 300000000000,
+      },
+      {
+        storage: 'old-usb',
+        type: 'dir',
+        content: 'backup',
+        shared: 0,
+        disable: 1,
+        config: { path: '/mnt/usb' },
+        total: 0,
+        used: 0,
+      },
+    )
+  }
+  for (let i = 1; i <= extraShared; i++) {
+    storages.push({
+      storage: `nfs-extra${i}`,
+      type: 'nfs',
+      content: 'backup',
+      shared: 1,
+      config: {
+        server: `192.168.${10 + index}.${50 + i}`,
+        export: `/export/pve${i}`,
+        path: `/mnt/pve/nfs-extra${i}`,
+      },
+      total: 2000398934016,
+      used: rng.int(1, 900) * GiB,
+    })
+  }
+  return storages
+}
+
+export function randomSnapshots(rng: Rng, now: number, type: 'qemu' | 'lxc'): GuestSnapshot[] {
+  const count = rng.chance(0.3) ? rng.int(1, 3) : 0
+  const out: GuestSnapshot[] = []
+  let time = now - rng.int(5, 60) * 86400
+  for (let i = 0; i < count; i++) {
+    const snap: GuestSnapshot = {
+      name: `${rng.pick(['pre-upgrade', 'before-change', 'clean', 'auto'])}${i + 1}`,
+      snaptime: time,
+      description: rng.chance(0.5) ? '' : 'manual snapshot\n',
+    }
+    if (i > 0) snap.parent = (out[i - 1] as GuestSnapshot).name
+    if (type === 'qemu') snap.vmstate = rng.chance(0.3) ? 1 : 0
+    out.push(snap)
+    time += rng.int(1, 4) * 86400
+  }
+  return out
+}
+
+export function makeGuest(
+  rng: Rng,
+  now: number,
+  g: Pick<Guest, 'vmid' | 'type' | 'node'> & Partial<Guest>,
+): Guest {
+  const snapshots = g.snapshots ?? randomSnapshots(rng, now, g.type)
+  const guest: Guest = {
+    name: `guest-${g.vmid}`,
+    status: rng.chance(0.8) ? 'running' : 'stopped',
+    template: 0,
+    maxcpu: rng.pick([1, 2, 4, 8]),
+    maxmem: rng.pick([1, 2, 4, 8, 16]) * GiB,
+    maxdisk: rng.pick([8, 16, 32, 64, 128]) * GiB,
+    uptime: 0,
+    digest: rng.hex(40),
+    ...g,
+    snapshots,
+  }
+  if (guest.status === 'running') guest.uptime = rng.int(3600, 86400 * 60)
+  const last = snapshots[snapshots.length - 1]
+  if (last && guest.currentParent === undefined) guest.currentParent = last.name
+  return guest
+}
+
+function buildJobs(index: number, nodes: PveNode[], guests: Guest[], rng: Rng): BackupJob[] {
+  const pbs = pbsStorageFor(index)
+  const ids = guests.map((g) => g.vmid)
+  const uncovered = rng.pick(ids)
+  const disabledOnly = rng.pick(ids.filter((v) => v !== uncovered))
+  const nightly: BackupJob = {
+    id: `backup-${rng.hex(8)}-${rng.hex(4)}`,
+    schedule: index === 0 ? '21:00' : '22:30',
+    days: [],
+    hour: index === 0 ? 21 : 22,
+    minute: index === 0 ? 0 : 30,
+    enabled: 1,
+    storage: pbs.storage,
+    all: 1,
+    exclude: [uncovered, disabledOnly],
+    mode: 'snapshot',
+    comment: 'nightly to PBS',
+    notesTemplate: '{{guestname}}',
+  }
+  const some = rng.shuffle(ids.filter((v) => v !== uncovered && v !== disabledOnly))
+  const third = some.slice(0, Math.max(1, Math.floor(some.length / 3))).sort((a, b) => a - b)
+  const jobs: BackupJob[] = [nightly]
+  if (index === 0) {
+    jobs.push(
+      {
+        id: 'backup-nfs-daily',
+        schedule: '02:30',
+        days: [],
+        hour: 2,
+        minute: 30,
+        enabled: 1,
+        storage: 'nas-nfs',
+        vmid: third,
+        mode: 'snapshot',
+        notesTemplate: '{{guestname}}',
+      },
+      {
+        id: 'backup-weekly-local',
+        schedule: 'sat 04:00',
+        days: [6],
+        hour: 4,
+        minute: 0,
+        enabled: 1,
+        storage: 'pbs-backup',
+        all: 1,
+        node: (nodes[0] as PveNode).name,
+        mode: 'stop',
+      },
+    )
+  } else {
+    jobs.push({
+      id: `backup-${clusterName(index)}-weekly`,
+      schedule: 'sun 01:00',
+      days: [0],
+      hour: 1,
+      minute: 0,
+      enabled: 1,
+      storage: 'local',
+      vmid: third,
+      mode: 'suspend',
+      comment: 'weekly local copy',
+    })
+  }
+  jobs.push({
+    id: `backup-${clusterName(index)}-old`,
+    schedule: 'sun 05:00',
+    days: [0],
+    hour: 5,
+    minute: 0,
+    enabled: 0,
+    storage: 'local',
+    vmid: [disabledOnly],
+    mode: 'snapshot',
+    comment: 'disabled, still counts as coverage',
+  })
+  return jobs
+}
+
+/** Clusters with random guests; `scenarioSlots` reserves guest count for scenario guests. */
+export function buildClusters(opts: ResolvedOptions, scenarioSlots: number[]): PveCluster[] {
+  return opts.nodesPerCluster.map((nodeCount, index) => {
+    const rng = createRng(opts.seed, `cluster:${index}`)
+    const tokens = createRng(opts.seed, `tokens:${clusterName(index)}`)
+    const nodes = buildNodes(rng, index, nodeCount)
+    const randomCount = Math.max(3, opts.guestsPerCluster - (scenarioSlots[index] ?? 0))
+    const guests: Guest[] = []
+    let vmid = 199
+    for (let i = 0; i < randomCount; i++) {
+      vmid += rng.int(1, 2)
+      const type = rng.chance(0.65) ? 'qemu' : 'lxc'
+      guests.push(
+        makeGuest(rng, opts.now, {
+          vmid,
+          type,
+          node: rng.pick(nodes).name,
+          name: `${rng.pick(words)}-${String(i + 1).padStart(2, '0')}`,
+          ...(rng.chance(0.3) ? { tags: rng.pick(['prod', 'prod;web', 'dev', 'infra']) } : {}),
+        }),
+      )
+    }
+    return {
+      id: `pve/${clusterName(index)}`,
+      name: clusterName(index),
+      tokenId: 'pulse@pve!monitor',
+      tokenSecret: tokens.uuid(),
+      auditorTokenId: 'auditor@pve!readonly',
+      auditorTokenSecret: tokens.uuid(),
+      configVersion: rng.int(3, 40),
+      repoid: rng.hex(16),
+      nodes,
+      guests,
+      storages: buildStorages(rng, index, nodes, index === 0 ? opts.extraSharedStorages : 0),
+      archives: [],
+      tasks: [],
+      jobs: buildJobs(index, nodes, guests, rng),
+    }
+  })
+}

@@ -1,0 +1,108 @@
+// generateLab: the pure, deterministic entry point (same options → deep-equal model).
+import { generateHistory, jobCovers } from './generate-history.ts'
+import { buildPbs, createPbsWriter, snapshotSize } from './generate-pbs.ts'
+import { buildClusters } from './generate-pve.ts'
+import type { LabFacts, LabModel } from './model.ts'
+import { resolveOptions } from './presets.ts'
+import { createRng } from './prng.ts'
+import { addScenarioBackups } from './scenario-backups.ts'
+import { addScenarioGuests, scenarioSlots, V } from './scenario-guests.ts'
+import type { LabOptions, PveCluster } from './types.ts'
+
+export function notBackedUp(
+  cluster: PveCluster,
+): { vmid: number; type: 'qemu' | 'lxc'; name?: string }[] {
+  // Like PVE: disabled jobs still count as coverage.
+  return cluster.guests
+    .filter((g) => !cluster.jobs.some((j) => jobCovers(j, g)))
+    .map((g) => ({ vmid: g.vmid, type: g.type, ...(g.name ? { name: g.name } : {}) }))
+}
+
+export function generateLab(options: LabOptions & { now: number }): LabModel {
+  const opts = resolveOptions(options)
+  const clusters = buildClusters(opts, scenarioSlots)
+  const homelab = clusters[0] as PveCluster
+  const office = clusters[1] as PveCluster
+  const server = buildPbs(opts)
+  const pbs = createPbsWriter(server, createRng(opts.seed, 'pbs-writer'))
+  const history = addScenarioGuests(
+    homelab,
+    office,
+    createRng(opts.seed, 'scenario-guests'),
+    opts.now,
+  )
+  for (const c of clusters) {
+    generateHistory(c, history, pbs, createRng(opts.seed, `history:${c.name}`), opts.now, opts.days)
+  }
+  const backupFacts = addScenarioBackups(
+    homelab,
+    office,
+    pbs,
+    createRng(opts.seed, 'scenario'),
+    opts.now,
+  )
+  const offsite = server.datastores[1]
+  if (offsite) {
+    // A sync target holding copies of a few homelab groups under another owner.
+    for (const g of (server.datastores[0]?.groups ?? [])
+      .filter((x) => x.ns === 'homelab')
+      .slice(0, 3)) {
+      for (const s of g.snapshots.filter((x) => !x.inProgress).slice(-3)) {
+        pbs.add(offsite.store, '', g.type, g.id, 'sync@pbs', {
+          ...s,
+          size: s.size ?? snapshotSize(g.type, s.diskSize),
+        })
+      }
+    }
+  }
+  pbs.finish()
+  for (const c of clusters) {
+    c.tasks.sort((a, b) => b.starttime - a.starttime)
+    c.archives.sort((a, b) => a.time - b.time)
+  }
+  const storage = (c: PveCluster, name: string) => c.storages.find((s) => s.storage === name)
+  const pbsStorage = storage(homelab, 'backup-main')
+  const facts: LabFacts = {
+    ...backupFacts,
+    sharedStorage: {
+      cluster: homelab.name,
+      storage: 'nas-nfs',
+      nodes: homelab.nodes.map((n) => n.name),
+    },
+    pbsStorageNotNamedPbs: {
+      cluster: homelab.name,
+      storage: 'backup-main',
+      datastore: pbsStorage?.pbs?.datastore ?? 'store1',
+      namespace: pbsStorage?.pbs?.namespace ?? 'homelab',
+      username: pbsStorage?.pbs?.username ?? '',
+    },
+    dirStorageNamedPbs: { cluster: homelab.name, storage: 'pbs-backup' },
+    duplicateName: {
+      name: 'web',
+      guests: clusters.flatMap((c) =>
+        c.guests
+          .filter((g) => g.name === 'web')
+          .map((g) => ({ cluster: c.name, vmid: g.vmid, node: g.node })),
+      ),
+    },
+    template: { cluster: homelab.name, vmid: V.template },
+    unknownStatusGuest: {
+      cluster: homelab.name,
+      vmid: V.unknown,
+      node: homelab.guests.find((g) => g.vmid === V.unknown)?.node ?? '',
+    },
+    neverBackedUp: { cluster: homelab.name, vmid: V.never },
+    notBackedUp: clusters.flatMap((c) =>
+      notBackedUp(c).map((g) => ({ cluster: c.name, vmid: g.vmid })),
+    ),
+  }
+  return {
+    seed: opts.seed,
+    now: opts.now,
+    preset: opts.preset,
+    days: opts.days,
+    clusters,
+    pbs: [server],
+    facts,
+  }
+}

@@ -1,0 +1,147 @@
+// createLabHandler: web-standard Request → Response for every lab source and the /_lab API.
+// Order per request: count, latency, slow faults, auth, offline node, http-error, route, malformed.
+import { parsePbsToken, parsePveToken } from './auth.ts'
+import { type LabFault, pathMatches } from './faults.ts'
+import { handleControl } from './lab-control.ts'
+import { countRequest, type LabState } from './lab-state.ts'
+import type { LabModel } from './model.ts'
+import { type PbsContext, pbsRoutes } from './pbs-routes.ts'
+import { pveClusterRoutes } from './pve-cluster-routes.ts'
+import type { PveContext } from './pve-context.ts'
+import { pveStorageRoutes } from './pve-storage-routes.ts'
+import { pveTaskRoutes } from './pve-task-routes.ts'
+import { labJson, pbsError, pbsSuccess, pveEmpty, pveError, pveSuccess, sleep } from './respond.ts'
+import { matchRoute } from './router.ts'
+import type { PbsServer, PveCluster } from './types.ts'
+
+export type LabHandler = (request: Request) => Promise<Response>
+
+const pveRoutes = [...pveClusterRoutes, ...pveStorageRoutes, ...pveTaskRoutes]
+const statusTexts: Record<number, string> = {
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+}
+
+async function malformed(response: Response): Promise<Response> {
+  const text = await response.text()
+  const cut = text.slice(0, Math.max(1, Math.floor(text.length * 0.6)))
+  return new Response(cut, { status: 200, headers: response.headers })
+}
+
+interface Prepared {
+  sourceId: string
+  apiPath: string
+  faults: LabFault[]
+}
+
+async function prepare(
+  state: LabState,
+  sourceId: string,
+  method: string,
+  apiPath: string,
+  pattern: string | undefined,
+): Promise<Prepared> {
+  countRequest(state, `${sourceId} ${method} ${pattern ?? apiPath}`)
+  await sleep(state.latencyMs)
+  const faults = state.faults.filter((f) => f.source === sourceId)
+  for (const f of faults)
+    if (f.kind === 'slow' && pathMatches(f.path, apiPath)) await sleep(f.delayMs)
+  return { sourceId, apiPath, faults }
+}
+
+async function handlePve(
+  model: LabModel,
+  state: LabState,
+  cluster: PveCluster,
+  request: Request,
+  apiPath: string,
+  query: URLSearchParams,
+): Promise<Response> {
+  const match = request.method === 'GET' ? matchRoute(pveRoutes, apiPath) : undefined
+  const { faults } = await prepare(state, cluster.id, request.method, apiPath, match?.route.pattern)
+  const creds = parsePveToken(request.headers.get('authorization'))
+  const badToken = faults.some((f) => f.kind === 'bad-token')
+  const full = creds?.tokenId === cluster.tokenId && creds.secret === cluster.tokenSecret
+  const auditor =
+    creds?.tokenId === cluster.auditorTokenId && creds.secret === cluster.auditorTokenSecret
+  if (!creds || badToken || !(full || auditor)) {
+    await sleep(state.authFailureDelayMs)
+    return pveEmpty(401, creds ? 'Authentication failed!' : 'No ticket')
+  }
+  const offline = new Set(faults.flatMap((f) => (f.kind === 'node-offline' ? [f.node] : [])))
+  const nodeInPath = /^\/nodes\/([^/]+)\//.exec(apiPath)?.[1]
+  if (nodeInPath && offline.has(nodeInPath)) return pveEmpty(595, 'No route to host')
+  const legacy = faults.some((f) => f.kind === 'pve-legacy-errors')
+  const injected = faults.find((f) => f.kind === 'http-error' && pathMatches(f.path, apiPath))
+  if (injected?.kind === 'http-error') {
+    return injected.message === undefined
+      ? pveError(injected.status, statusTexts[injected.status] ?? 'Error', undefined, true)
+      : pveError(injected.status, `${injected.message}\n`, undefined, legacy)
+  }
+  if (!match)
+    return pveError(501, `Method '${request.method} ${apiPath}' not implemented`, undefined, legacy)
+  const ctx: PveContext = { model, cluster, auditor, offline, faults }
+  const result = await match.route.handle(ctx, match.params, query)
+  const response = result.ok
+    ? pveSuccess(result.data, result.extra)
+    : pveError(result.status, `${result.message}\n`, result.errors, legacy)
+  return result.ok &&
+    faults.some((f) => f.kind === 'malformed-json' && pathMatches(f.path, apiPath))
+    ? malformed(response)
+    : response
+}
+
+async function handlePbs(
+  state: LabState,
+  server: PbsServer,
+  request: Request,
+  apiPath: string,
+  query: URLSearchParams,
+): Promise<Response> {
+  const match = request.method === 'GET' ? matchRoute(pbsRoutes, apiPath) : undefined
+  const { faults } = await prepare(state, server.id, request.method, apiPath, match?.route.pattern)
+  const creds = parsePbsToken(request.headers.get('authorization'))
+  const good = creds?.tokenId === server.tokenId && creds.secret === server.tokenSecret
+  if (!good || faults.some((f) => f.kind === 'bad-token')) {
+    await sleep(state.authFailureDelayMs)
+    return pbsError(401, 'authentication failed')
+  }
+  const injected = faults.find((f) => f.kind === 'http-error' && pathMatches(f.path, apiPath))
+  if (injected?.kind === 'http-error')
+    return pbsError(injected.status, injected.message ?? 'internal server error')
+  if (!match) return pbsError(404, `Path '/api2/json${apiPath}' not found.`)
+  const ctx: PbsContext = { server, faults }
+  const result = await match.route.handle(ctx, match.params, query)
+  const response = result.ok
+    ? pbsSuccess(result.data, result.extra)
+    : pbsError(result.status, result.message)
+  return result.ok &&
+    faults.some((f) => f.kind === 'malformed-json' && pathMatches(f.path, apiPath))
+    ? malformed(response)
+    : response
+}
+
+export function createLabHandler(model: LabModel, state: LabState): LabHandler {
+  return async (request) => {
+    const url = new URL(request.url)
+    if (url.pathname === '/_lab' || url.pathname.startsWith('/_lab/'))
+      return handleControl(request, model, state)
+    const m = /^\/(pve|pbs)\/([^/]+)\/api2\/json(\/.*)?$/.exec(url.pathname)
+    if (!m) return labJson({ error: `not a lab source path: ${url.pathname}` }, 404)
+    const [, kind, name, rest] = m as unknown as [string, string, string, string | undefined]
+    const apiPath = rest && rest !== '/' ? rest.replace(/\/+$/, '') : '/'
+    if (kind === 'pve') {
+      const cluster = model.clusters.find((c) => c.name === name)
+      if (cluster) return handlePve(model, state, cluster, request, apiPath, url.searchParams)
+    } else {
+      const server = model.pbs.find((p) => p.id === `pbs/${name}`)
+      if (server) return handlePbs(state, server, request, apiPath, url.searchParams)
+    }
+    return labJson({ error: `no lab source ${kind}/${name}` }, 404)
+  }
+}

@@ -1,0 +1,73 @@
+// Unauthenticated /_lab control API (loopback only): sources, stats, faults, model summary.
+import { parseFaults } from './faults.ts'
+import type { LabState } from './lab-state.ts'
+import { requestCounts } from './lab-state.ts'
+import { type LabModel, labSources } from './model.ts'
+import { labJson } from './respond.ts'
+
+export function modelSummary(model: LabModel): Record<string, unknown> {
+  const stores = model.pbs.flatMap((p) => p.datastores)
+  return {
+    seed: model.seed,
+    now: model.now,
+    preset: model.preset,
+    days: model.days,
+    counts: {
+      clusters: model.clusters.length,
+      nodes: model.clusters.reduce((n, c) => n + c.nodes.length, 0),
+      guests: model.clusters.reduce((n, c) => n + c.guests.length, 0),
+      storages: model.clusters.reduce((n, c) => n + c.storages.length, 0),
+      vzdumpArchives: model.clusters.reduce((n, c) => n + c.archives.length, 0),
+      tasks: model.clusters.reduce((n, c) => n + c.tasks.length, 0),
+      pbsDatastores: stores.length,
+      pbsGroups: stores.reduce((n, d) => n + d.groups.length, 0),
+      pbsSnapshots: stores.reduce(
+        (n, d) => n + d.groups.reduce((m, g) => m + g.snapshots.length, 0),
+        0,
+      ),
+    },
+    facts: model.facts,
+  }
+}
+
+export async function handleControl(
+  request: Request,
+  model: LabModel,
+  state: LabState,
+): Promise<Response> {
+  const url = new URL(request.url)
+  const route = `${request.method} ${url.pathname.replace(/\/+$/, '')}`
+  const sourceIds = [...model.clusters.map((c) => c.id), ...model.pbs.map((p) => p.id)]
+  switch (route) {
+    case 'GET /_lab/sources':
+      return labJson(labSources(model, url.origin))
+    case 'GET /_lab/stats':
+      return labJson(requestCounts(state))
+    case 'POST /_lab/stats/reset':
+      state.counts.clear()
+      return labJson({ ok: true })
+    case 'GET /_lab/faults':
+      return labJson(state.faults)
+    case 'PUT /_lab/faults': {
+      let body: unknown
+      try {
+        body = JSON.parse(await request.text())
+      } catch {
+        return labJson({ error: 'body must be a JSON array of faults' }, 400)
+      }
+      try {
+        state.faults = parseFaults(body, sourceIds)
+      } catch (error) {
+        return labJson({ error: (error as Error).message }, 400)
+      }
+      return labJson(state.faults)
+    }
+    case 'DELETE /_lab/faults':
+      state.faults = []
+      return labJson([])
+    case 'GET /_lab/model-summary':
+      return labJson(modelSummary(model))
+    default:
+      return labJson({ error: `unknown lab control route '${route}'` }, 404)
+  }
+}

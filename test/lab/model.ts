@@ -1,0 +1,118 @@
+// The whole lab model plus the scenario facts tests assert on (exact times, names, ids).
+import type { PbsBackupType, PbsServer, PveCluster } from './types.ts'
+
+export interface PbsRef {
+  datastore: string
+  namespace: string
+  type: PbsBackupType
+  id: string
+  time: number
+}
+
+export interface LabFacts {
+  /** The design note's example: newest vzdump 17 h ago, newest PBS snapshot 11 h ago. */
+  designGuest: {
+    cluster: string
+    node: string
+    vmid: number
+    type: 'qemu'
+    name: string
+    pveBackupTime: number
+    pveStorage: string
+    pveVolid: string
+    pbsBackupTime: number
+    pbsDatastore: string
+    pbsNamespace: string
+    snapshotName: string
+    snapshotTime: number
+  }
+  sharedStorage: { cluster: string; storage: string; nodes: string[] }
+  pbsStorageNotNamedPbs: {
+    cluster: string
+    storage: string
+    datastore: string
+    namespace: string
+    username: string
+  }
+  dirStorageNamedPbs: { cluster: string; storage: string }
+  vmidCollision: {
+    vmid: number
+    datastore: string
+    guests: { cluster: string; name: string; namespace: string; owner: string }[]
+    ambiguousGroup: { namespace: string; type: PbsBackupType; id: string; owner: string }
+  }
+  duplicateName: { name: string; guests: { cluster: string; vmid: number; node: string }[] }
+  template: { cluster: string; vmid: number }
+  unknownStatusGuest: { cluster: string; vmid: number; node: string }
+  orphan: {
+    vmid: number
+    cluster: string
+    storage: string
+    volid: string
+    pbs: PbsRef
+  }
+  inProgress: {
+    cluster: string
+    node: string
+    vmid: number
+    pveStorage: string
+    pbs: PbsRef
+    runningTaskUpid: string
+  }
+  failedTask: {
+    cluster: string
+    node: string
+    upid: string
+    okVmid: number
+    failedVmid: number
+    reason: string
+  }
+  manualTask: { cluster: string; node: string; upid: string; vmid: number }
+  migratedGuest: { cluster: string; vmid: number; previousNode: string; currentNode: string }
+  neverBackedUp: { cluster: string; vmid: number }
+  notBackedUp: { cluster: string; vmid: number }[]
+  failedVerification: PbsRef
+  protectedPbsSnapshot: PbsRef
+  protectedArchive: { cluster: string; storage: string; volid: string }
+}
+
+export interface LabModel {
+  seed: number
+  now: number
+  preset: string
+  days: number
+  clusters: PveCluster[]
+  pbs: PbsServer[]
+  facts: LabFacts
+}
+
+export interface LabSource {
+  id: string
+  kind: 'pve' | 'pbs'
+  url: string
+  tokenId: string
+  tokenSecret: string
+  auditorTokenId?: string
+  auditorTokenSecret?: string
+}
+
+/** Connection details for every source, relative to the server's origin. */
+export function labSources(model: LabModel, origin: string): LabSource[] {
+  const pve: LabSource[] = model.clusters.map((c) => ({
+    id: c.id,
+    kind: 'pve',
+    url: `${origin}/pve/${c.name}`,
+    tokenId: c.tokenId,
+    tokenSecret: c.tokenSecret,
+    auditorTokenId: c.auditorTokenId,
+    auditorTokenSecret: c.auditorTokenSecret,
+  }))
+  const pbs: LabSource[] = model.pbs.map((p) => ({
+    id: p.id,
+    kind: 'pbs',
+    url: `${origin}/pbs/${p.id.replace(/^pbs\//, '')}`,
+    tokenId: p.tokenId,
+    tokenSecret: p.tokenSecret,
+  }))
+  return [...pve, ...pbs]
+}

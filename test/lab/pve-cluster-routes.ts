@@ -1,0 +1,219 @@
+// PVE cluster-wide endpoints: version, status, nodes, resources, storage config, backup jobs.
+import { notBackedUp } from './generate.ts'
+import { checkParams } from './params.ts'
+import { findNode, type PveContext, storageEnabledOn } from './pve-context.ts'
+import { fail, ok } from './respond.ts'
+import type { Route } from './router.ts'
+import { fromLocal, localParts } from './time-zone.ts'
+import type { BackupJob, Guest, PveCluster, PveNode, PveStorage } from './types.ts'
+
+const NETWORK_TYPES = ['nfs', 'cifs', 'pbs']
+
+function nodeStatus(ctx: PveContext, n: PveNode): Record<string, unknown> {
+  const base = {
+    node: n.name,
+    id: `node/${n.name}`,
+    type: 'node',
+    maxcpu: n.maxcpu,
+    maxmem: n.maxmem,
+    maxdisk: n.maxdisk,
+    level: '',
+    ssl_fingerprint: n.sslFingerprint,
+  }
+  if (ctx.offline.has(n.name)) return { ...base, status: 'offline' }
+  return {
+    ...base,
+    status: 'online',
+    uptime: n.uptime,
+    cpu: ((n.nodeid * 17) % 90) / 1000,
+    mem: Math.floor(n.maxmem * 0.41),
+    disk: Math.floor(n.maxdisk * 0.21),
+  }
+}
+
+function guestResource(ctx: PveContext, g: Guest): Record<string, unknown> {
+  const base = { id: `${g.type}/${g.vmid}`, vmid: g.vmid, type: g.type, node: g.node }
+  if (ctx.offline.has(g.node) || g.status === 'unknown') return { ...base, status: 'unknown' }
+  const running = g.status === 'running'
+  const out: Record<string, unknown> = {
+    ...base,
+    status: g.status,
+    name: g.name,
+    template: g.template ?? 0,
+    uptime: running ? g.uptime : 0,
+    maxcpu: g.maxcpu,
+    cpu: running ? ((g.vmid * 37) % 100) / 1000 : 0,
+    maxmem: g.maxmem,
+    mem: running ? Math.floor(g.maxmem * 0.3) : 0,
+    maxdisk: g.maxdisk,
+    disk: g.type === 'lxc' ? Math.floor(g.maxdisk * 0.4) : 0,
+    netin: running ? g.vmid * 100003 : 0,
+    netout: running ? g.vmid * 50021 : 0,
+    diskread: running ? g.vmid * 1000003 : 0,
+    diskwrite: running ? g.vmid * 700001 : 0,
+  }
+  if (g.tags) out.tags = g.tags
+  if (g.lock) out.lock = g.lock
+  return out
+}
+
+function storageResources(ctx: PveContext): Record<string, unknown>[] {
+  return ctx.cluster.nodes.flatMap((n) =>
+    ctx.cluster.storages
+      .filter((s) => storageEnabledOn(s, n.name))
+      .map((s) => {
+        const up = !ctx.offline.has(n.name)
+        return {
+          id: `storage/${n.name}/${s.storage}`,
+          storage: s.storage,
+          node: n.name,
+          type: 'storage',
+          plugintype: s.type,
+          shared: s.shared,
+          content: s.content,
+          status: up ? 'available' : 'unknown',
+          ...(up ? { disk: s.used, maxdisk: s.total } : {}),
+        }
+      }),
+  )
+}
+
+export function storageConfig(cluster: PveCluster, s: PveStorage): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    storage: s.storage,
+    type: s.type,
+    content: s.content,
+    ...s.config,
+    digest: cluster.repoid.repeat(3).slice(0, 40),
+  }
+  if (NETWORK_TYPES.includes(s.type) || s.shared) out.shared = 1
+  if (s.nodes) out.nodes = s.nodes.join(',')
+  if (s.disable) out.disable = 1
+  return out
+}
+
+/** Next scheduled start after `now` in the zone of the node that would answer. */
+function nextRun(job: BackupJob, tz: string, now: number): number {
+  for (let d = 0; d <= 8; d++) {
+    const p = localParts(now + d * 86400, tz)
+    if (job.days.length > 0 && !job.days.includes(p.weekday)) continue
+    const t = fromLocal(
+      { year: p.year, month: p.month, day: p.day, hour: job.hour, minute: job.minute, second: 0 },
+      tz,
+    )
+    if (t > now) return t
+  }
+  return now + 86400
+}
+
+function jobItem(ctx: PveContext, job: BackupJob): Record<string, unknown> {
+  const tz = (findNode(ctx, job.node ?? '') ?? ctx.cluster.nodes[0])?.timeZone ?? 'UTC'
+  const out: Record<string, unknown> = {
+    id: job.id,
+    type: 'vzdump',
+    schedule: job.schedule,
+    enabled: job.enabled,
+  }
+  if (job.enabled) out['next-run'] = nextRun(job, tz, ctx.model.now)
+  if (job.all) out.all = 1
+  if (job.exclude?.length) out.exclude = job.exclude.join(',')
+  if (job.vmid) out.vmid = job.vmid.join(',')
+  if (job.node) out.node = job.node
+  out.storage = job.storage
+  out.mode = job.mode
+  if (job.notesTemplate) out['notes-template'] = job.notesTemplate
+  if (job.comment) out.comment = job.comment
+  if (job.storage === 'nas-nfs') out['prune-backups'] = { 'keep-daily': 7 }
+  out['notification-mode'] = 'auto'
+  return out
+}
+
+export const pveClusterRoutes: Route<PveContext>[] = [
+  {
+    pattern: '/version',
+    handle: (ctx) => ok({ version: '9.1.3', release: '9.1', repoid: ctx.cluster.repoid }),
+  },
+  {
+    pattern: '/cluster/status',
+    handle: (ctx) => {
+      const online = ctx.cluster.nodes.filter((n) => !ctx.offline.has(n.name))
+      const local = online[0]?.name
+      return ok([
+        {
+          type: 'cluster',
+          id: 'cluster',
+          name: ctx.cluster.name,
+          nodes: ctx.cluster.nodes.length,
+          version: ctx.cluster.configVersion,
+          quorate: online.length * 2 > ctx.cluster.nodes.length ? 1 : 0,
+        },
+        ...ctx.cluster.nodes.map((n) => ({
+          type: 'node',
+          id: `node/${n.name}`,
+          name: n.name,
+          nodeid: n.nodeid,
+          local: n.name === local ? 1 : 0,
+          online: ctx.offline.has(n.name) ? 0 : 1,
+          ip: n.ip,
+          level: '',
+        })),
+      ])
+    },
+  },
+  { pattern: '/nodes', handle: (ctx) => ok(ctx.cluster.nodes.map((n) => nodeStatus(ctx, n))) },
+  {
+    pattern: '/cluster/resources',
+    handle: (ctx, _p, query) => {
+      const errors = checkParams(query, {
+        type: { type: 'string', enum: ['vm', 'storage', 'node', 'sdn'] },
+      })
+      if (errors) return fail(400, 'Parameter verification failed.', errors)
+      const type = query.get('type')
+      const out: Record<string, unknown>[] = []
+      if (!type || type === 'node')
+        out.push(
+          ...ctx.cluster.nodes
+            .map((n) => nodeStatus(ctx, n))
+            .map(({ ssl_fingerprint: _f, ...n }) => ({ ...n, id: `node/${n.node}` })),
+        )
+      if (!type || type === 'storage') out.push(...storageResources(ctx))
+      if (!type || type === 'vm') out.push(...ctx.cluster.guests.map((g) => guestResource(ctx, g)))
+      return ok(out)
+    },
+  },
+  {
+    pattern: '/storage',
+    handle: (ctx, _p, query) => {
+      const errors = checkParams(query, {
+        type: {
+          type: 'string',
+          enum: [
+            'btrfs',
+            'cephfs',
+            'cifs',
+            'dir',
+            'esxi',
+            'iscsi',
+            'iscsidirect',
+            'lvm',
+            'lvmthin',
+            'nfs',
+            'pbs',
+            'rbd',
+            'zfs',
+            'zfspool',
+          ],
+        },
+      })
+      if (errors) return fail(400, 'Parameter verification failed.', errors)
+      const type = query.get('type')
+      return ok(
+        ctx.cluster.storages
+          .filter((s) => !type || s.type === type)
+          .map((s) => storageConfig(ctx.cluster, s)),
+      )
+    },
+  },
+  { pattern: '/cluster/backup', handle: (ctx) => ok(ctx.cluster.jobs.map((j) => jobItem(ctx, j))) },
+  { pattern: '/cluster/backup-info/not-backed-up', handle: (ctx) => ok(notBackedUp(ctx.cluster)) },
+]

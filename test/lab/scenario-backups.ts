@@ -1,0 +1,367 @@
+// Hand-made backups, snapshots and tasks of the scenario guests, with the facts tests assert on.
+
+import { dumpPath } from './generate-history.ts'
+import type { PbsWriter } from './generate-pbs.ts'
+import { snapshotSize } from './generate-pbs.ts'
+import type { LabFacts, PbsRef } from './model.ts'
+import type { Rng } from './prng.ts'
+import { scenarioNodes, V } from './scenario-guests.ts'
+import { utcStamp, vzdumpStamp } from './time-zone.ts'
+import type { Guest, PveCluster, PveNode, PveTask, VzdumpArchive } from './types.ts'
+import { pveUpid } from './upid.ts'
+
+type BackupFacts = Omit<
+  LabFacts,
+  | 'notBackedUp'
+  | 'template'
+  | 'unknownStatusGuest'
+  | 'duplicateName'
+  | 'sharedStorage'
+  | 'pbsStorageNotNamedPbs'
+  | 'dirStorageNamedPbs'
+  | 'neverBackedUp'
+>
+
+const HOUR = 3600
+const DAY = 86400
+
+function guest(c: PveCluster, vmid: number): Guest {
+  const g = c.guests.find((x) => x.vmid === vmid)
+  if (!g) throw new Error(`scenario guest ${vmid} missing`)
+  return g
+}
+
+function nodeOf(c: PveCluster, name: string): PveNode {
+  return c.nodes.find((n) => n.name === name) as PveNode
+}
+
+export function volidOf(a: VzdumpArchive): string {
+  const ext = a.type === 'qemu' ? 'vma.zst' : 'tar.zst'
+  return `${a.storage}:backup/vzdump-${a.type}-${a.vmid}-${vzdumpStamp(a.time, a.writerTimeZone)}.${ext}`
+}
+
+export function addScenarioBackups(
+  homelab: PveCluster,
+  office: PveCluster,
+  pbs: PbsWriter,
+  rng: Rng,
+  now: number,
+): BackupFacts {
+  const h = scenarioNodes(homelab)
+  const hOwner = `pve-homelab@pbs!pulse`
+  const oOwner = `pve-office@pbs!pulse`
+  const berlin = nodeOf(homelab, h.first).timeZone
+  const archive = (a: VzdumpArchive): VzdumpArchive => {
+    homelab.archives.push(a)
+    return a
+  }
+  const ref = (
+    ns: string,
+    type: 'vm' | 'ct',
+    id: number | string,
+    time: number,
+    datastore = 'store1',
+  ): PbsRef => ({ datastore, namespace: ns, type, id: String(id), time })
+
+  // Design-note guest 111: vzdump on nas-nfs exactly 17 h ago, PBS exactly 11 h ago.
+  const design = guest(homelab, V.design)
+  const pveTime = now - 17 * HOUR
+  const pbsTime = now - 11 * HOUR
+  let designVolid = ''
+  let protectedVolid = ''
+  for (let k = 0; k < 7; k++) {
+    const a = archive({
+      storage: 'nas-nfs',
+      vmid: V.design,
+      type: 'qemu',
+      time: pveTime - k * DAY,
+      writerTimeZone: berlin,
+      size: 1532963840 + k * 1024,
+      notes: 'debian',
+      ...(k === 6 ? { protected: 1 as const } : {}),
+    })
+    if (k === 0) designVolid = volidOf(a)
+    if (k === 6) protectedVolid = volidOf(a)
+  }
+  for (let k = 0; k < 10; k++) {
+    const t = pbsTime - k * DAY
+    pbs.add('store1', 'homelab', 'vm', String(V.design), hOwner, {
+      time: t,
+      diskSize: design.maxdisk,
+      size: snapshotSize('vm', design.maxdisk),
+      protected: k === 9,
+      comment: 'debian',
+      ...(k === 0
+        ? {}
+        : { verification: pbs.verification('store1', t, k === 1 ? 'failed' : 'ok') }),
+    })
+  }
+  for (const k of [45, 44])
+    pbs.add('store1', 'homelab/archive', 'vm', String(V.design), hOwner, {
+      time: now - k * DAY,
+      diskSize: design.maxdisk,
+      size: snapshotSize('vm', design.maxdisk),
+      protected: false,
+      comment: 'debian',
+    })
+  const manualPid = rng.int(1000, 4000000)
+  const manualStart = pveTime - 2
+  const manual: PveTask = {
+    upid: pveUpid({
+      node: h.first,
+      pid: manualPid,
+      pstart: nodeOf(homelab, h.first).pstart,
+      starttime: manualStart,
+      type: 'vzdump',
+      id: String(V.design),
+      user: 'root@pam!ops',
+    }),
+    node: h.first,
+    pid: manualPid,
+    pstart: nodeOf(homelab, h.first).pstart,
+    starttime: manualStart,
+    endtime: pveTime + 96,
+    status: 'OK',
+    id: String(V.design),
+    user: 'root@pam',
+    tokenid: 'ops',
+    command: `vzdump ${V.design} --storage nas-nfs --mode snapshot --notes-template '{{guestname}}'`,
+    guests: [
+      {
+        vmid: V.design,
+        type: 'qemu',
+        start: pveTime,
+        end: pveTime + 95,
+        archive: dumpPath(homelab, 'nas-nfs', design, pveTime, berlin),
+        pbs: false,
+      },
+    ],
+  }
+  homelab.tasks.push(manual)
+
+  // Migrated container: older backups on the previous node's local, newer on the current one.
+  for (const k of [9, 7, 5])
+    archive({
+      storage: 'local',
+      node: h.first,
+      vmid: V.migrated,
+      type: 'lxc',
+      time: now - k * DAY - 3 * HOUR,
+      writerTimeZone: berlin,
+      size: 412316860,
+    })
+  for (const k of [3, 1])
+    archive({
+      storage: 'local',
+      node: h.second,
+      vmid: V.migrated,
+      type: 'lxc',
+      time: now - k * DAY - 3 * HOUR,
+      writerTimeZone: berlin,
+      size: 413316860,
+    })
+
+  // In progress: PBS snapshot without manifest and a running vzdump task; the guest is locked.
+  const busy = guest(homelab, V.inProgress)
+  const busyTime = now - 600
+  for (let k = 5; k >= 1; k--) {
+    const t = busyTime - k * DAY
+    pbs.add('store1', 'homelab', 'vm', String(V.inProgress), hOwner, {
+      time: t,
+      diskSize: busy.maxdisk,
+      size: snapshotSize('vm', busy.maxdisk),
+      protected: false,
+      comment: 'db',
+      verification: pbs.verification('store1', t, 'ok'),
+    })
+  }
+  pbs.add('store1', 'homelab', 'vm', String(V.inProgress), hOwner, {
+    time: busyTime,
+    diskSize: busy.maxdisk,
+    inProgress: true,
+    protected: false,
+  })
+  const runPid = rng.int(1000, 4000000)
+  const running: PveTask = {
+    upid: pveUpid({
+      node: h.second,
+      pid: runPid,
+      pstart: nodeOf(homelab, h.second).pstart,
+      starttime: busyTime - 3,
+      type: 'vzdump',
+      id: String(V.inProgress),
+      user: 'root@pam',
+    }),
+    node: h.second,
+    pid: runPid,
+    pstart: nodeOf(homelab, h.second).pstart,
+    starttime: busyTime - 3,
+    id: String(V.inProgress),
+    user: 'root@pam',
+    command: `vzdump ${V.inProgress} --storage backup-main --mode snapshot --notes-template '{{guestname}}'`,
+    guests: [
+      {
+        vmid: V.inProgress,
+        type: 'qemu',
+        start: busyTime,
+        archive: `vm/${V.inProgress}/${utcStamp(busyTime)}`,
+        pbs: true,
+      },
+    ],
+  }
+  homelab.tasks.push(running)
+
+  // Failed multi-guest run: 114 finishes, 115 fails.
+  const lastTz = nodeOf(homelab, h.last).timeZone
+  const failStart = now - DAY - 5 * HOUR
+  const okGuest = guest(homelab, V.failedOk)
+  const badGuest = guest(homelab, V.failed)
+  const reason = `unable to create temporary directory '/mnt/pve/nas-nfs/dump/vzdump-qemu-${V.failed}-${vzdumpStamp(failStart + 99, lastTz)}.tmp' - Permission denied`
+  archive({
+    storage: 'nas-nfs',
+    vmid: V.failedOk,
+    type: 'lxc',
+    time: failStart + 3,
+    writerTimeZone: lastTz,
+    size: 212316860,
+    notes: 'dns',
+  })
+  const failPid = rng.int(1000, 4000000)
+  const failed: PveTask = {
+    upid: pveUpid({
+      node: h.last,
+      pid: failPid,
+      pstart: nodeOf(homelab, h.last).pstart,
+      starttime: failStart,
+      type: 'vzdump',
+      id: '',
+      user: 'root@pam',
+    }),
+    node: h.last,
+    pid: failPid,
+    pstart: nodeOf(homelab, h.last).pstart,
+    starttime: failStart,
+    endtime: failStart + 101,
+    status: 'job errors',
+    id: '',
+    user: 'root@pam',
+    command: `vzdump ${V.failedOk} ${V.failed} --storage nas-nfs --mode snapshot --notes-template '{{guestname}}'`,
+    guests: [
+      {
+        vmid: V.failedOk,
+        type: 'lxc',
+        start: failStart + 3,
+        end: failStart + 98,
+        archive: dumpPath(homelab, 'nas-nfs', okGuest, failStart + 3, lastTz),
+        pbs: false,
+      },
+      {
+        vmid: V.failed,
+        type: 'qemu',
+        start: failStart + 99,
+        end: failStart + 100,
+        archive: dumpPath(homelab, 'nas-nfs', badGuest, failStart + 99, lastTz),
+        pbs: false,
+        error: reason,
+      },
+    ],
+  }
+  homelab.tasks.push(failed)
+
+  // Orphan 4242: no guest anywhere, but a vzdump archive and a PBS group.
+  const orphanTime = now - 5 * DAY - 2 * HOUR
+  const orphanArchive = archive({
+    storage: 'nas-nfs',
+    vmid: V.orphan,
+    type: 'qemu',
+    time: orphanTime,
+    writerTimeZone: berlin,
+    size: 912316860,
+    notes: 'old-vm',
+  })
+  pbs.add('store1', 'homelab', 'vm', String(V.orphan), hOwner, {
+    time: orphanTime,
+    diskSize: 32 * 1024 ** 3,
+    size: snapshotSize('vm', 32 * 1024 ** 3),
+    protected: false,
+    comment: 'old-vm',
+  })
+
+  // Root namespace: vm/100 written by some old setup, owner root@pam, no comment: ambiguous.
+  for (const k of [62, 61, 60])
+    pbs.add('store1', '', 'vm', String(V.collision), 'root@pam', {
+      time: now - k * DAY,
+      diskSize: 34359738368,
+      size: snapshotSize('vm', 34359738368),
+      protected: false,
+      verification: pbs.verification('store1', now - k * DAY, 'ok'),
+    })
+  pbs.add('store1', '', 'host', 'pbs', 'root@pam', {
+    time: now - 2 * DAY,
+    diskSize: 4 * 1024 ** 3,
+    size: 4 * 1024 ** 3 + 2000,
+    protected: false,
+  })
+
+  const failedRef = ref('homelab', 'vm', V.design, pbsTime - DAY)
+  const protectedRef = ref('homelab', 'vm', V.design, pbsTime - 9 * DAY)
+  return {
+    designGuest: {
+      cluster: homelab.name,
+      node: h.first,
+      vmid: V.design,
+      type: 'qemu',
+      name: 'debian',
+      pveBackupTime: pveTime,
+      pveStorage: 'nas-nfs',
+      pveVolid: designVolid,
+      pbsBackupTime: pbsTime,
+      pbsDatastore: 'store1',
+      pbsNamespace: 'homelab',
+      snapshotName: 'before-upgrade',
+      snapshotTime: now - 14 * HOUR,
+    },
+    vmidCollision: {
+      vmid: V.collision,
+      datastore: 'store1',
+      guests: [
+        { cluster: homelab.name, name: 'web', namespace: 'homelab', owner: hOwner },
+        { cluster: office.name, name: 'files', namespace: 'office', owner: oOwner },
+      ],
+      ambiguousGroup: { namespace: '', type: 'vm', id: String(V.collision), owner: 'root@pam' },
+    },
+    orphan: {
+      vmid: V.orphan,
+      cluster: homelab.name,
+      storage: 'nas-nfs',
+      volid: volidOf(orphanArchive),
+      pbs: ref('homelab', 'vm', V.orphan, orphanTime),
+    },
+    inProgress: {
+      cluster: homelab.name,
+      node: h.second,
+      vmid: V.inProgress,
+      pveStorage: 'backup-main',
+      pbs: ref('homelab', 'vm', V.inProgress, busyTime),
+      runningTaskUpid: running.upid,
+    },
+    failedTask: {
+      cluster: homelab.name,
+      node: h.last,
+      upid: failed.upid,
+      okVmid: V.failedOk,
+      failedVmid: V.failed,
+      reason,
+    },
+    manualTask: { cluster: homelab.name, node: h.first, upid: manual.upid, vmid: V.design },
+    migratedGuest: {
+      cluster: homelab.name,
+      vmid: V.migrated,
+      previousNode: h.first,
+      currentNode: h.second,
+    },
+    failedVerification: failedRef,
+    protectedPbsSnapshot: protectedRef,
+    protectedArchive: { cluster: homelab.name, storage: 'nas-nfs', volid: protectedVolid },
+  }
+}

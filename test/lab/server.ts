@@ -1,0 +1,108 @@
+// Node adapter: serves the lab handler over node:http on 127.0.0.1 and exposes test controls.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { type LabFault, parseFaults } from './faults.ts'
+import { generateLab } from './generate.ts'
+import { createLabHandler, type LabHandler } from './handle.ts'
+import { createLabState, type RequestCounts, requestCounts } from './lab-state.ts'
+import { type LabModel, type LabSource, labSources } from './model.ts'
+import type { LabOptions } from './types.ts'
+
+export interface StartLabOptions extends LabOptions {
+  /** 0 (default) picks a free port. */
+  port?: number
+  latencyMs?: number
+  authFailureDelayMs?: number
+  faults?: LabFault[]
+}
+
+export interface RunningLab {
+  url: string
+  sources: LabSource[]
+  model: LabModel
+  setFaults(faults: LabFault[]): void
+  clearFaults(): void
+  requestCounts(): RequestCounts
+  resetCounts(): void
+  close(): Promise<void>
+}
+
+async function toRequest(req: IncomingMessage, origin: string): Promise<Request> {
+  const headers = new Headers()
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (Array.isArray(value)) for (const v of value) headers.append(key, v)
+    else if (value !== undefined) headers.set(key, value)
+  }
+  const method = req.method ?? 'GET'
+  let body: ArrayBuffer | undefined
+  if (method !== 'GET' && method !== 'HEAD') {
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    const all = Buffer.concat(chunks)
+    body = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer
+  }
+  return new Request(new URL(req.url ?? '/', origin), {
+    method,
+    headers,
+    ...(body ? { body } : {}),
+  })
+}
+
+async function send(res: ServerResponse, response: Response): Promise<void> {
+  const body = Buffer.from(await response.arrayBuffer())
+  const headers: Record<string, string> = {}
+  response.headers.forEach((value, key) => {
+    headers[key] = value
+  })
+  headers['content-length'] = String(body.length)
+  res.writeHead(response.status, response.statusText || undefined, headers)
+  res.end(body)
+}
+
+function serve(handler: LabHandler, origin: () => string) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    toRequest(req, origin())
+      .then(handler)
+      .then((response) => send(res, response))
+      .catch((error: unknown) => {
+        res.writeHead(500, { 'content-type': 'text/plain' })
+        res.end(`lab error: ${(error as Error).message}`)
+      })
+  }
+}
+
+export async function startLab(options: StartLabOptions = {}): Promise<RunningLab> {
+  const model = generateLab({ ...options, now: options.now ?? Math.floor(Date.now() / 1000) })
+  const sourceIds = [...model.clusters.map((c) => c.id), ...model.pbs.map((p) => p.id)]
+  const state = createLabState({
+    latencyMs: options.latencyMs ?? 0,
+    authFailureDelayMs: options.authFailureDelayMs ?? 0,
+    faults: parseFaults(options.faults ?? [], sourceIds),
+  })
+  let url = ''
+  const server = createServer(serve(createLabHandler(model, state), () => url))
+  server.keepAliveTimeout = 1000
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
+  })
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return {
+    url,
+    sources: labSources(model, url),
+    model,
+    setFaults: (faults) => {
+      state.faults = parseFaults(faults, sourceIds)
+    },
+    clearFaults: () => {
+      state.faults = []
+    },
+    requestCounts: () => requestCounts(state),
+    resetCounts: () => state.counts.clear(),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections()
+        server.close((error) => (error ? reject(error) : resolve()))
+      }),
+  }
+}

@@ -1,0 +1,196 @@
+// Data model of the simulated lab: plain JSON-able data, produced by generateLab and served by
+// the handler. Wire shapes are derived from it at request time.
+
+export type GuestType = 'qemu' | 'lxc'
+export type PbsBackupType = 'vm' | 'ct' | 'host'
+
+export interface LabOptions {
+  seed?: number
+  /** Epoch seconds all ages are relative to; the server defaults it to the current time. */
+  now?: number
+  preset?: 'demo' | 'tiny' | 'large'
+  clusters?: number
+  /** One count for all clusters, or one per cluster. */
+  nodesPerCluster?: number | number[]
+  /** Guests per cluster including the fixed scenario guests. */
+  guestsPerCluster?: number
+  days?: number
+  extraSharedStorages?: number
+  /** Extra (empty) PBS namespaces beyond the scenario's "", homelab, homelab/archive, office. */
+  pbsNamespaces?: number
+  /** Datastores on the PBS server, at least 1 (store1). */
+  pbsDatastores?: number
+}
+
+export interface GuestSnapshot {
+  name: string
+  snaptime: number
+  description: string
+  parent?: string
+  vmstate?: 0 | 1
+}
+
+export interface Guest {
+  vmid: number
+  type: GuestType
+  node: string
+  /** Absent for the guest whose status is "unknown" (no RRD data). */
+  name?: string
+  status: 'running' | 'stopped' | 'unknown'
+  template?: 0 | 1
+  lock?: string
+  tags?: string
+  maxcpu: number
+  maxmem: number
+  maxdisk: number
+  uptime: number
+  snapshots: GuestSnapshot[]
+  /** Parent of the `current` pseudo snapshot. */
+  currentParent?: string
+  digest: string
+}
+
+export interface PveNode {
+  name: string
+  nodeid: number
+  ip: string
+  timeZone: string
+  maxcpu: number
+  maxmem: number
+  maxdisk: number
+  uptime: number
+  sslFingerprint: string
+  pstart: number
+}
+
+export interface PveStorage {
+  storage: string
+  type: 'dir' | 'nfs' | 'pbs'
+  content: string
+  shared: 0 | 1
+  /** Restriction to nodes; absent = all nodes. */
+  nodes?: string[]
+  disable?: 1
+  /** Extra storage.cfg keys as PVE returns them (path, server, export, username…). */
+  config: Record<string, string | number>
+  total: number
+  used: number
+  /** For pbs-type storages: where the snapshots live. */
+  pbs?: { source: string; datastore: string; namespace: string; username: string }
+}
+
+export interface VzdumpArchive {
+  storage: string
+  /** Node whose non-shared storage holds the file; absent on shared storages. */
+  node?: string
+  vmid: number
+  type: GuestType
+  /** Per-guest start epoch; the file name is this in the writer's zone. */
+  time: number
+  writerTimeZone: string
+  size: number
+  notes?: string
+  protected?: 1
+}
+
+export interface TaskGuestResult {
+  vmid: number
+  type: GuestType
+  start: number
+  end?: number
+  error?: string
+  /** `vm/100/<utc>` for PBS targets, a dump path for file targets. */
+  archive: string
+  pbs: boolean
+}
+
+export interface PveTask {
+  upid: string
+  node: string
+  pid: number
+  pstart: number
+  starttime: number
+  endtime?: number
+  /** Absent while running. */
+  status?: string
+  id: string
+  user: string
+  tokenid?: string
+  command: string
+  guests: TaskGuestResult[]
+}
+
+export interface BackupJob {
+  id: string
+  schedule: string
+  /** Local-time schedule parts: weekdays (0 = Sunday, empty = every day), hour, minute. */
+  days: number[]
+  hour: number
+  minute: number
+  enabled: 0 | 1
+  storage: string
+  all?: 1
+  exclude?: number[]
+  vmid?: number[]
+  node?: string
+  mode: 'snapshot' | 'suspend' | 'stop'
+  comment?: string
+  notesTemplate?: string
+}
+
+export interface PveCluster {
+  id: string
+  name: string
+  tokenId: string
+  tokenSecret: string
+  auditorTokenId: string
+  auditorTokenSecret: string
+  configVersion: number
+  repoid: string
+  nodes: PveNode[]
+  guests: Guest[]
+  storages: PveStorage[]
+  archives: VzdumpArchive[]
+  tasks: PveTask[]
+  jobs: BackupJob[]
+}
+
+export interface PbsVerification {
+  state: 'ok' | 'failed'
+  upid: string
+}
+
+export interface PbsSnapshot {
+  time: number
+  /** Logical archive size; absent while in progress. */
+  size?: number
+  diskSize: number
+  inProgress?: true
+  protected: boolean
+  comment?: string
+  verification?: PbsVerification
+}
+
+export interface PbsGroup {
+  ns: string
+  type: PbsBackupType
+  id: string
+  owner: string
+  comment?: string
+  snapshots: PbsSnapshot[]
+}
+
+export interface PbsDatastore {
+  store: string
+  comment: string | null
+  namespaces: string[]
+  groups: PbsGroup[]
+}
+
+export interface PbsServer {
+  id: string
+  tokenId: string
+  tokenSecret: string
+  repoid: string
+  datastores: PbsDatastore[]
+}
