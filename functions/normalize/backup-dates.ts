@@ -1,0 +1,46 @@
+// Groups a guest's finished backups by UTC day, keeping every exact timestamp so the page can
+// re-bucket them in the viewer's zone and never derive an age from a day (the 36 h bug).
+import { BACKUP_DATE_TYPES, type BackupDate, type BackupDetail } from '../../shared/schema/guest.ts'
+
+type DateType = (typeof BACKUP_DATE_TYPES)[number]
+
+const SECONDS_PER_DAY = 86_400
+
+const DATE_TYPE: Record<BackupDetail['kind'], DateType> = {
+  pve: 'pveBackups',
+  pbs: 'pbsSnapshots',
+  snapshot: 'vmSnapshots',
+}
+
+/** Items that belong on a calendar: finished, and not a snapshot whose time PVE did not know. */
+function onCalendar(item: BackupDetail): boolean {
+  return !item.inProgress && !(item.kind === 'snapshot' && item.time === 0)
+}
+
+export function backupDates(items: readonly BackupDetail[]): BackupDate[] {
+  const days = new Map<number, BackupDate>()
+  for (const item of items) {
+    if (!onCalendar(item)) continue
+    const day = Math.floor(item.time / SECONDS_PER_DAY)
+    let entry = days.get(day)
+    if (!entry) {
+      const date = new Date(day * SECONDS_PER_DAY * 1000).toISOString().slice(0, 10)
+      entry = {
+        date,
+        types: [],
+        count: 0,
+        timestamps: { pveBackups: [], pbsSnapshots: [], vmSnapshots: [] },
+      }
+      days.set(day, entry)
+    }
+    entry.timestamps[DATE_TYPE[item.kind]].push(item.time)
+    entry.count += 1
+  }
+  return [...days.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([, entry]) => {
+      for (const type of BACKUP_DATE_TYPES) entry.timestamps[type].sort((a, b) => a - b)
+      entry.types = BACKUP_DATE_TYPES.filter((type) => entry.timestamps[type].length > 0)
+      return entry
+    })
+}

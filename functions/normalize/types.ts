@@ -1,0 +1,54 @@
+// Types shared by the normalizer's steps: its input and output, and a guest's bucket that
+// backups are attributed to before its public record is built.
+
+import type {
+  Ambiguous,
+  BackupDetail,
+  GuestRecord,
+  GuestType,
+  Orphan,
+} from '../../shared/schema/guest.ts'
+import type { PbsFacts, PveFacts, PveGuestFact } from '../collect/facts.ts'
+
+/**
+ * Structural twin of config.ts's ClusterMap: importing that module would pull the Worker's
+ * Env (KVNamespace) into Node-side type checks of these pure functions.
+ */
+export interface ClusterMapping {
+  namespaces: Record<string, string>
+  datastores: Record<string, string>
+  owners: Record<string, string>
+}
+
+export interface NormalizeInput {
+  pve: readonly PveFacts[]
+  pbs: readonly PbsFacts[]
+  /** Keyed by PBS source id. */
+  clusterMaps: Readonly<Record<string, ClusterMapping>>
+  /** Epoch seconds. */
+  now: number
+}
+
+export interface NormalizeResult {
+  guests: GuestRecord[]
+  orphans: Orphan[]
+  ambiguous: Ambiguous[]
+  warnings: string[]
+}
+
+/** One guest of one cluster and everything attributed to it so far. */
+export interface GuestSlot {
+  key: string
+  cluster: string
+  clusterName: string | undefined
+  fact: PveGuestFact
+  items: BackupDetail[]
+  ambiguousSnapshots: number
+}
+
+/** A backup found in a listing, before it is attributed to a guest or an orphan. */
+export interface ListedBackup {
+  vmid: number
+  type: GuestType | null
+  detail: BackupDetail
+}
