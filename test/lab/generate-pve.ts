@@ -239,6 +239,7 @@ function buildJobs(index: number, nodes: PveNode[], guests: Guest[], rng: Rng): 
         enabled: 1,
         storage: 'pbs-backup',
         all: 1,
+        exclude: [uncovered],
         node: (nodes[0] as PveNode).name,
         mode: 'stop',
       },

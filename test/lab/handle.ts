@@ -85,7 +85,8 @@ async function handlePve(
   }
   if (!match)
     return pveError(501, `Method '${request.method} ${apiPath}' not implemented`, undefined, legacy)
-  const ctx: PveContext = { model, cluster, auditor, offline, faults }
+  // All faults: a PBS-side outage also breaks this cluster's pbs-type storages.
+  const ctx: PveContext = { model, cluster, auditor, offline, faults: state.faults }
   const result = await match.route.handle(ctx, match.params, query)
   const response = result.ok
     ? pveSuccess(result.data, result.extra)
