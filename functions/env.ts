@@ -9,6 +9,12 @@ export interface Env {
   /** Hours a backup counts as fresh / stale before it is overdue (defaults 24 / 72). */
   PULSE_FRESH_HOURS?: string
   PULSE_STALE_HOURS?: string
+  /** Outbound requests one invocation may make (default 45, for Free's 50). */
+  PULSE_SUBREQUEST_BUDGET?: string
+  /** Bearer token for POST /api/refresh (and scripts); unset = refresh only on schedule. */
+  PULSE_API_TOKEN?: string
+  /** "true" lets anyone trigger a refresh: for local development only. */
+  PULSE_ALLOW_ANONYMOUS_REFRESH?: string
   /**
    * Secrets named after a source id: PULSE_TOKEN_<ID> (API token secret) and optional
    * PULSE_ACCESS_CLIENT_ID[_<ID>] / PULSE_ACCESS_CLIENT_SECRET[_<ID>] (Cloudflare Access).

@@ -1,12 +1,16 @@
-// The cron path. Until the refresh pipeline lands it only validates the configuration,
-// so a broken setting shows up in the Worker's log on the first tick.
-import { parseConfig } from './config.ts'
+// The cron path: one refresh of every source through the same code as the manual trigger.
 import type { Env } from './env.ts'
+import { refresh } from './refresh.ts'
+import { subrequestBudget } from './refresh-settings.ts'
 
 export async function runScheduledRefresh(env: Env, scheduledTimeMs: number): Promise<void> {
-  const config = parseConfig(env)
-  for (const issue of config.issues) console.warn(`config: ${issue.field} ${issue.message}`)
+  const report = await refresh(env, {
+    now: Math.floor(scheduledTimeMs / 1000),
+    reason: 'schedule',
+    subrequestBudget: subrequestBudget(env),
+  })
   console.log(
-    `scheduled tick at ${Math.floor(scheduledTimeMs / 1000)}: ${config.sources.length} source(s)`,
+    `refresh (schedule): ${report.guests} guests, ${report.subrequests} subrequests, ` +
+      `${report.kvWrites} KV writes, ${report.deferred} unit(s) deferred to the next run`,
   )
 }

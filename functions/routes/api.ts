@@ -1,19 +1,146 @@
-// /api: read-only JSON for the dashboard and scripts.
+// /api: JSON for the dashboard and scripts. Reads come from KV only; the one write path is
+// POST /api/refresh, which runs the same refresh as the cron.
+import type { Context } from 'hono'
 import { Hono } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import { timingSafeEqual } from 'hono/utils/buffer'
 import type { Health } from '../../shared/schema/health.ts'
+import type { GuestIndex } from '../../shared/schema/index.ts'
+import type { Status } from '../../shared/schema/status.ts'
 import { parseConfig } from '../config.ts'
 import type { AppEnv } from '../env.ts'
+import { refresh } from '../refresh.ts'
+import { anonymousRefreshAllowed, subrequestBudget } from '../refresh-settings.ts'
+import { readGuest, readIndex, readStatus } from '../store/kv-store.ts'
 import { VERSION } from '../version.ts'
 
-export const api = new Hono<AppEnv>().get('/health', (c) => {
-  const config = parseConfig(c.env)
-  const body: Health = {
-    status: 'ok',
-    version: VERSION,
-    now: Math.floor(Date.now() / 1000),
-    sources: config.sources.length,
-    configIssues: config.issues.length,
-  }
-  c.header('Cache-Control', 'no-store')
+/** Kept in step with `crons` in wrangler.toml (a unit test checks). */
+export const REFRESH_INTERVAL_SECONDS = 900
+/** An empty cache starts a refresh at most this often, however many readers ask. */
+const EMPTY_CACHE_REFRESH_SECONDS = 60
+/** Manual refreshes closer together than this are refused (429). */
+const MIN_MANUAL_REFRESH_SECONDS = 30
+const READ_CACHE_CONTROL = 'private, no-cache'
+
+let emptyCacheRefreshAt = 0
+
+const nowSeconds = () => Math.floor(Date.now() / 1000)
+
+function withEtag(c: Context<AppEnv>, etag: string, body: unknown) {
+  c.header('ETag', etag)
+  c.header('Cache-Control', READ_CACHE_CONTROL)
+  if (c.req.header('if-none-match') === etag) return c.body(null, 304)
   return c.json(body)
-})
+}
+
+async function canRefresh(c: Context<AppEnv>): Promise<boolean> {
+  const token = c.env.PULSE_API_TOKEN
+  if (token) {
+    const given = c.req.header('authorization')?.replace(/^Bearer\s+/i, '') ?? ''
+    return timingSafeEqual(given, token)
+  }
+  return anonymousRefreshAllowed(c.env)
+}
+
+export const api = new Hono<AppEnv>()
+  .get('/health', (c) => {
+    const config = parseConfig(c.env)
+    const body: Health = {
+      status: 'ok',
+      version: VERSION,
+      now: nowSeconds(),
+      sources: config.sources.length,
+      configIssues: config.issues.length,
+    }
+    c.header('Cache-Control', 'no-store')
+    return c.json(body)
+  })
+  .get('/guests', async (c) => {
+    const stored = await readIndex(c.env.PULSE_KV)
+    if (!stored) {
+      const now = nowSeconds()
+      const config = parseConfig(c.env)
+      if (config.sources.length > 0 && now - emptyCacheRefreshAt >= EMPTY_CACHE_REFRESH_SECONDS) {
+        emptyCacheRefreshAt = now
+        c.executionCtx.waitUntil(
+          refresh(c.env, { now, reason: 'empty cache', subrequestBudget: subrequestBudget(c.env) }),
+        )
+      }
+      const empty: GuestIndex = { guests: [], orphans: [], ambiguous: [] }
+      c.header('Cache-Control', 'no-store')
+      return c.json(empty)
+    }
+    const body: GuestIndex = {
+      guests: stored.guests,
+      orphans: stored.orphans,
+      ambiguous: stored.ambiguous,
+    }
+    return withEtag(c, `W/"${stored.textDigest ?? 'none'}"`, body)
+  })
+  .get('/guests/:cluster/:vmid', async (c) => {
+    const { cluster, vmid } = c.req.param()
+    if (!/^[a-z0-9-]{1,32}$/.test(cluster) || !/^\d{1,9}$/.test(vmid)) {
+      throw new HTTPException(400, { message: 'Expected /api/guests/<cluster>/<vmid>' })
+    }
+    const record = await readGuest(c.env.PULSE_KV, cluster, vmid)
+    if (!record)
+      return c.json({ error: { code: 'not_found', message: `No guest ${cluster}/${vmid}` } }, 404)
+    const text = JSON.stringify(record)
+    const digest = await crypto.subtle.digest('SHA-1', new TextEncoder().encode(text))
+    const etag = `W/"${[...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')}"`
+    return withEtag(c, etag, record)
+  })
+  .get('/status', async (c) => {
+    const config = parseConfig(c.env)
+    const stored = await readStatus(c.env.PULSE_KV)
+    const byId = new Map((stored?.sources ?? []).map((s) => [s.id, s]))
+    const now = nowSeconds()
+    const body: Status = {
+      sources: config.sources.map(
+        (s) =>
+          byId.get(s.id) ?? {
+            id: s.id,
+            kind: s.kind,
+            ...(s.name ? { name: s.name } : {}),
+            lastAttempt: null,
+            lastSuccess: null,
+            lastError: null,
+            stale: false,
+            warnings: [],
+            deferred: 0,
+            counts: { guests: 0, backups: 0, snapshots: 0 },
+          },
+      ),
+      configIssues: config.issues,
+      thresholds: config.thresholds,
+      lastRefresh: stored?.lastRefresh ?? null,
+      nextRefresh: Math.ceil((now + 1) / REFRESH_INTERVAL_SECONDS) * REFRESH_INTERVAL_SECONDS,
+      refreshAllowed: Boolean(c.env.PULSE_API_TOKEN) || anonymousRefreshAllowed(c.env),
+    }
+    c.header('Cache-Control', 'no-store')
+    return c.json(body)
+  })
+  .post('/refresh', async (c) => {
+    if (!(await canRefresh(c))) {
+      c.header('WWW-Authenticate', 'Bearer realm="pulse-edge"')
+      return c.json(
+        { error: { code: 'unauthorized', message: 'A valid API token is required' } },
+        401,
+      )
+    }
+    const now = nowSeconds()
+    const last = (await readStatus(c.env.PULSE_KV))?.lastRefresh
+    if (last && now - last.startedAt < MIN_MANUAL_REFRESH_SECONDS) {
+      c.header('Retry-After', String(MIN_MANUAL_REFRESH_SECONDS - (now - last.startedAt)))
+      return c.json(
+        { error: { code: 'too_many_requests', message: 'A refresh ran moments ago' } },
+        429,
+      )
+    }
+    const report = await refresh(c.env, {
+      now,
+      reason: 'manual',
+      subrequestBudget: subrequestBudget(c.env),
+    })
+    return c.json(report)
+  })

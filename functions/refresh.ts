@@ -1,0 +1,263 @@
+// The only orchestrator: collect every source (bounded concurrency, a time budget per source,
+// a subrequest budget per invocation) → normalize → store. A source that fails keeps its last
+// good facts and is marked stale with the error, so a failed refresh never removes anything.
+import type { SourceStatus } from '../shared/schema/status.ts'
+import type { PbsFacts, PveFacts, SourceFacts } from './collect/facts.ts'
+import { collectPbs } from './collect/pbs.ts'
+import { collectPve } from './collect/pve.ts'
+import { type Config, parseConfig, type SourceConfig } from './config.ts'
+import type { Env } from './env.ts'
+import { normalizeGuests, toGuestSummary } from './normalize/index.ts'
+import { createRequestBudget, type RequestBudget } from './proxmox/budget.ts'
+import { createProxmoxClient } from './proxmox/client.ts'
+import { ProxmoxError, type SourceError, toSourceError } from './proxmox/errors.ts'
+import { createLimiter, type Limiter } from './proxmox/limit.ts'
+import {
+  readFacts,
+  readIndex,
+  readStatus,
+  type StoredStatus,
+  type WriteLog,
+  writeFactsIfChanged,
+  writeGuestsIfChanged,
+  writeStatus,
+} from './store/kv-store.ts'
+
+/** Free plan: 50 external subrequests per invocation; keep a margin for the unexpected. */
+export const DEFAULT_SUBREQUEST_BUDGET = 45
+/** A source that has not finished by then is reported as timed out; others go on. */
+export const SOURCE_TIME_BUDGET_MS = 25_000
+
+export interface RefreshOptions {
+  now: number
+  reason: string
+  fetch?: typeof fetch
+  /** Refresh only these sources; the others keep their stored facts. */
+  sourceIds?: string[]
+  subrequestBudget?: number
+}
+
+export interface RefreshReport {
+  sources: SourceStatus[]
+  subrequests: number
+  kvWrites: number
+  kvDeletes: number
+  guests: number
+  /** Work units left for a continuation run. */
+  deferred: number
+}
+
+type Outcome = { ok: true; facts: SourceFacts } | { ok: false; error: SourceError }
+
+function directPbsServers(config: Config): Set<string> {
+  const names = new Set<string>()
+  for (const source of config.sources) {
+    if (source.kind !== 'pbs') continue
+    names.add(new URL(source.url).hostname)
+    for (const name of source.pveServerNames) names.add(name)
+  }
+  return names
+}
+
+function withTimeBudget<T>(work: Promise<T>, sourceId: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new ProxmoxError(
+            'timeout',
+            `${sourceId}: collection took longer than ${SOURCE_TIME_BUDGET_MS} ms`,
+          ),
+        ),
+      SOURCE_TIME_BUDGET_MS,
+    )
+  })
+  return Promise.race([work, timeout]).finally(() => {
+    if (timer !== undefined) clearTimeout(timer)
+  })
+}
+
+async function collectSource(
+  source: SourceConfig,
+  previous: SourceFacts | null,
+  ctx: { config: Config; now: number; budget: RequestBudget; limit: Limiter; fetch?: typeof fetch },
+): Promise<Outcome> {
+  const client = createProxmoxClient(source, {
+    budget: ctx.budget,
+    ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
+  })
+  try {
+    const work =
+      source.kind === 'pve'
+        ? collectPve({
+            client,
+            limit: ctx.limit,
+            now: ctx.now,
+            previous: previous?.kind === 'pve' ? previous : undefined,
+            directPbsServers: directPbsServers(ctx.config),
+          })
+        : collectPbs({
+            client,
+            limit: ctx.limit,
+            now: ctx.now,
+            previous: previous?.kind === 'pbs' ? previous : undefined,
+            host: new URL(source.url).hostname,
+            serverNames: [new URL(source.url).hostname, ...source.pveServerNames],
+          })
+    return { ok: true, facts: await withTimeBudget<SourceFacts>(work, source.id) }
+  } catch (error) {
+    return { ok: false, error: toSourceError(error, ctx.now) }
+  }
+}
+
+function countsOf(facts: SourceFacts | null) {
+  if (!facts) return { guests: 0, backups: 0, snapshots: 0 }
+  return facts.kind === 'pve'
+    ? {
+        guests: facts.guests.length,
+        backups: facts.backups.length,
+        snapshots: facts.snapshots.length,
+      }
+    : { guests: 0, backups: facts.snapshots.length, snapshots: 0 }
+}
+
+function sourceStatus(
+  source: SourceConfig,
+  outcome: Outcome | undefined,
+  facts: SourceFacts | null,
+  previous: SourceStatus | undefined,
+  now: number,
+): SourceStatus {
+  const base = {
+    id: source.id,
+    kind: source.kind,
+    ...(source.name ? { name: source.name } : {}),
+    counts: countsOf(facts),
+  }
+  if (!outcome) {
+    return previous
+      ? { ...previous, ...base }
+      : {
+          ...base,
+          lastAttempt: null,
+          lastSuccess: null,
+          lastError: null,
+          stale: false,
+          warnings: [],
+          deferred: 0,
+        }
+  }
+  if (outcome.ok) {
+    return {
+      ...base,
+      lastAttempt: now,
+      lastSuccess: now,
+      lastError: null,
+      stale: false,
+      warnings: outcome.facts.warnings,
+      deferred: outcome.facts.deferred.length,
+    }
+  }
+  return {
+    ...base,
+    lastAttempt: now,
+    lastSuccess: previous?.lastSuccess ?? null,
+    lastError: outcome.error,
+    stale: true,
+    warnings: previous?.warnings ?? [],
+    deferred: previous?.deferred ?? 0,
+  }
+}
+
+export async function refresh(env: Env, options: RefreshOptions): Promise<RefreshReport> {
+  const config = parseConfig(env)
+  const { now } = options
+  const kv = env.PULSE_KV
+  const [previousStatus, previousIndex, ...previousFacts] = await Promise.all([
+    readStatus(kv),
+    readIndex(kv),
+    ...config.sources.map((s) => readFacts(kv, s.id)),
+  ])
+  const budget = createRequestBudget(options.subrequestBudget ?? DEFAULT_SUBREQUEST_BUDGET)
+  const limit = createLimiter()
+  const selected = new Set(options.sourceIds ?? config.sources.map((s) => s.id))
+
+  const outcomes = await Promise.all(
+    config.sources.map((source, i) =>
+      selected.has(source.id)
+        ? collectSource(source, previousFacts[i] ?? null, {
+            config,
+            now,
+            budget,
+            limit,
+            ...(options.fetch ? { fetch: options.fetch } : {}),
+          })
+        : Promise.resolve(undefined),
+    ),
+  )
+  const facts = config.sources.map((_, i) => {
+    const outcome = outcomes[i]
+    return outcome?.ok ? outcome.facts : (previousFacts[i] ?? null)
+  })
+
+  const clusterMaps = Object.fromEntries(
+    config.sources.flatMap((s) => (s.kind === 'pbs' && s.clusterMap ? [[s.id, s.clusterMap]] : [])),
+  )
+  const normalized = normalizeGuests({
+    pve: facts.filter((f): f is PveFacts => f?.kind === 'pve'),
+    pbs: facts.filter((f): f is PbsFacts => f?.kind === 'pbs'),
+    clusterMaps,
+    now,
+  })
+  for (const warning of normalized.warnings) console.warn(`normalize: ${warning}`)
+
+  const log: WriteLog = { writes: 0, deletes: 0 }
+  const factsDigests: Record<string, string> = { ...(previousStatus?.factsDigests ?? {}) }
+  for (const [i, outcome] of outcomes.entries()) {
+    if (!outcome?.ok) continue
+    const id = outcome.facts.sourceId
+    factsDigests[id] = await writeFactsIfChanged(kv, outcome.facts, factsDigests[id], log)
+  }
+  await writeGuestsIfChanged(
+    kv,
+    normalized.guests,
+    {
+      guests: normalized.guests.map(toGuestSummary),
+      orphans: normalized.orphans,
+      ambiguous: normalized.ambiguous,
+    },
+    previousIndex,
+    log,
+  )
+
+  const previousById = new Map((previousStatus?.sources ?? []).map((s) => [s.id, s]))
+  const sources = config.sources.map((source, i) =>
+    sourceStatus(source, outcomes[i], facts[i] ?? null, previousById.get(source.id), now),
+  )
+  for (const s of sources) {
+    if (s.lastError && s.lastAttempt === now)
+      console.warn(`refresh: ${s.id} failed: ${s.lastError.message}`)
+  }
+  const status: StoredStatus = {
+    sources,
+    factsDigests,
+    lastRefresh: {
+      startedAt: now,
+      finishedAt: Math.floor(Date.now() / 1000),
+      reason: options.reason,
+      subrequests: budget.used,
+      // The status write below is counted too.
+      kvWrites: log.writes + 1,
+    },
+  }
+  await writeStatus(kv, status, log)
+  return {
+    sources,
+    subrequests: budget.used,
+    kvWrites: log.writes,
+    kvDeletes: log.deletes,
+    guests: normalized.guests.length,
+    deferred: sources.reduce((sum, s) => sum + (s.lastAttempt === now ? s.deferred : 0), 0),
+  }
+}

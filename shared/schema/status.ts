@@ -1,0 +1,46 @@
+// GET /api/status: per-source health, so the page can say which source is stale and why.
+import * as z from 'zod/mini'
+
+export const SourceErrorSchema = z.object({
+  kind: z.string(),
+  message: z.string(),
+  /** Epoch seconds. */
+  at: z.int(),
+})
+
+export const SourceStatusSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['pve', 'pbs']),
+  name: z.optional(z.string()),
+  lastAttempt: z.nullable(z.int()),
+  lastSuccess: z.nullable(z.int()),
+  /** The newest failure; cleared by the next success. */
+  lastError: z.nullable(SourceErrorSchema),
+  /** Serving data older than the last attempt because that attempt failed. */
+  stale: z.boolean(),
+  warnings: z.array(z.string()),
+  /** Work units left for the next run (subrequest budget). */
+  deferred: z.int(),
+  counts: z.object({ guests: z.int(), backups: z.int(), snapshots: z.int() }),
+})
+
+export const StatusSchema = z.object({
+  sources: z.array(SourceStatusSchema),
+  configIssues: z.array(z.object({ field: z.string(), message: z.string() })),
+  thresholds: z.object({ freshHours: z.number(), staleHours: z.number() }),
+  lastRefresh: z.nullable(
+    z.object({
+      startedAt: z.int(),
+      finishedAt: z.int(),
+      reason: z.string(),
+      subrequests: z.int(),
+      kvWrites: z.int(),
+    }),
+  ),
+  /** Epoch seconds of the next scheduled refresh, when known. */
+  nextRefresh: z.nullable(z.int()),
+  refreshAllowed: z.boolean(),
+})
+
+export type SourceStatus = z.infer<typeof SourceStatusSchema>
+export type Status = z.infer<typeof StatusSchema>
