@@ -1,6 +1,6 @@
 // Builds the PBS server (datastores, namespaces) and the writer that history and scenario code
 // use to add snapshots, keeping groups sorted and indexed.
-import { clusterName } from './generate-pve.ts'
+import { clusterName } from './names.ts'
 import type { ResolvedOptions } from './presets.ts'
 import { createRng, type Rng } from './prng.ts'
 import type { PbsBackupType, PbsDatastore, PbsGroup, PbsServer, PbsSnapshot } from './types.ts'

@@ -5,9 +5,10 @@ import type { PbsWriter } from './generate-pbs.ts'
 import { snapshotSize } from './generate-pbs.ts'
 import type { LabFacts, PbsRef } from './model.ts'
 import type { Rng } from './prng.ts'
-import { scenarioNodes, V } from './scenario-guests.ts'
-import { utcStamp, vzdumpStamp } from './time-zone.ts'
-import type { Guest, PveCluster, PveNode, PveTask, VzdumpArchive } from './types.ts'
+import { guest, nodeOf, scenarioNodes, V } from './scenario-guests.ts'
+import { addScenarioRuns } from './scenario-runs.ts'
+import { vzdumpStamp } from './time-zone.ts'
+import type { PveCluster, PveTask, VzdumpArchive } from './types.ts'
 import { pveUpid } from './upid.ts'
 
 type BackupFacts = Omit<
@@ -24,16 +25,6 @@ type BackupFacts = Omit<
 
 const HOUR = 3600
 const DAY = 86400
-
-function guest(c: PveCluster, vmid: number): Guest {
-  const g = c.guests.find((x) => x.vmid === vmid)
-  if (!g) throw new Error(`scenario guest ${vmid} missing`)
-  return g
-}
-
-function nodeOf(c: PveCluster, name: string): PveNode {
-  return c.nodes.find((n) => n.name === name) as PveNode
-}
 
 export function volidOf(a: VzdumpArchive): string {
   const ext = a.type === 'qemu' ? 'vma.zst' : 'tar.zst'
@@ -161,112 +152,7 @@ export function addScenarioBackups(
       size: 413316860,
     })
 
-  // In progress: PBS snapshot without manifest and a running vzdump task; the guest is locked.
-  const busy = guest(homelab, V.inProgress)
-  const busyTime = now - 600
-  for (let k = 5; k >= 1; k--) {
-    const t = busyTime - k * DAY
-    pbs.add('store1', 'homelab', 'vm', String(V.inProgress), hOwner, {
-      time: t,
-      diskSize: busy.maxdisk,
-      size: snapshotSize('vm', busy.maxdisk),
-      protected: false,
-      comment: 'db',
-      verification: pbs.verification('store1', t, 'ok'),
-    })
-  }
-  pbs.add('store1', 'homelab', 'vm', String(V.inProgress), hOwner, {
-    time: busyTime,
-    diskSize: busy.maxdisk,
-    inProgress: true,
-    protected: false,
-  })
-  const runPid = rng.int(1000, 4000000)
-  const running: PveTask = {
-    upid: pveUpid({
-      node: h.second,
-      pid: runPid,
-      pstart: nodeOf(homelab, h.second).pstart,
-      starttime: busyTime - 3,
-      type: 'vzdump',
-      id: String(V.inProgress),
-      user: 'root@pam',
-    }),
-    node: h.second,
-    pid: runPid,
-    pstart: nodeOf(homelab, h.second).pstart,
-    starttime: busyTime - 3,
-    id: String(V.inProgress),
-    user: 'root@pam',
-    command: `vzdump ${V.inProgress} --storage backup-main --mode snapshot --notes-template '{{guestname}}'`,
-    guests: [
-      {
-        vmid: V.inProgress,
-        type: 'qemu',
-        start: busyTime,
-        archive: `vm/${V.inProgress}/${utcStamp(busyTime)}`,
-        pbs: true,
-      },
-    ],
-  }
-  homelab.tasks.push(running)
-
-  // Failed multi-guest run: 114 finishes, 115 fails.
-  const lastTz = nodeOf(homelab, h.last).timeZone
-  const failStart = now - DAY - 5 * HOUR
-  const okGuest = guest(homelab, V.failedOk)
-  const badGuest = guest(homelab, V.failed)
-  const reason = `unable to create temporary directory '/mnt/pve/nas-nfs/dump/vzdump-qemu-${V.failed}-${vzdumpStamp(failStart + 99, lastTz)}.tmp' - Permission denied`
-  archive({
-    storage: 'nas-nfs',
-    vmid: V.failedOk,
-    type: 'lxc',
-    time: failStart + 3,
-    writerTimeZone: lastTz,
-    size: 212316860,
-    notes: 'dns',
-  })
-  const failPid = rng.int(1000, 4000000)
-  const failed: PveTask = {
-    upid: pveUpid({
-      node: h.last,
-      pid: failPid,
-      pstart: nodeOf(homelab, h.last).pstart,
-      starttime: failStart,
-      type: 'vzdump',
-      id: '',
-      user: 'root@pam',
-    }),
-    node: h.last,
-    pid: failPid,
-    pstart: nodeOf(homelab, h.last).pstart,
-    starttime: failStart,
-    endtime: failStart + 101,
-    status: 'job errors',
-    id: '',
-    user: 'root@pam',
-    command: `vzdump ${V.failedOk} ${V.failed} --storage nas-nfs --mode snapshot --notes-template '{{guestname}}'`,
-    guests: [
-      {
-        vmid: V.failedOk,
-        type: 'lxc',
-        start: failStart + 3,
-        end: failStart + 98,
-        archive: dumpPath(homelab, 'nas-nfs', okGuest, failStart + 3, lastTz),
-        pbs: false,
-      },
-      {
-        vmid: V.failed,
-        type: 'qemu',
-        start: failStart + 99,
-        end: failStart + 100,
-        archive: dumpPath(homelab, 'nas-nfs', badGuest, failStart + 99, lastTz),
-        pbs: false,
-        error: reason,
-      },
-    ],
-  }
-  homelab.tasks.push(failed)
+  const runs = addScenarioRuns(homelab, pbs, rng, now)
 
   // Orphan 4242: no guest anywhere, but a vzdump archive and a PBS group.
   const orphanTime = now - 5 * DAY - 2 * HOUR
@@ -337,22 +223,8 @@ export function addScenarioBackups(
       volid: volidOf(orphanArchive),
       pbs: ref('homelab', 'vm', V.orphan, orphanTime),
     },
-    inProgress: {
-      cluster: homelab.name,
-      node: h.second,
-      vmid: V.inProgress,
-      pveStorage: 'backup-main',
-      pbs: ref('homelab', 'vm', V.inProgress, busyTime),
-      runningTaskUpid: running.upid,
-    },
-    failedTask: {
-      cluster: homelab.name,
-      node: h.last,
-      upid: failed.upid,
-      okVmid: V.failedOk,
-      failedVmid: V.failed,
-      reason,
-    },
+    inProgress: runs.inProgress,
+    failedTask: runs.failedTask,
     manualTask: { cluster: homelab.name, node: h.first, upid: manual.upid, vmid: V.design },
     migratedGuest: {
       cluster: homelab.name,

@@ -2,7 +2,7 @@
 // duplicate name "web", template, unknown status, in-progress, migrated, never backed up).
 import { makeGuest } from './generate-pve.ts'
 import type { Rng } from './prng.ts'
-import type { Guest, PveCluster } from './types.ts'
+import type { Guest, PveCluster, PveNode } from './types.ts'
 
 /** Scenario guest count per cluster, reserved out of guestsPerCluster. */
 export const scenarioSlots = [9, 2]
@@ -194,4 +194,14 @@ export function addScenarioGuests(
   history.add(V.collision)
   history.add(V.officeWeb)
   return history
+}
+
+export function guest(c: PveCluster, vmid: number): Guest {
+  const g = c.guests.find((x) => x.vmid === vmid)
+  if (!g) throw new Error(`scenario guest ${vmid} missing`)
+  return g
+}
+
+export function nodeOf(c: PveCluster, name: string): PveNode {
+  return c.nodes.find((n) => n.name === name) as PveNode
 }
