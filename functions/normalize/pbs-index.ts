@@ -79,6 +79,13 @@ function parseVmid(backupId: string): number | null {
   return isVmid(vmid) ? vmid : null
 }
 
+/** `host` plus the other names PVE storages may use for it (newer facts carry `serverNames`). */
+function serverNames(source: PbsFacts): string[] {
+  const extra = (source as { serverNames?: unknown }).serverNames
+  const names = Array.isArray(extra) ? extra.filter((n) => typeof n === 'string') : []
+  return [source.host, ...names]
+}
+
 function compareGroups(a: PbsGroup, b: PbsGroup): number {
   return (
     compareText(a.sourceId, b.sourceId) ||
@@ -92,8 +99,10 @@ function compareGroups(a: PbsGroup, b: PbsGroup): number {
 function addSource(index: PbsIndex, source: PbsFacts, warnings: string[]): void {
   const keys = new Set<string>()
   index.snapshotKeysBySource.set(source.sourceId, keys)
-  const host = normalizeHost(source.host)
-  if (!index.sourcesByHost.has(host)) index.sourcesByHost.set(host, source.sourceId)
+  for (const name of serverNames(source)) {
+    const host = normalizeHost(name)
+    if (!index.sourcesByHost.has(host)) index.sourcesByHost.set(host, source.sourceId)
+  }
   for (const store of source.datastores) {
     for (const ns of ['', ...store.namespaces]) {
       const list = index.sourcesByStore.get(storeKey(store.store, ns)) ?? []
