@@ -26,6 +26,7 @@ export default defineConfig({
         test: {
           name: 'worker',
           include: ['test/worker/**/*.test.ts'],
+          globalSetup: ['test/worker/global-setup.ts'],
         },
       },
     ],

@@ -205,6 +205,14 @@ export async function collectPbs(ctx: PbsCollectContext): Promise<PbsFacts> {
     ),
   )
 
+  // Stable order so unchanged facts digest the same and skip the KV write.
+  const byGroup = (a: PbsGroupFact | PbsSnapshotFact, b: PbsGroupFact | PbsSnapshotFact) => {
+    const ka = groupKey(a)
+    const kb = groupKey(b)
+    return ka < kb ? -1 : ka > kb ? 1 : 0
+  }
+  groups.sort(byGroup)
+  snapshots.sort((a, b) => byGroup(a, b) || a.backupTime - b.backupTime)
   return {
     kind: 'pbs',
     sourceId: ctx.client.sourceId,

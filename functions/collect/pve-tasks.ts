@@ -119,6 +119,9 @@ export async function collectPveTasks(
         try {
           const listed = await listTasks(ctx, node)
           let newLogs = 0
+          // Newest first: once a log we already parsed is reached, older jobs cannot be any
+          // guest's latest that we do not know already, so their logs are not worth a request.
+          let reachedKnown = false
           for (const task of listed) {
             tasks.push(task)
             if (task.id !== '') {
@@ -126,9 +129,10 @@ export async function collectPveTasks(
               continue
             }
             const known = previous.get(task.upid)
-            if (known && known.outcome !== 'running' && known.guests.length > 0)
+            if (known && known.outcome !== 'running' && known.guests.length > 0) {
               task.guests = known.guests
-            else if (newLogs < MAX_NEW_LOGS_PER_NODE) {
+              reachedKnown = true
+            } else if (!reachedKnown && newLogs < MAX_NEW_LOGS_PER_NODE) {
               newLogs += 1
               needLog.push(task)
             }
@@ -152,5 +156,7 @@ export async function collectPveTasks(
       }),
     ),
   )
-  return tasks.sort((a, b) => b.starttime - a.starttime)
+  return tasks.sort(
+    (a, b) => b.starttime - a.starttime || (a.upid < b.upid ? -1 : a.upid > b.upid ? 1 : 0),
+  )
 }

@@ -86,6 +86,8 @@ async function readNodeStorages(ctx: PveCollectContext, nodes: string[], trouble
   return { byNode, failedNodes }
 }
 
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
 export async function collectPve(ctx: PveCollectContext): Promise<PveFacts> {
   const trouble: Trouble = { warnings: [], deferred: [] }
   const [statusRaw, guests, storageRaw, notBackedUp] = await Promise.all([
@@ -120,6 +122,14 @@ export async function collectPve(ctx: PveCollectContext): Promise<PveFacts> {
     collectPveTasks(ctx, layout, trouble),
   ])
 
+  // Concurrent listings finish in any order; a stable order keeps unchanged facts byte-identical,
+  // which is what lets the store skip the KV write.
+  backups.sort(
+    (a, b) => compare(a.storage, b.storage) || compare(a.node, b.node) || compare(a.volid, b.volid),
+  )
+  snapshots.sort(
+    (a, b) => a.vmid - b.vmid || compare(a.guestType, b.guestType) || compare(a.name, b.name),
+  )
   return {
     kind: 'pve',
     sourceId: ctx.client.sourceId,

@@ -1,0 +1,38 @@
+// Helpers for workerd tests that drive the lab: an env pointing at it, faults, and reads
+// through the Worker's own routes.
+
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
+import { inject } from 'vitest'
+import { app } from '../../functions/app.ts'
+import type { Env } from '../../functions/env.ts'
+import type { LabFacts } from '../lab/model.ts'
+
+export const labUrl = inject('labUrl')
+
+export function labEnv(overrides: Record<string, string> = {}): Env {
+  return { ...env, ...inject('labVars'), ...overrides }
+}
+
+export function labModel(): { now: number; facts: LabFacts } {
+  return JSON.parse(inject('labFacts'))
+}
+
+export async function setFaults(faults: unknown[]): Promise<void> {
+  const response = await fetch(`${labUrl}/_lab/faults`, {
+    method: 'PUT',
+    body: JSON.stringify(faults),
+  })
+  if (!response.ok) throw new Error(`lab refused faults: ${await response.text()}`)
+}
+
+export async function clearFaults(): Promise<void> {
+  await fetch(`${labUrl}/_lab/faults`, { method: 'DELETE' })
+}
+
+export async function call(testEnv: Env, path: string, init?: RequestInit): Promise<Response> {
+  const ctx = createExecutionContext()
+  const response = await app.request(path, init, testEnv, ctx)
+  await waitOnExecutionContext(ctx)
+  return response
+}

@@ -1,0 +1,181 @@
+// The backup pipeline against the simulated lab, inside workerd: collect → normalize → KV →
+// /api. Every assertion is about what a user reads from the API.
+import { beforeAll, describe, expect, it } from 'vitest'
+import { refresh } from '../../functions/refresh.ts'
+import { getFilteredAge } from '../../shared/age.ts'
+import { GuestRecordSchema } from '../../shared/schema/guest.ts'
+import { GuestIndexSchema } from '../../shared/schema/index.ts'
+import { StatusSchema } from '../../shared/schema/status.ts'
+import { call, labEnv, labModel, labUrl } from './lab.ts'
+
+const testEnv = labEnv({ PULSE_SUBREQUEST_BUDGET: '1000' })
+const { now, facts } = labModel()
+
+async function readIndex() {
+  return GuestIndexSchema.parse(await (await call(testEnv, '/api/guests')).json())
+}
+
+async function readGuest(cluster: string, vmid: number) {
+  const response = await call(testEnv, `/api/guests/${cluster}/${vmid}`)
+  expect(response.status).toBe(200)
+  return GuestRecordSchema.parse(await response.json())
+}
+
+beforeAll(async () => {
+  await fetch(`${labUrl}/_lab/stats/reset`, { method: 'POST' })
+  const report = await refresh(testEnv, { now, reason: 'test', subrequestBudget: 1000 })
+  expect(report.sources.map((s) => s.lastError)).toEqual([null, null, null])
+})
+
+describe('the design note example (guest 111 "debian")', () => {
+  it('reads 17 h under PVE, 11 h under PBS and 11 h under All, from exact timestamps', async () => {
+    const g = facts.designGuest
+    const index = await readIndex()
+    const guest = index.guests.find((x) => x.key === `${g.cluster}/${g.vmid}`)
+    expect(guest?.guestName).toBe('debian')
+    expect(guest?.latestTimes.pve).toBe(g.pveBackupTime)
+    expect(guest?.latestTimes.pbs).toBe(g.pbsBackupTime)
+    if (!guest) throw new Error('guest 111 missing')
+    expect(getFilteredAge(guest, 'pve', now)).toBe(17 * 3600)
+    expect(getFilteredAge(guest, 'pbs', now)).toBe(11 * 3600)
+    expect(getFilteredAge(guest, 'all', now)).toBe(11 * 3600)
+  })
+
+  it('keeps the exact timestamps in backupDates and the guest snapshot in its own filter', async () => {
+    const g = facts.designGuest
+    const record = await readGuest(g.cluster, g.vmid)
+    const all = record.backupDates.flatMap((d) => [
+      ...d.timestamps.pveBackups,
+      ...d.timestamps.pbsSnapshots,
+    ])
+    expect(all).toContain(g.pveBackupTime)
+    expect(all).toContain(g.pbsBackupTime)
+    expect(record.latestTimes.snapshots).toBe(g.snapshotTime)
+    expect(record.latestBackupTime).toBe(g.pbsBackupTime)
+  })
+})
+
+describe('the five problems of the design note', () => {
+  it('lists a shared storage once, however many nodes mount it', async () => {
+    const stats = (await (await fetch(`${labUrl}/_lab/stats`)).json()) as Record<string, unknown>
+    const shared = facts.sharedStorage
+    const text = JSON.stringify(stats)
+    const pattern = new RegExp(`/nodes/[^/"]+/storage/${shared.storage}/content`, 'g')
+    expect(shared.nodes.length).toBeGreaterThan(1)
+    expect(text.match(pattern)?.length ?? 0).toBeLessThanOrEqual(1)
+    const index = await readIndex()
+    for (const summary of index.guests.filter((x) => x.cluster === shared.cluster)) {
+      const record = await readGuest(summary.cluster, summary.guestId)
+      const names = record.backups.filter((b) => b.location === shared.storage).map((b) => b.name)
+      expect(new Set(names).size).toBe(names.length)
+    }
+  })
+
+  it('keeps backups made on the node a guest migrated away from', async () => {
+    const m = facts.migratedGuest
+    const record = await readGuest(m.cluster, m.vmid)
+    expect(record.node).toBe(m.currentNode)
+    expect(record.backups.some((b) => b.kind === 'pve' && b.node === m.previousNode)).toBe(true)
+  })
+
+  it('never mixes the backups of two clusters that share a VMID', async () => {
+    const c = facts.vmidCollision
+    const index = await readIndex()
+    for (const guest of c.guests) {
+      const record = await readGuest(guest.cluster, c.vmid)
+      expect(record.guestName).toBe(guest.name)
+      const pbsLocations = record.backups.filter((b) => b.kind === 'pbs').map((b) => b.location)
+      expect(pbsLocations.every((l) => l === `${c.datastore}/${guest.namespace}`)).toBe(true)
+    }
+    const ambiguous = index.ambiguous.find((a) => a.guestId === c.vmid)
+    expect(ambiguous?.namespace).toBe(c.ambiguousGroup.namespace)
+    expect(ambiguous?.candidates).toEqual(c.guests.map((g) => g.cluster).sort())
+  })
+
+  it('keeps two guests with the same name apart', async () => {
+    const d = facts.duplicateName
+    const index = await readIndex()
+    const named = index.guests.filter((x) => x.guestName === d.name)
+    expect(named.map((x) => x.key).sort()).toEqual(
+      d.guests.map((g) => `${g.cluster}/${g.vmid}`).sort(),
+    )
+  })
+})
+
+describe('classification and exclusions', () => {
+  it('counts a PBS snapshot seen directly and through a PVE pbs storage once', async () => {
+    const index = await readIndex()
+    for (const summary of index.guests.slice(0, 10)) {
+      const record = await readGuest(summary.cluster, summary.guestId)
+      const pbs = record.backups
+        .filter((b) => b.kind === 'pbs')
+        .map((b) => `${b.location}@${b.time}`)
+      expect(new Set(pbs).size).toBe(pbs.length)
+    }
+  })
+
+  it('treats a dir storage named "pbs-backup" as PVE archives (type, not name)', async () => {
+    const d = facts.dirStorageNamedPbs
+    const index = await readIndex()
+    const records = await Promise.all(
+      index.guests
+        .filter((x) => x.cluster === d.cluster)
+        .map((x) => readGuest(x.cluster, x.guestId)),
+    )
+    const items = records.flatMap((r) => r.backups.filter((b) => b.location === d.storage))
+    expect(items.length).toBeGreaterThan(0)
+    expect(items.every((b) => b.kind === 'pve')).toBe(true)
+  })
+
+  it('never counts an in-progress backup as the latest', async () => {
+    const p = facts.inProgress
+    const record = await readGuest(p.cluster, p.vmid)
+    expect(record.backups.some((b) => b.inProgress && b.time === p.pbs.time)).toBe(true)
+    expect(record.latestTimes.pbs).not.toBe(p.pbs.time)
+    expect(record.backingUp).toBe(true)
+  })
+
+  it('reports backups of a VMID that no longer exists as an orphan', async () => {
+    const index = await readIndex()
+    expect(index.orphans.some((o) => o.guestId === facts.orphan.vmid)).toBe(true)
+    expect(index.guests.some((g) => g.guestId === facts.orphan.vmid)).toBe(false)
+  })
+
+  it('shows a multi-guest job failure on the guest that failed, with the error text', async () => {
+    const t = facts.failedTask
+    const failed = await readGuest(t.cluster, t.failedVmid)
+    expect(failed.lastJob?.outcome).toBe('failed')
+    expect(failed.lastJob?.error).toContain(t.reason)
+  })
+
+  it('marks guests no backup job covers', async () => {
+    const index = await readIndex()
+    for (const n of facts.notBackedUp) {
+      expect(index.guests.find((g) => g.key === `${n.cluster}/${n.vmid}`)?.covered).toBe(false)
+    }
+  })
+})
+
+describe('storage and serving', () => {
+  it('writes only the status key when a refresh finds nothing new', async () => {
+    const report = await refresh(testEnv, { now, reason: 'test', subrequestBudget: 1000 })
+    expect(report.kvWrites).toBe(1)
+  })
+
+  it('answers /api/guests with an ETag and 304 when it has not changed', async () => {
+    const first = await call(testEnv, '/api/guests')
+    const etag = first.headers.get('etag')
+    expect(etag).toMatch(/^W\/"[0-9a-f]{40}"$/)
+    const second = await call(testEnv, '/api/guests', { headers: { 'if-none-match': etag ?? '' } })
+    expect(second.status).toBe(304)
+  })
+
+  it('reports every source as fresh in /api/status', async () => {
+    const status = StatusSchema.parse(await (await call(testEnv, '/api/status')).json())
+    expect(status.sources.map((s) => [s.id, s.stale, s.lastSuccess])).toEqual([
+      ['homelab', false, now],
+      ['office', false, now],
+      ['pbs', false, now],
+    ])
+  })
+})
