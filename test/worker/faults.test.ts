@@ -1,0 +1,163 @@
+// Faults during a refresh that follows a good one: the failing source keeps its last good data,
+// marked stale with the reason; the other sources stay fresh; clearing the fault restores it.
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { refresh } from '../../functions/refresh.ts'
+import { GuestIndexSchema } from '../../shared/schema/index.ts'
+import { StatusSchema } from '../../shared/schema/status.ts'
+import { call, clearFaults, labEnv, labModel, setFaults } from './lab.ts'
+
+const { now, facts } = labModel()
+const g = facts.designGuest
+const slowSources = JSON.parse(labEnv().PULSE_SOURCES ?? '[]').map((s: object) => ({
+  ...s,
+  timeoutMs: 1000,
+}))
+const testEnv = labEnv({
+  PULSE_SUBREQUEST_BUDGET: '1000',
+  PULSE_SOURCES: JSON.stringify(slowSources),
+})
+
+let baseline: { guests: number; design: unknown }
+let tick = now
+
+async function snapshot() {
+  const index = GuestIndexSchema.parse(await (await call(testEnv, '/api/guests')).json())
+  const status = StatusSchema.parse(await (await call(testEnv, '/api/status')).json())
+  const design = index.guests.find((x) => x.key === `${g.cluster}/${g.vmid}`)
+  return { index, status, design }
+}
+
+async function refreshOnce() {
+  tick += 60
+  return refresh(testEnv, { now: tick, reason: 'test', subrequestBudget: 1000 })
+}
+
+beforeAll(async () => {
+  await clearFaults()
+  await refreshOnce()
+  const good = await snapshot()
+  baseline = { guests: good.index.guests.length, design: good.design?.latestTimes }
+  expect(baseline.guests).toBeGreaterThan(30)
+})
+
+afterEach(clearFaults)
+
+const FAULTS = [
+  {
+    name: 'a PVE cluster rejects the token',
+    fault: { kind: 'bad-token', source: 'pve/homelab' },
+    failing: 'homelab',
+    errorKind: 'auth',
+  },
+  {
+    name: 'PBS answers malformed JSON',
+    fault: { kind: 'malformed-json', source: 'pbs/pbs', path: '/admin/datastore' },
+    failing: 'pbs',
+    errorKind: 'invalid-response',
+  },
+  {
+    name: 'a PVE cluster answers 500 without a message',
+    fault: {
+      kind: 'http-error',
+      source: 'pve/homelab',
+      path: '/cluster/resources',
+      status: 500,
+    },
+    failing: 'homelab',
+    errorKind: 'http',
+  },
+  {
+    name: 'a PVE cluster is slower than the timeout',
+    fault: {
+      kind: 'slow',
+      source: 'pve/homelab',
+      path: '/cluster/status',
+      delayMs: 1500,
+    },
+    failing: 'homelab',
+    errorKind: 'timeout',
+  },
+] as const
+
+describe('a failing source keeps its last good data', () => {
+  it.each(FAULTS)('when $name', async ({ fault, failing, errorKind }) => {
+    await setFaults([fault])
+    await refreshOnce()
+    const during = await snapshot()
+    expect(during.index.guests.length).toBe(baseline.guests)
+    expect(during.design?.latestTimes).toEqual(baseline.design)
+    for (const source of during.status.sources) {
+      if (source.id === failing) {
+        expect(source.stale).toBe(true)
+        expect(source.lastError?.kind).toBe(errorKind)
+        expect(source.lastSuccess).toBeLessThan(tick)
+      } else {
+        expect([source.id, source.stale, source.lastError]).toEqual([source.id, false, null])
+      }
+    }
+    await clearFaults()
+    await refreshOnce()
+    const after = await snapshot()
+    expect(after.status.sources.every((s) => !s.stale && s.lastSuccess === tick)).toBe(true)
+  })
+})
+
+describe('partial faults inside a source', () => {
+  it('keeps the archives of an offline node and says the node is offline', async () => {
+    const m = facts.migratedGuest
+    const before = await (await call(testEnv, `/api/guests/${m.cluster}/${m.vmid}`)).json()
+    await setFaults([{ kind: 'node-offline', source: `pve/${m.cluster}`, node: m.previousNode }])
+    await refreshOnce()
+    const after = await (await call(testEnv, `/api/guests/${m.cluster}/${m.vmid}`)).json()
+    expect(after.latestTimes).toEqual(before.latestTimes)
+    expect(after.counts).toEqual(before.counts)
+    const status = (await snapshot()).status.sources.find((s) => s.id === m.cluster)
+    expect(status?.warnings).toContain(`node ${m.previousNode} is offline`)
+    expect(status?.stale).toBe(false)
+  })
+
+  it('keeps PBS data of an unavailable datastore and reports why', async () => {
+    await setFaults([
+      { kind: 'datastore-unavailable', source: 'pbs/pbs', datastore: g.pbsDatastore },
+    ])
+    await refreshOnce()
+    const during = await snapshot()
+    expect(during.design?.latestTimes.pbs).toBe(g.pbsBackupTime)
+    const pbs = during.status.sources.find((s) => s.id === 'pbs')
+    expect(pbs?.warnings.join('\n')).toContain(g.pbsDatastore)
+  })
+})
+
+describe('configuration errors', () => {
+  it('names the bad field in /api/status without echoing any value', async () => {
+    const secret = 'do-not-print-me-0000'
+    const badEnv = labEnv({
+      PULSE_SOURCES: JSON.stringify([
+        { id: 'Bad Id', kind: 'pve', url: 'https://pve.example.com', tokenId: 'a@pve!t' },
+        { id: 'ok', kind: 'pve', url: `not a url ${secret}`, tokenId: 'a@pve!t' },
+        { id: 'nosecret', kind: 'pbs', url: 'https://pbs.example.com', tokenId: 'a@pbs!t' },
+      ]),
+    })
+    const response = await call(badEnv, '/api/status')
+    const text = await response.text()
+    const status = StatusSchema.parse(JSON.parse(text))
+    expect(status.configIssues.map((i) => i.field)).toEqual([
+      'PULSE_SOURCES[0].id',
+      'PULSE_SOURCES[1].url',
+      'PULSE_TOKEN_NOSECRET',
+    ])
+    expect(text).not.toContain(secret)
+  })
+
+  it('says PULSE_SOURCES is not valid JSON without quoting it', async () => {
+    const response = await call(
+      labEnv({ PULSE_SOURCES: '[{"id": "x", token: "hunter2"' }),
+      '/api/status',
+    )
+    const text = await response.text()
+    expect(StatusSchema.parse(JSON.parse(text)).configIssues).toEqual([
+      { field: 'PULSE_SOURCES', message: 'is not valid JSON' },
+    ])
+    expect(text).not.toContain('hunter2')
+  })
+})
