@@ -3,7 +3,8 @@
 import type { GuestType } from '../../shared/schema/guest.ts'
 import type { GuestIndex } from './guest-index.ts'
 import type { PbsEvidence } from './pbs-evidence.ts'
-import { type PbsGroup, storeKey } from './pbs-index.ts'
+import type { PbsGroup } from './pbs-index.ts'
+import { storeKey } from './pbs-names.ts'
 import type { ClusterMapping, GuestSlot } from './types.ts'
 
 export type Resolution =

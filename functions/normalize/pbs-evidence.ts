@@ -1,7 +1,8 @@
 // What PVE's own configuration says about who writes where on PBS: a cluster with a `pbs`
 // storage pointing at a datastore+namespace writes there, as the user that storage logs in as.
 import type { PveFacts } from '../collect/facts.ts'
-import { type PbsIndex, sourceOfTarget, storeKey } from './pbs-index.ts'
+import { type PbsIndex, sourceOfTarget } from './pbs-index.ts'
+import { storeKey } from './pbs-names.ts'
 
 export interface SourceEvidence {
   /** `datastore\0namespace` → clusters with a storage pointing there. */

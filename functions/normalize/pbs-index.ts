@@ -3,6 +3,14 @@
 
 import type { GuestType } from '../../shared/schema/guest.ts'
 import type { PbsFacts, PbsSnapshotFact } from '../collect/facts.ts'
+import {
+  cleanNamespace,
+  normalizeHost,
+  pbsLocation,
+  SEP,
+  snapshotKey,
+  storeKey,
+} from './pbs-names.ts'
 import { compareText, isEpoch, isVmid } from './validate.ts'
 
 export interface PbsGroup {
@@ -32,47 +40,6 @@ export interface PbsIndex {
   sourcesByStore: Map<string, string[]>
 }
 
-const SEP = '\u0000'
-
-/** `[fe80::1]:8007` / `PBS.lan:8007` → `fe80::1` / `pbs.lan`: PVE stores the bare host. */
-export function normalizeHost(host: string): string {
-  const lower = host.trim().toLowerCase()
-  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(lower)
-  if (bracketed?.[1]) return bracketed[1]
-  return /^[^:]+:\d+$/.test(lower) ? lower.slice(0, lower.lastIndexOf(':')) : lower
-}
-
-/** PBS and PVE both mean the root namespace by "", some tools write "/". */
-export function cleanNamespace(namespace: string | undefined): string {
-  return (namespace ?? '').replace(/^\/+|\/+$/g, '')
-}
-
-export function storeKey(datastore: string, namespace: string): string {
-  return `${datastore}${SEP}${cleanNamespace(namespace)}`
-}
-
-export function snapshotKey(
-  datastore: string,
-  namespace: string,
-  type: GuestType,
-  vmid: number,
-  time: number,
-): string {
-  return `${storeKey(datastore, namespace)}${SEP}${type}${SEP}${vmid}${SEP}${time}`
-}
-
-/** `store1` for the root namespace, else `store1/cluster-a`. */
-export function pbsLocation(datastore: string, namespace: string): string {
-  const ns = cleanNamespace(namespace)
-  return ns === '' ? datastore : `${datastore}/${ns}`
-}
-
-/** PBS's own snapshot path, `vm/100/2025-06-07T18:00:02Z`. */
-export function pbsPath(type: GuestType, vmid: number, time: number): string {
-  const iso = new Date(time * 1000).toISOString().replace('.000Z', 'Z')
-  return `${type === 'qemu' ? 'vm' : 'ct'}/${vmid}/${iso}`
-}
-
 function parseVmid(backupId: string): number | null {
   if (!/^[1-9]\d{0,14}$/.test(backupId)) return null
   const vmid = Number(backupId)
@@ -96,9 +63,8 @@ function compareGroups(a: PbsGroup, b: PbsGroup): number {
   )
 }
 
-function addSource(index: PbsIndex, source: PbsFacts, warnings: string[]): void {
-  const keys = new Set<string>()
-  index.snapshotKeysBySource.set(source.sourceId, keys)
+/** Every name and datastore+namespace by which a PVE storage may point at this source. */
+function registerSource(index: PbsIndex, source: PbsFacts): void {
   for (const name of serverNames(source)) {
     const host = normalizeHost(name)
     if (!index.sourcesByHost.has(host)) index.sourcesByHost.set(host, source.sourceId)
@@ -110,48 +76,62 @@ function addSource(index: PbsIndex, source: PbsFacts, warnings: string[]): void 
       index.sourcesByStore.set(storeKey(store.store, ns), list)
     }
   }
+}
+
+function groupKeyOf(datastore: string, namespace: string, type: string, id: string): string {
+  return `${storeKey(datastore, namespace)}${SEP}${type}${SEP}${id}`
+}
+
+/** Group owners from the groups listing: snapshots listed earlier may lack one. */
+function groupOwners(source: PbsFacts): Map<string, string> {
   const owners = new Map<string, string>()
-  for (const group of source.groups) {
-    if (group.owner !== undefined) {
-      owners.set(
-        `${storeKey(group.datastore, group.namespace)}${SEP}${group.backupId}`,
-        group.owner,
-      )
+  for (const g of source.groups) {
+    if (g.owner !== undefined) {
+      owners.set(groupKeyOf(g.datastore, g.namespace, g.backupType, g.backupId), g.owner)
     }
   }
+  return owners
+}
+
+/** A snapshot's VMID and time, or a warning saying why it cannot be used. */
+function checkSnapshot(snap: PbsSnapshotFact): { vmid: number } | { problem: string } {
+  const vmid = parseVmid(snap.backupId)
+  const where = `${pbsLocation(snap.datastore, snap.namespace)} ${snap.backupType}/${snap.backupId}`
+  if (vmid === null) return { problem: `ignored group ${where}: not a VMID` }
+  if (!isEpoch(snap.backupTime)) return { problem: `skipped a snapshot of ${where}: invalid time` }
+  return { vmid }
+}
+
+function addSource(index: PbsIndex, source: PbsFacts, warnings: string[]): void {
+  registerSource(index, source)
+  const keys = new Set<string>()
+  index.snapshotKeysBySource.set(source.sourceId, keys)
+  const owners = groupOwners(source)
   const groups = new Map<string, PbsGroup>()
-  const badIds = new Set<string>()
+  const problems = new Set<string>()
   for (const snap of source.snapshots) {
     if (snap.backupType === 'host') continue
-    const vmid = parseVmid(snap.backupId)
+    const checked = checkSnapshot(snap)
+    if ('problem' in checked) {
+      problems.add(`${source.sourceId}: ${checked.problem}`)
+      continue
+    }
     const ns = cleanNamespace(snap.namespace)
-    if (vmid === null) {
-      const where = `${pbsLocation(snap.datastore, ns)} ${snap.backupType}/${snap.backupId}`
-      if (!badIds.has(where))
-        warnings.push(`${source.sourceId}: ignored group ${where}: not a VMID`)
-      badIds.add(where)
-      continue
-    }
-    if (!isEpoch(snap.backupTime)) {
-      warnings.push(
-        `${source.sourceId}: skipped a snapshot of ${pbsLocation(snap.datastore, ns)} ${snap.backupType}/${vmid}: invalid backup time`,
-      )
-      continue
-    }
     const type: GuestType = snap.backupType === 'vm' ? 'qemu' : 'lxc'
-    const key = snapshotKey(snap.datastore, ns, type, vmid, snap.backupTime)
+    const key = snapshotKey(snap.datastore, ns, type, checked.vmid, snap.backupTime)
     if (keys.has(key)) continue
     keys.add(key)
-    const groupKey = `${storeKey(snap.datastore, ns)}${SEP}${snap.backupType}${SEP}${vmid}`
+    const groupKey = groupKeyOf(snap.datastore, ns, snap.backupType, snap.backupId)
     let group = groups.get(groupKey)
     if (!group) {
-      const owner = owners.get(`${storeKey(snap.datastore, ns)}${SEP}${snap.backupId}`)
+      const { datastore } = snap
+      const owner = owners.get(groupKey)
       group = {
         sourceId: source.sourceId,
-        datastore: snap.datastore,
+        datastore,
         namespace: ns,
         type,
-        vmid,
+        vmid: checked.vmid,
         owner,
         snapshots: [],
       }
@@ -160,6 +140,8 @@ function addSource(index: PbsIndex, source: PbsFacts, warnings: string[]): void 
     group.owner ??= snap.owner
     group.snapshots.push(snap)
   }
+  // One warning per bad group, not one per snapshot.
+  warnings.push(...problems)
   for (const group of groups.values()) index.groups.push(group)
 }
 

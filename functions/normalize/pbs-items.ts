@@ -5,7 +5,8 @@ import type { Ambiguous, BackupDetail } from '../../shared/schema/guest.ts'
 import type { PbsSnapshotFact } from '../collect/facts.ts'
 import { type AttributionContext, resolveGroup } from './attribute-pbs.ts'
 import { addOrphan, type OrphanBook } from './orphans.ts'
-import { type PbsGroup, pbsLocation, pbsPath } from './pbs-index.ts'
+import type { PbsGroup } from './pbs-index.ts'
+import { pbsLocation, pbsPath } from './pbs-names.ts'
 import { cleanSize, compareText } from './validate.ts'
 
 export function pbsDetail(group: PbsGroup, snap: PbsSnapshotFact): BackupDetail {

@@ -3,13 +3,8 @@
 
 import type { BackupDetail, GuestType } from '../../shared/schema/guest.ts'
 import type { PveBackupFact, PveFacts, PveStorageFact } from '../collect/facts.ts'
-import {
-  type PbsIndex,
-  type PbsTarget,
-  pbsLocation,
-  pbsPath,
-  reportedDirectly,
-} from './pbs-index.ts'
+import { type PbsIndex, type PbsTarget, reportedDirectly } from './pbs-index.ts'
+import { pbsLocation, pbsPath } from './pbs-names.ts'
 import type { ListedBackup } from './types.ts'
 import { cleanSize, isEpoch, isVmid } from './validate.ts'
 

@@ -180,3 +180,40 @@ describe('PBS snapshots of a VMID two clusters have', () => {
     ])
   })
 })
+
+describe('PBS sources known by several names', () => {
+  it('recognise a PVE storage that names the PBS server by one of its other names', () => {
+    const alias = { server: 'backup.example', datastore: 'store1', namespace: '' }
+    const result = normalize({
+      pve: [
+        makePveFacts({ sourceId: 'cluster-a' }),
+        makePveFacts({ sourceId: 'cluster-b', storages: [makePbsStorage({ pbs: alias })] }),
+      ],
+      pbs: [
+        makePbsFacts({ sourceId: 'pbs-1', host: 'pbs.lan' }),
+        makePbsFacts({
+          sourceId: 'pbs-2',
+          host: 'pbs2.lan:8007',
+          serverNames: ['pbs2.lan', 'backup.example'],
+          snapshots: [makePbsSnapshot()],
+        }),
+      ],
+    })
+    expect(pbsTimes(result)).toEqual([
+      ['cluster-a/100', null],
+      ['cluster-b/100', NOW - 11 * HOUR],
+    ])
+  })
+})
+
+describe('a cluster map naming a cluster whose guests are unknown this round', () => {
+  it('attributes the group to nobody and says so in a warning', () => {
+    const result = normalize({
+      pve: [makePveFacts({ sourceId: 'cluster-a' })],
+      pbs: [makePbsFacts({ snapshots: [makePbsSnapshot({ namespace: 'site-b' })] })],
+      clusterMaps: { 'pbs-1': makeClusterMap({ namespaces: { 'site-b': 'cluster-b' } }) },
+    })
+    expect([guestOf(result, 'cluster-a/100').counts.pbs, result.orphans]).toEqual([0, []])
+    expect(result.warnings).toEqual([expect.stringContaining('"cluster-b"')])
+  })
+})
