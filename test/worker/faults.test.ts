@@ -2,6 +2,7 @@
 // marked stale with the reason; the other sources stay fresh; clearing the fault restores it.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { refresh } from '../../functions/refresh.ts'
+import { GuestRecordSchema } from '../../shared/schema/guest.ts'
 import { GuestIndexSchema } from '../../shared/schema/index.ts'
 import { StatusSchema } from '../../shared/schema/status.ts'
 import { call, clearFaults, labEnv, labModel, setFaults } from './lab.ts'
@@ -105,10 +106,14 @@ describe('a failing source keeps its last good data', () => {
 describe('partial faults inside a source', () => {
   it('keeps the archives of an offline node and says the node is offline', async () => {
     const m = facts.migratedGuest
-    const before = await (await call(testEnv, `/api/guests/${m.cluster}/${m.vmid}`)).json()
+    const before = GuestRecordSchema.parse(
+      await (await call(testEnv, `/api/guests/${m.cluster}/${m.vmid}`)).json(),
+    )
     await setFaults([{ kind: 'node-offline', source: `pve/${m.cluster}`, node: m.previousNode }])
     await refreshOnce()
-    const after = await (await call(testEnv, `/api/guests/${m.cluster}/${m.vmid}`)).json()
+    const after = GuestRecordSchema.parse(
+      await (await call(testEnv, `/api/guests/${m.cluster}/${m.vmid}`)).json(),
+    )
     expect(after.latestTimes).toEqual(before.latestTimes)
     expect(after.counts).toEqual(before.counts)
     const status = (await snapshot()).status.sources.find((s) => s.id === m.cluster)
