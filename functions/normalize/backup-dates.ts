@@ -17,14 +17,29 @@ function onCalendar(item: BackupDetail): boolean {
   return !item.inProgress && !(item.kind === 'snapshot' && item.time === 0)
 }
 
-export function backupDates(items: readonly BackupDetail[]): BackupDate[] {
+/** UTC day number → `YYYY-MM-DD`; shared across guests, who mostly back up on the same days. */
+export type DayNames = Map<number, string>
+
+function dayName(day: number, names: DayNames): string {
+  let name = names.get(day)
+  if (name === undefined) {
+    name = new Date(day * SECONDS_PER_DAY * 1000).toISOString().slice(0, 10)
+    names.set(day, name)
+  }
+  return name
+}
+
+export function backupDates(
+  items: readonly BackupDetail[],
+  names: DayNames = new Map(),
+): BackupDate[] {
   const days = new Map<number, BackupDate>()
   for (const item of items) {
     if (!onCalendar(item)) continue
     const day = Math.floor(item.time / SECONDS_PER_DAY)
     let entry = days.get(day)
     if (!entry) {
-      const date = new Date(day * SECONDS_PER_DAY * 1000).toISOString().slice(0, 10)
+      const date = dayName(day, names)
       entry = {
         date,
         types: [],

@@ -6,7 +6,7 @@ import type {
   GuestSummary,
   LatestTimes,
 } from '../../shared/schema/guest.ts'
-import { backupDates } from './backup-dates.ts'
+import { backupDates, type DayNames } from './backup-dates.ts'
 import { lastJob, type TaskIndex } from './last-job.ts'
 import type { GuestSlot } from './types.ts'
 import { compareText } from './validate.ts'
@@ -15,6 +15,7 @@ export interface ClusterContext {
   tasks: TaskIndex
   /** VMIDs no backup job covers; null when PVE would not say. */
   notBackedUp: Set<number> | null
+  dayNames: DayNames
 }
 
 function newer(current: number | null, time: number): number {
@@ -80,7 +81,7 @@ export function buildGuestRecord(slot: GuestSlot, cluster: ClusterContext): Gues
     backingUp: fact.lock === 'backup' || job?.outcome === 'running',
     ambiguousSnapshots: slot.ambiguousSnapshots,
     counts: countFinished(slot.items),
-    backupDates: backupDates(slot.items),
+    backupDates: backupDates(slot.items, cluster.dayNames),
     backups: [...slot.items].sort(newestFirst),
   }
   if (slot.clusterName !== undefined) record.clusterName = slot.clusterName

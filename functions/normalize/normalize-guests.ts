@@ -1,6 +1,7 @@
 // The normalizer: turns every source's facts into one record per (cluster, vmid), plus the
 // backups nobody owns (orphans) and the PBS groups that cannot be told apart (ambiguous).
 import type { PveFacts } from '../collect/facts.ts'
+import type { DayNames } from './backup-dates.ts'
 import { type GuestIndex, guestKey, indexGuests } from './guest-index.ts'
 import { buildGuestRecord, type ClusterContext } from './guest-record.ts'
 import { indexTasks } from './last-job.ts'
@@ -38,8 +39,14 @@ function attributePveListings(
   }
 }
 
-function clusterContext(facts: PveFacts, now: number, warnings: string[]): ClusterContext {
+function clusterContext(
+  facts: PveFacts,
+  now: number,
+  dayNames: DayNames,
+  warnings: string[],
+): ClusterContext {
   return {
+    dayNames,
     tasks: indexTasks(facts.sourceId, facts.tasks, now, warnings),
     notBackedUp: facts.notBackedUp === null ? null : new Set(facts.notBackedUp.map((g) => g.vmid)),
   }
@@ -56,7 +63,10 @@ export function normalizeGuests(input: NormalizeInput): NormalizeResult {
   const ambiguous = applyPbsGroups(pbs.groups, ctx, orphans, warnings)
 
   const clusters = new Map<string, ClusterContext>()
-  for (const facts of pve) clusters.set(facts.sourceId, clusterContext(facts, input.now, warnings))
+  const dayNames: DayNames = new Map()
+  for (const facts of pve) {
+    clusters.set(facts.sourceId, clusterContext(facts, input.now, dayNames, warnings))
+  }
   const slots = [...guests.byKey.values()].sort(
     (a, b) => compareText(a.cluster, b.cluster) || a.fact.vmid - b.fact.vmid,
   )

@@ -38,6 +38,8 @@ export interface PbsIndex {
   sourcesByHost: Map<string, string>
   /** `datastore\0namespace` → sources that have it, for hosts written in another form. */
   sourcesByStore: Map<string, string[]>
+  /** sourceOfTarget's answers: every listed PBS item of a storage asks the same question. */
+  targetSources: Map<string, string | null>
 }
 
 function parseVmid(backupId: string): number | null {
@@ -151,6 +153,7 @@ export function buildPbsIndex(pbs: readonly PbsFacts[], warnings: string[]): Pbs
     snapshotKeysBySource: new Map(),
     sourcesByHost: new Map(),
     sourcesByStore: new Map(),
+    targetSources: new Map(),
   }
   const sources = [...pbs].sort((a, b) => compareText(a.sourceId, b.sourceId))
   for (const source of sources) addSource(index, source, warnings)
@@ -163,10 +166,14 @@ export function buildPbsIndex(pbs: readonly PbsFacts[], warnings: string[]): Pbs
  * IP vs name) the one source holding that datastore and namespace. null when unknown.
  */
 export function sourceOfTarget(index: PbsIndex, target: PbsTarget): string | null {
+  const cacheKey = `${target.server}${SEP}${storeKey(target.datastore, target.namespace)}`
+  const cached = index.targetSources.get(cacheKey)
+  if (cached !== undefined) return cached
   const byHost = index.sourcesByHost.get(normalizeHost(target.server))
-  if (byHost !== undefined) return byHost
   const byStore = index.sourcesByStore.get(storeKey(target.datastore, target.namespace))
-  return byStore?.length === 1 ? (byStore[0] ?? null) : null
+  const source = byHost ?? (byStore?.length === 1 ? (byStore[0] ?? null) : null)
+  index.targetSources.set(cacheKey, source)
+  return source
 }
 
 /** Whether the PBS source behind `target` reported this snapshot itself (its data wins). */

@@ -14,7 +14,9 @@ export function normalizeHost(host: string): string {
 
 /** PBS and PVE both mean the root namespace by "", some tools write "/". */
 export function cleanNamespace(namespace: string | undefined): string {
-  return (namespace ?? '').replace(/^\/+|\/+$/g, '')
+  if (namespace === undefined) return ''
+  const clean = namespace === '' || (namespace[0] !== '/' && !namespace.endsWith('/'))
+  return clean ? namespace : namespace.replace(/^\/+|\/+$/g, '')
 }
 
 export function storeKey(datastore: string, namespace: string): string {
@@ -37,8 +39,31 @@ export function pbsLocation(datastore: string, namespace: string): string {
   return ns === '' ? datastore : `${datastore}/${ns}`
 }
 
+const pad = (value: number, width = 2) => String(value).padStart(width, '0')
+
+/**
+ * `2025-06-07T18:00:02Z` by arithmetic (Hinnant's civil-from-days): Date's toISOString was
+ * a tenth of the normalizer's time across tens of thousands of snapshots.
+ */
+export function isoSeconds(time: number): string {
+  const days = Math.floor(time / 86_400)
+  const second = time - days * 86_400
+  const z = days + 719_468
+  const era = Math.floor(z / 146_097)
+  const doe = z - era * 146_097
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1_460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  )
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
+  const mp = Math.floor((5 * doy + 2) / 153)
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1
+  const month = mp < 10 ? mp + 3 : mp - 9
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+  const clock = `${pad(Math.floor(second / 3_600))}:${pad(Math.floor(second / 60) % 60)}:${pad(second % 60)}`
+  return `${pad(year, 4)}-${pad(month)}-${pad(day)}T${clock}Z`
+}
+
 /** PBS's own snapshot path, `vm/100/2025-06-07T18:00:02Z`. */
 export function pbsPath(type: GuestType, vmid: number, time: number): string {
-  const iso = new Date(time * 1000).toISOString().replace('.000Z', 'Z')
-  return `${type === 'qemu' ? 'vm' : 'ct'}/${vmid}/${iso}`
+  return `${type === 'qemu' ? 'vm' : 'ct'}/${vmid}/${isoSeconds(time)}`
 }

@@ -15,10 +15,18 @@ function typeFromVolid(volid: string): GuestType | null {
   return match[1] === 'vm' ? 'qemu' : 'lxc'
 }
 
-function commonFields(fact: PveBackupFact): Omit<BackupDetail, 'kind' | 'location' | 'name'> {
-  const detail: Omit<BackupDetail, 'kind' | 'location' | 'name'> = {
+function toDetail(
+  fact: PveBackupFact,
+  kind: BackupDetail['kind'],
+  location: string,
+  name: string,
+): BackupDetail {
+  const detail: BackupDetail = {
+    kind,
     time: fact.ctime,
+    location,
     protected: fact.protected === true,
+    name,
     inProgress: fact.inProgress === true,
   }
   const size = cleanSize(fact.size)
@@ -29,12 +37,7 @@ function commonFields(fact: PveBackupFact): Omit<BackupDetail, 'kind' | 'locatio
 }
 
 function archive(fact: PveBackupFact, shared: boolean): ListedBackup {
-  const detail: BackupDetail = {
-    ...commonFields(fact),
-    kind: 'pve',
-    location: fact.storage,
-    name: fact.volid,
-  }
+  const detail = toDetail(fact, 'pve', fact.storage, fact.volid)
   // Only a node-local archive lives on a node; a migrated guest's old ones stay there.
   if (!shared) detail.node = fact.node
   return { vmid: fact.vmid, type: fact.guestType, detail }
@@ -48,12 +51,13 @@ function listedPbs(
 ): ListedBackup | null {
   const type = fact.guestType ?? typeFromVolid(fact.volid)
   if (target && type && reportedDirectly(pbs, target, type, fact.vmid, fact.ctime)) return null
-  const detail: BackupDetail = {
-    ...commonFields(fact),
-    kind: 'pbs',
-    location: target ? pbsLocation(target.datastore, target.namespace) : fact.storage,
-    name: type ? pbsPath(type, fact.vmid, fact.ctime) : fact.volid,
-  }
+  const location = target ? pbsLocation(target.datastore, target.namespace) : fact.storage
+  const detail = toDetail(
+    fact,
+    'pbs',
+    location,
+    type ? pbsPath(type, fact.vmid, fact.ctime) : fact.volid,
+  )
   return { vmid: fact.vmid, type, detail }
 }
 
