@@ -214,7 +214,7 @@ export async function refresh(env: Env, options: RefreshOptions): Promise<Refres
 
   const log: WriteLog = { writes: 0, deletes: 0 }
   const factsDigests: Record<string, string> = { ...(previousStatus?.factsDigests ?? {}) }
-  for (const [i, outcome] of outcomes.entries()) {
+  for (const outcome of outcomes) {
     if (!outcome?.ok) continue
     const id = outcome.facts.sourceId
     factsDigests[id] = await writeFactsIfChanged(kv, outcome.facts, factsDigests[id], log)
