@@ -69,7 +69,7 @@ describe('the public contract', () => {
   it('summarises a record without its per-backup lists', () => {
     const summary = toGuestSummary(guestOf(result, 'cluster-a/100'))
     expect(GuestSummarySchema.parse(summary)).toEqual(summary)
-    expect(Object.keys(summary)).not.toEqual(expect.arrayContaining(['backups']))
+    expect(summary).not.toHaveProperty('backups')
     expect(summary).not.toHaveProperty('backupDates')
   })
 
