@@ -190,9 +190,21 @@ export async function collectPbs(ctx: PbsCollectContext): Promise<PbsFacts> {
             trouble.warnings.push(
               `dropped ${parsed.dropped} malformed snapshot(s) in ${group.datastore}`,
             )
-          snapshots.push(
-            ...parsed.items.map((item) => toSnapshotFact(item, group.datastore, group.namespace)),
-          )
+          const listed = parsed.items
+            .map((item) => toSnapshotFact(item, group.datastore, group.namespace))
+            .sort((a, b) => a.backupTime - b.backupTime)
+          // A group re-read only to watch an unfinished snapshot keeps its listing time while
+          // nothing changed, so an hours-long backup does not cost a KV write every run.
+          const previous = prevGroups.get(key)
+          const cached = prevSnapshots.get(key) ?? []
+          if (
+            previous &&
+            ctx.now - previous.listedAt < PBS_RELIST_SECONDS &&
+            JSON.stringify(listed) === JSON.stringify(cached)
+          ) {
+            group.listedAt = previous.listedAt
+          }
+          snapshots.push(...listed)
           groups.push(group)
         } catch (error) {
           softFail(trouble, error, key)
