@@ -172,6 +172,7 @@ function sourceStatus(
 
 export async function refresh(env: Env, options: RefreshOptions): Promise<RefreshReport> {
   const config = parseConfig(env)
+  for (const issue of config.issues) console.warn(`config: ${issue.field} ${issue.message}`)
   const { now } = options
   const kv = env.PULSE_KV
   const [previousStatus, previousIndex, ...previousFacts] = await Promise.all([
