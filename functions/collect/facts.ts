@@ -78,6 +78,8 @@ export interface PveTaskFact {
   id: string
   /** Per-guest results from the task log (multi-guest jobs) or from the task itself. */
   guests: PveGuestTaskResult[]
+  /** The log of this multi-guest task has been read (its `guests` are final once it ended). */
+  logRead?: boolean
 }
 
 export interface PveFacts {

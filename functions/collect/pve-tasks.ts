@@ -105,10 +105,17 @@ export async function collectPveTasks(
   ctx: PveCollectContext,
   layout: PveLayout,
   trouble: Trouble,
+  /** Node → VMIDs whose latest job we want to know (non-template guests some job covers). */
+  wanted: ReadonlyMap<string, ReadonlySet<number>>,
 ): Promise<PveTaskFact[]> {
   const previous = new Map((ctx.previous?.tasks ?? []).map((t) => [t.upid, t]))
   const tasks: PveTaskFact[] = []
   const needLog: PveTaskFact[] = []
+  const knownAnywhere = new Set(
+    (ctx.previous?.tasks ?? [])
+      .filter((t) => t.logRead || t.id !== '')
+      .flatMap((t) => t.guests.map((g) => g.vmid)),
+  )
   await Promise.all(
     layout.nodes.map((node) =>
       ctx.limit(async () => {
@@ -119,23 +126,30 @@ export async function collectPveTasks(
         try {
           const listed = await listTasks(ctx, node)
           let newLogs = 0
-          // Newest first: once a log we already parsed is reached, older jobs cannot be any
-          // guest's latest that we do not know already, so their logs are not worth a request.
-          let reachedKnown = false
+          // Newest first. Jobs newer than the newest log we already read are always read (a
+          // new job changes someone's latest outcome); past that, older logs are read only
+          // while a covered guest has no known job anywhere in the cluster. A steady cluster
+          // costs no log reads; a first run reaches back a few logs per run.
+          const unknown = new Set(
+            [...(wanted.get(node) ?? [])].filter((v) => !knownAnywhere.has(v)),
+          )
+          let passedKnown = false
           for (const task of listed) {
             tasks.push(task)
             if (task.id !== '') {
               task.guests = singleGuestResult(task)
-              continue
+            } else {
+              const known = previous.get(task.upid)
+              if (known?.logRead && known.outcome !== 'running') {
+                task.guests = known.guests
+                task.logRead = true
+                passedKnown = true
+              } else if ((!passedKnown || unknown.size > 0) && newLogs < MAX_NEW_LOGS_PER_NODE) {
+                newLogs += 1
+                needLog.push(task)
+              }
             }
-            const known = previous.get(task.upid)
-            if (known && known.outcome !== 'running' && known.guests.length > 0) {
-              task.guests = known.guests
-              reachedKnown = true
-            } else if (!reachedKnown && newLogs < MAX_NEW_LOGS_PER_NODE) {
-              newLogs += 1
-              needLog.push(task)
-            }
+            for (const result of task.guests) unknown.delete(result.vmid)
           }
         } catch (error) {
           softFail(trouble, error, `tasks:${node}`)
@@ -150,6 +164,7 @@ export async function collectPveTasks(
       ctx.limit(async () => {
         try {
           task.guests = await readLog(ctx, task)
+          task.logRead = true
         } catch (error) {
           softFail(trouble, error, `log:${task.upid}`)
         }

@@ -86,6 +86,19 @@ async function readNodeStorages(ctx: PveCollectContext, nodes: string[], trouble
   return { byNode, failedNodes }
 }
 
+/** Guests whose latest backup job is worth a task-log read, by current node. */
+function wantedJobs(guests: PveGuestFact[], notBackedUp: { vmid: number }[] | null) {
+  const uncovered = new Set((notBackedUp ?? []).map((g) => g.vmid))
+  const wanted = new Map<string, Set<number>>()
+  for (const guest of guests) {
+    if (guest.template || uncovered.has(guest.vmid)) continue
+    const set = wanted.get(guest.node) ?? new Set<number>()
+    set.add(guest.vmid)
+    wanted.set(guest.node, set)
+  }
+  return wanted
+}
+
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 export async function collectPve(ctx: PveCollectContext): Promise<PveFacts> {
@@ -119,7 +132,7 @@ export async function collectPve(ctx: PveCollectContext): Promise<PveFacts> {
   const [backups, snapshots, tasks] = await Promise.all([
     collectPveBackups(ctx, layout, trouble),
     collectPveSnapshots(ctx, guests, reachable, trouble),
-    collectPveTasks(ctx, layout, trouble),
+    collectPveTasks(ctx, layout, trouble, wantedJobs(guests, notBackedUp)),
   ])
 
   // Concurrent listings finish in any order; a stable order keeps unchanged facts byte-identical,

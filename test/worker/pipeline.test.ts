@@ -157,9 +157,20 @@ describe('classification and exclusions', () => {
 })
 
 describe('storage and serving', () => {
-  it('writes only the status key when a refresh finds nothing new', async () => {
-    const report = await refresh(testEnv, { now, reason: 'test', subrequestBudget: 1000 })
-    expect(report.kvWrites).toBe(1)
+  it('settles to writing only the status key when nothing new happens upstream', async () => {
+    // The first runs also read older vzdump logs a few per node per run (job outcomes of
+    // guests not in the newest jobs); once those are known, a refresh changes nothing.
+    const writes: number[] = []
+    for (let run = 1; run <= 10; run++) {
+      const report = await refresh(testEnv, {
+        now: now + run,
+        reason: 'test',
+        subrequestBudget: 1000,
+      })
+      writes.push(report.kvWrites)
+      if (writes.slice(-2).join() === '1,1') break
+    }
+    expect(writes.slice(-2)).toEqual([1, 1])
   })
 
   it('answers /api/guests with an ETag and 304 when it has not changed', async () => {
@@ -172,10 +183,11 @@ describe('storage and serving', () => {
 
   it('reports every source as fresh in /api/status', async () => {
     const status = StatusSchema.parse(await (await call(testEnv, '/api/status')).json())
-    expect(status.sources.map((s) => [s.id, s.stale, s.lastSuccess])).toEqual([
-      ['homelab', false, now],
-      ['office', false, now],
-      ['pbs', false, now],
+    expect(status.sources.map((s) => [s.id, s.stale, s.lastError])).toEqual([
+      ['homelab', false, null],
+      ['office', false, null],
+      ['pbs', false, null],
     ])
+    expect(status.sources.every((s) => (s.lastSuccess ?? 0) >= now)).toBe(true)
   })
 })
