@@ -122,6 +122,22 @@ function countsOf(facts: SourceFacts | null) {
     : { guests: 0, backups: facts.snapshots.length, snapshots: 0 }
 }
 
+/** The status of a source no refresh has tried yet. */
+export function neverRefreshed(source: SourceConfig): SourceStatus {
+  return {
+    id: source.id,
+    kind: source.kind,
+    ...(source.name ? { name: source.name } : {}),
+    lastAttempt: null,
+    lastSuccess: null,
+    lastError: null,
+    stale: false,
+    warnings: [],
+    deferred: 0,
+    counts: { guests: 0, backups: 0, snapshots: 0 },
+  }
+}
+
 function sourceStatus(
   source: SourceConfig,
   outcome: Outcome | undefined,
@@ -135,19 +151,7 @@ function sourceStatus(
     ...(source.name ? { name: source.name } : {}),
     counts: countsOf(facts),
   }
-  if (!outcome) {
-    return previous
-      ? { ...previous, ...base }
-      : {
-          ...base,
-          lastAttempt: null,
-          lastSuccess: null,
-          lastError: null,
-          stale: false,
-          warnings: [],
-          deferred: 0,
-        }
-  }
+  if (!outcome) return previous ? { ...previous, ...base } : { ...neverRefreshed(source), ...base }
   if (outcome.ok) {
     return {
       ...base,

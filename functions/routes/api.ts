@@ -9,7 +9,7 @@ import type { GuestIndex } from '../../shared/schema/index.ts'
 import type { Status } from '../../shared/schema/status.ts'
 import { parseConfig } from '../config.ts'
 import type { AppEnv } from '../env.ts'
-import { refresh } from '../refresh.ts'
+import { neverRefreshed, refresh } from '../refresh.ts'
 import { anonymousRefreshAllowed, subrequestBudget } from '../refresh-settings.ts'
 import { readGuest, readIndex, readStatus } from '../store/kv-store.ts'
 import { VERSION } from '../version.ts'
@@ -96,21 +96,7 @@ export const api = new Hono<AppEnv>()
     const byId = new Map((stored?.sources ?? []).map((s) => [s.id, s]))
     const now = nowSeconds()
     const body: Status = {
-      sources: config.sources.map(
-        (s) =>
-          byId.get(s.id) ?? {
-            id: s.id,
-            kind: s.kind,
-            ...(s.name ? { name: s.name } : {}),
-            lastAttempt: null,
-            lastSuccess: null,
-            lastError: null,
-            stale: false,
-            warnings: [],
-            deferred: 0,
-            counts: { guests: 0, backups: 0, snapshots: 0 },
-          },
-      ),
+      sources: config.sources.map((s) => byId.get(s.id) ?? neverRefreshed(s)),
       configIssues: config.issues,
       thresholds: config.thresholds,
       lastRefresh: stored?.lastRefresh ?? null,
