@@ -134,6 +134,14 @@ export async function collectPve(ctx: PveCollectContext): Promise<PveFacts> {
     collectPveSnapshots(ctx, guests, reachable, trouble),
     collectPveTasks(ctx, layout, trouble, wantedJobs(guests, notBackedUp)),
   ])
+  // PVE silently drops backup volumes the token may not access and answers 200 with an empty
+  // list (proxmox-api.md §0.2): successful vzdump runs with no archive in sight mean exactly that.
+  if (backups.length === 0 && tasks.some((t) => t.outcome === 'ok')) {
+    trouble.warnings.push(
+      'PVE lists no backups although vzdump jobs succeeded: the API token most likely lacks ' +
+        'Datastore.AllocateSpace + VM.Backup (or Datastore.Allocate) on the backup storages',
+    )
+  }
 
   // Concurrent listings finish in any order; a stable order keeps unchanged facts byte-identical,
   // which is what lets the store skip the KV write.
