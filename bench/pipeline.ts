@@ -8,7 +8,7 @@ import { normalizeGuests } from '../functions/normalize/index.ts'
 import { MAX_CONCURRENT_REQUESTS } from '../functions/proxmox/limit.ts'
 import { refresh } from '../functions/refresh.ts'
 import { factsKvKey } from '../functions/store/keys.ts'
-import { labWorkerVars, workerSourceId } from '../scripts/lab-env.ts'
+import { labWorkerVars, pveServerNames, workerSourceId } from '../scripts/lab-env.ts'
 import type { LabModel } from '../test/lab/model.ts'
 import { startLab } from '../test/lab/server.ts'
 import { median, row, timeIt } from './measure.ts'
@@ -29,7 +29,7 @@ function labEnv(model: LabModel, sources: Parameters<typeof labWorkerVars>[1]) {
 
 /** The fewest requests a complete refresh needs, derived from the lab model. */
 function minimumRequests(model: LabModel, steady: boolean): number {
-  const pbsServers = new Set(['pbs.lab.lan'])
+  const pbsServers = new Set(pveServerNames(model))
   let total = 0
   for (const c of model.clusters) {
     const online = c.nodes.map((n) => n.name)
@@ -118,7 +118,7 @@ export async function benchPipeline(): Promise<void> {
     `upstream requests, cold refresh:   ${coldRequests} (minimum ${coldMin}; goal = minimum)`,
   )
   console.log(
-    `upstream requests, steady refresh: ${steadyRequests} (minimum ${steadyMin}; goal = minimum)`,
+    `upstream requests, steady refresh: ${steadyRequests} (minimum ${steadyMin}; goal = minimum; after ${settleRuns} settling runs)`,
   )
   console.log(
     `KV writes, steady refresh: ${steady.kvWrites} (status key only; goal: 0 for unchanged guests)`,

@@ -5,7 +5,7 @@ import type { SourceStatus } from '../shared/schema/status.ts'
 import type { PbsFacts, PveFacts, SourceFacts } from './collect/facts.ts'
 import { collectPbs } from './collect/pbs.ts'
 import { collectPve } from './collect/pve.ts'
-import { type Config, parseConfig, type SourceConfig } from './config.ts'
+import { type Config, type PbsSourceConfig, parseConfig, type SourceConfig } from './config.ts'
 import type { Env } from './env.ts'
 import { normalizeGuests, toGuestSummary } from './normalize/index.ts'
 import { createRequestBudget, type RequestBudget } from './proxmox/budget.ts'
@@ -49,14 +49,13 @@ export interface RefreshReport {
 
 type Outcome = { ok: true; facts: SourceFacts } | { ok: false; error: SourceError }
 
+/** Every name a PBS server goes by: its URL host, then what PVE storages call it. */
+function pbsServerNames(source: PbsSourceConfig): string[] {
+  return [new URL(source.url).hostname, ...source.pveServerNames]
+}
+
 function directPbsServers(config: Config): Set<string> {
-  const names = new Set<string>()
-  for (const source of config.sources) {
-    if (source.kind !== 'pbs') continue
-    names.add(new URL(source.url).hostname)
-    for (const name of source.pveServerNames) names.add(name)
-  }
-  return names
+  return new Set(config.sources.flatMap((s) => (s.kind === 'pbs' ? pbsServerNames(s) : [])))
 }
 
 function withTimeBudget<T>(work: Promise<T>, sourceId: string): Promise<T> {
@@ -81,7 +80,13 @@ function withTimeBudget<T>(work: Promise<T>, sourceId: string): Promise<T> {
 async function collectSource(
   source: SourceConfig,
   previous: SourceFacts | null,
-  ctx: { config: Config; now: number; budget: RequestBudget; limit: Limiter; fetch?: typeof fetch },
+  ctx: {
+    now: number
+    budget: RequestBudget
+    limit: Limiter
+    directPbsServers: ReadonlySet<string>
+    fetch?: typeof fetch
+  },
 ): Promise<Outcome> {
   const client = createProxmoxClient(source, {
     budget: ctx.budget,
@@ -95,7 +100,7 @@ async function collectSource(
             limit: ctx.limit,
             now: ctx.now,
             previous: previous?.kind === 'pve' ? previous : undefined,
-            directPbsServers: directPbsServers(ctx.config),
+            directPbsServers: ctx.directPbsServers,
           })
         : collectPbs({
             client,
@@ -103,7 +108,7 @@ async function collectSource(
             now: ctx.now,
             previous: previous?.kind === 'pbs' ? previous : undefined,
             host: new URL(source.url).hostname,
-            serverNames: [new URL(source.url).hostname, ...source.pveServerNames],
+            serverNames: pbsServerNames(source),
           })
     return { ok: true, facts: await withTimeBudget<SourceFacts>(work, source.id) }
   } catch (error) {
@@ -187,12 +192,13 @@ export async function refresh(env: Env, options: RefreshOptions): Promise<Refres
   const budget = createRequestBudget(options.subrequestBudget ?? DEFAULT_SUBREQUEST_BUDGET)
   const limit = createLimiter()
   const selected = new Set(options.sourceIds ?? config.sources.map((s) => s.id))
+  const pbsServers = directPbsServers(config)
 
   const outcomes = await Promise.all(
     config.sources.map((source, i) =>
       selected.has(source.id)
         ? collectSource(source, previousFacts[i] ?? null, {
-            config,
+            directPbsServers: pbsServers,
             now,
             budget,
             limit,

@@ -1,10 +1,7 @@
 // Turns a running lab into the Worker's settings (PULSE_SOURCES plus secrets), exactly as a
 // user would configure a real Proxmox: used by `npm run dev`, the workerd tests and benchmarks.
+import { secretSuffix } from '../functions/config.ts'
 import type { LabModel, LabSource } from '../test/lab/model.ts'
-
-function secretSuffix(id: string): string {
-  return id.toUpperCase().replace(/-/g, '_')
-}
 
 /** The lab names sources `pve/homelab`, `pbs/pbs`; the Worker's ids are the last part. */
 export function workerSourceId(labId: string): string {
@@ -12,7 +9,7 @@ export function workerSourceId(labId: string): string {
 }
 
 /** Names PVE's `pbs` storages use for the lab's PBS (its `server` key). */
-function pveServerNames(model: LabModel): string[] {
+export function pveServerNames(model: LabModel): string[] {
   const names = new Set<string>()
   for (const cluster of model.clusters) {
     for (const storage of cluster.storages) {

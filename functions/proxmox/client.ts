@@ -143,13 +143,14 @@ export function createProxmoxClient(
       throw mapFetchFailure(error, where, source.timeoutMs)
     }
     if (response.status >= 300 && response.status < 400) {
-      throw new ProxmoxError(
-        isAccessLogin(response) ? 'access' : 'http',
-        isAccessLogin(response)
-          ? `${where}: Cloudflare Access asked for a login; check the Access service token`
-          : `${where}: unexpected redirect (${response.status})`,
-        { status: response.status },
-      )
+      const status = response.status
+      throw isAccessLogin(response)
+        ? new ProxmoxError(
+            'access',
+            `${where}: Cloudflare Access asked for a login; check the Access service token`,
+            { status },
+          )
+        : new ProxmoxError('http', `${where}: unexpected redirect (${status})`, { status })
     }
     if (!response.ok) throw mapStatus(response, body, where)
     if (isAccessLogin(response)) {

@@ -11,6 +11,7 @@ import { parseConfig } from '../config.ts'
 import type { AppEnv } from '../env.ts'
 import { neverRefreshed, refresh } from '../refresh.ts'
 import { anonymousRefreshAllowed, subrequestBudget } from '../refresh-settings.ts'
+import { digestOf } from '../store/digest.ts'
 import { readGuest, readIndex, readStatus } from '../store/kv-store.ts'
 import { VERSION } from '../version.ts'
 
@@ -85,10 +86,7 @@ export const api = new Hono<AppEnv>()
     const record = await readGuest(c.env.PULSE_KV, cluster, vmid)
     if (!record)
       return c.json({ error: { code: 'not_found', message: `No guest ${cluster}/${vmid}` } }, 404)
-    const text = JSON.stringify(record)
-    const digest = await crypto.subtle.digest('SHA-1', new TextEncoder().encode(text))
-    const etag = `W/"${[...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')}"`
-    return withEtag(c, etag, record)
+    return withEtag(c, `W/"${await digestOf(JSON.stringify(record))}"`, record)
   })
   .get('/status', async (c) => {
     const config = parseConfig(c.env)

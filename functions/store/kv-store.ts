@@ -43,16 +43,16 @@ const StoredFactsSchema = z.looseObject({
   deferred: z.array(z.string()),
 })
 
-async function readJson<T extends z.core.$ZodType>(
+async function readStored<T extends z.core.$ZodType>(
   kv: KVNamespace,
   key: string,
   schema: T,
-): Promise<z.output<T> | null> {
+): Promise<{ value: z.output<T>; raw: string } | null> {
   const raw = await kv.get(key, 'text')
   if (raw === null) return null
   try {
     const parsed = z.safeParse(schema, JSON.parse(raw))
-    if (parsed.success) return parsed.data
+    if (parsed.success) return { value: parsed.data, raw }
   } catch {
     // fall through: unreadable counts as missing
   }
@@ -60,17 +60,13 @@ async function readJson<T extends z.core.$ZodType>(
   return null
 }
 
+async function readJson<T extends z.core.$ZodType>(kv: KVNamespace, key: string, schema: T) {
+  return (await readStored(kv, key, schema))?.value ?? null
+}
+
 export async function readIndex(kv: KVNamespace): Promise<StoredIndex | null> {
-  const raw = await kv.get(KV_INDEX_KEY, 'text')
-  if (raw === null) return null
-  try {
-    const parsed = StoredIndexSchema.safeParse(JSON.parse(raw))
-    if (parsed.success) return { ...parsed.data, textDigest: await digestOf(raw) }
-  } catch {
-    // fall through
-  }
-  console.warn(`kv: ignoring unreadable value at ${KV_INDEX_KEY}`)
-  return null
+  const stored = await readStored(kv, KV_INDEX_KEY, StoredIndexSchema)
+  return stored ? { ...stored.value, textDigest: await digestOf(stored.raw) } : null
 }
 
 export const readStatus = (kv: KVNamespace): Promise<StoredStatus | null> =>
