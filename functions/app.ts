@@ -4,9 +4,13 @@ import { HTTPException } from 'hono/http-exception'
 import type { ApiError } from '../shared/schema/error.ts'
 import type { AppEnv } from './env.ts'
 import { api } from './routes/api.ts'
+import { badge } from './routes/badge.ts'
+import { hooks } from './routes/hooks.ts'
 
 export const app = new Hono<AppEnv>()
   .route('/api', api)
+  .route('/hooks', hooks)
+  .route('/badge', badge)
   .notFound((c) => {
     const body: ApiError = { error: { code: 'not_found', message: `No route for ${c.req.path}` } }
     return c.json(body, 404)
