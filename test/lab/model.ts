@@ -74,6 +74,19 @@ export interface LabFacts {
   failedVerification: PbsRef
   protectedPbsSnapshot: PbsRef
   protectedArchive: { cluster: string; storage: string; volid: string }
+  /** A vzdump archive made at 23:30 New York time two days ago (a UTC-day bucket gets it wrong). */
+  lateNightBackup: {
+    cluster: string
+    vmid: number
+    time: number
+    storage: string
+    viewerTimeZone: string
+    /** YYYY-MM-DD in viewerTimeZone. */
+    localDate: string
+    notes: string
+  }
+  /** A guest whose name is HTML. */
+  hostileName: { cluster: string; vmid: number; name: string }
 }
 
 export interface LabModel {

@@ -5,9 +5,9 @@ import type { PbsWriter } from './generate-pbs.ts'
 import { snapshotSize } from './generate-pbs.ts'
 import type { LabFacts, PbsRef } from './model.ts'
 import type { Rng } from './prng.ts'
-import { guest, nodeOf, scenarioNodes, V } from './scenario-guests.ts'
+import { guest, HOSTILE_NAME, nodeOf, scenarioNodes, V } from './scenario-guests.ts'
 import { addScenarioRuns } from './scenario-runs.ts'
-import { vzdumpStamp } from './time-zone.ts'
+import { fromLocal, localParts, vzdumpStamp } from './time-zone.ts'
 import type { PveCluster, PveTask, VzdumpArchive } from './types.ts'
 import { pveUpid } from './upid.ts'
 
@@ -189,6 +189,26 @@ export function addScenarioBackups(
     protected: false,
   })
 
+  // 23:30 in New York two local days ago: the next UTC day, so only a calendar that buckets in
+  // the viewer's zone puts it on the right day.
+  const viewerTimeZone = 'America/New_York'
+  const day = localParts(now - 2 * DAY, viewerTimeZone)
+  const lateNightTime = fromLocal(
+    { year: day.year, month: day.month, day: day.day, hour: 23, minute: 30, second: 0 },
+    viewerTimeZone,
+  )
+  const lateNightNotes = '<script>alert(2)</script> nightly'
+  archive({
+    storage: 'nas-nfs',
+    vmid: V.nightOwl,
+    type: 'lxc',
+    time: lateNightTime,
+    writerTimeZone: berlin,
+    size: 734003200,
+    notes: lateNightNotes,
+  })
+  const pad = (n: number) => String(n).padStart(2, '0')
+
   const failedRef = ref('homelab', 'vm', V.design, pbsTime - DAY)
   const protectedRef = ref('homelab', 'vm', V.design, pbsTime - 9 * DAY)
   return {
@@ -235,5 +255,15 @@ export function addScenarioBackups(
     failedVerification: failedRef,
     protectedPbsSnapshot: protectedRef,
     protectedArchive: { cluster: homelab.name, storage: 'nas-nfs', volid: protectedVolid },
+    lateNightBackup: {
+      cluster: homelab.name,
+      vmid: V.nightOwl,
+      time: lateNightTime,
+      storage: 'nas-nfs',
+      viewerTimeZone,
+      localDate: `${day.year}-${pad(day.month)}-${pad(day.day)}`,
+      notes: lateNightNotes,
+    },
+    hostileName: { cluster: homelab.name, vmid: V.hostileName, name: HOSTILE_NAME },
   }
 }

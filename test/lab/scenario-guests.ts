@@ -1,11 +1,12 @@
 // Fixed scenario guests present in every preset (design-note guest 111, VMID collision 100,
-// duplicate name "web", template, unknown status, in-progress, migrated, never backed up).
+// duplicate name "web", template, unknown status, in-progress, migrated, never backed up,
+// a backup at 23:30 New York time, a name that is HTML).
 import { makeGuest } from './generate-pve.ts'
 import type { Rng } from './prng.ts'
 import type { Guest, PveCluster, PveNode } from './types.ts'
 
 /** Scenario guest count per cluster, reserved out of guestsPerCluster. */
-export const scenarioSlots = [9, 2]
+export const scenarioSlots = [11, 2]
 
 export const V = {
   collision: 100,
@@ -15,11 +16,15 @@ export const V = {
   inProgress: 113,
   failedOk: 114,
   failed: 115,
+  nightOwl: 116,
+  hostileName: 117,
   unknown: 130,
   never: 150,
   template: 9000,
   orphan: 4242,
 } as const
+
+export const HOSTILE_NAME = '<img src=x onerror=alert(1)>'
 
 export interface ScenarioNodes {
   first: string
@@ -125,6 +130,30 @@ export function addScenarioGuests(
       type: 'qemu',
       node: h.last,
       name: 'legacy-app',
+      status: 'stopped',
+      snapshots: [],
+    }),
+  )
+  add(
+    homelab,
+    makeGuest(rng, now, {
+      vmid: V.nightOwl,
+      type: 'lxc',
+      node: h.first,
+      name: 'night-owl',
+      status: 'running',
+      snapshots: [],
+    }),
+  )
+  // Real PVE only accepts DNS names, but a monitor must not rely on that: the page must show
+  // this as text and run nothing.
+  add(
+    homelab,
+    makeGuest(rng, now, {
+      vmid: V.hostileName,
+      type: 'qemu',
+      node: h.last,
+      name: HOSTILE_NAME,
       status: 'stopped',
       snapshots: [],
     }),

@@ -27,6 +27,36 @@ describe('scenario', () => {
     expect(Math.max(...snaps.map((s) => s['backup-time']))).toBe(NOW - 11 * 3600)
   })
 
+  it('lists a vzdump archive made at 23:30 New York time, which is the next day in UTC', async () => {
+    const f = lab.model.facts.lateNightBackup
+    const local = new Intl.DateTimeFormat('en-CA', {
+      timeZone: f.viewerTimeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    }).format(f.time * 1000)
+    expect(local).toBe(`${f.localDate}, 23:30`)
+    expect(new Date(f.time * 1000).toISOString().slice(0, 10)).not.toBe(f.localDate)
+    const files = await data<{ ctime: number; vmid: number; notes?: string }[]>(
+      source(lab, 'pve/homelab'),
+      `/nodes/${lab.model.clusters[0]?.nodes[0]?.name}/storage/${f.storage}/content?content=backup&vmid=${f.vmid}`,
+    )
+    expect(files.map((x) => x.ctime)).toContain(f.time)
+    expect(files.find((x) => x.ctime === f.time)?.notes).toBe(f.notes)
+  })
+
+  it('serves the guest whose name is HTML exactly as named', async () => {
+    const f = lab.model.facts.hostileName
+    const resources = await data<{ vmid?: number; name?: string }[]>(
+      source(lab, 'pve/homelab'),
+      '/cluster/resources?type=vm',
+    )
+    expect(resources.find((r) => r.vmid === f.vmid)?.name).toBe('<img src=x onerror=alert(1)>')
+  })
+
   it('ends snapshot lists with "current", which has no snaptime', async () => {
     const d = lab.model.facts.designGuest
     const list = await data<Snap[]>(
