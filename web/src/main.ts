@@ -1,154 +1,194 @@
-// Dashboard entry: loads the guest index and source status once, renders every guest's
-// backup age for the chosen filter (switching filters needs no new request), and re-renders
-// each minute so ages tick. All text goes through textContent: names are data, never HTML.
-import { ageStatus, type BackupFilter, formatAge, getFilteredAge } from '../../shared/age.ts'
-import type { GuestSummary } from '../../shared/schema/guest.ts'
-import { type GuestIndex, GuestIndexSchema } from '../../shared/schema/index.ts'
-import { type Status, StatusSchema } from '../../shared/schema/status.ts'
+// Dashboard entry: loads the guest index and source status, keeps the view (filter, search,
+// sort, open guest) in the URL, re-renders from memory on every change (no request for a
+// filter switch) and every 30 s so ages tick, and revalidates the data every 5 minutes.
+import type { GuestIndex } from '../../shared/schema/index.ts'
+import type { Status } from '../../shared/schema/status.ts'
+import { ApiError, loadGuest, loadIndex, loadStatus, requestRefresh } from './api.ts'
+import { createBanner } from './banner.ts'
+import { createControls } from './controls.ts'
+import { createDetail } from './detail.ts'
+import { button, el } from './dom.ts'
+import { renderExtras } from './extras.ts'
+import { selectRows } from './rows.ts'
+import { createGuestTable } from './table.ts'
+import { formatViewState, parseViewState, type SortKey, type ViewState } from './view-state.ts'
 
-const FILTERS: { id: BackupFilter; label: string }[] = [
-  { id: 'all', label: 'All' },
-  { id: 'pve', label: 'PVE' },
-  { id: 'pbs', label: 'PBS' },
-  { id: 'snapshots', label: 'Snapshots' },
-]
-const TICK_MS = 60_000
+const TICK_MS = 30_000
+const RELOAD_MS = 5 * 60_000
+const TOKEN_KEY = 'pulse-edge-api-token'
+/** Columns whose natural first order is "largest first" (oldest backup first). */
+const DESCENDING_FIRST = new Set<SortKey>(['age', 'pve', 'pbs', 'snapshots'])
 
-interface View {
-  index: GuestIndex
-  status: Status
-  filter: BackupFilter
+const nowSeconds = () => Math.floor(Date.now() / 1000)
+
+let view: ViewState = parseViewState(location.search)
+let index: GuestIndex | null = null
+let status: Status | null = null
+
+const root = document.getElementById('main') as HTMLElement
+const bannerSlot = document.getElementById('banner') as HTMLElement
+
+const banner = createBanner(() => void refreshNow())
+const controls = createControls((patch) => change(patch, 'search' in patch ? 'replace' : 'push'))
+const table = createGuestTable((g) => formatViewState({ ...view, guest: g.key }) || '?')
+const detail = createDetail(() => {
+  if (view.guest) change({ guest: null }, 'push')
+})
+const tableWrap = el('div', undefined, 'scroll table-wrap')
+const empty = el('p', undefined, 'placeholder empty')
+const extrasSlot = el('div')
+tableWrap.append(table.element)
+
+function thresholds() {
+  return status?.thresholds ?? { freshHours: 24, staleHours: 72 }
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string) {
-  const node = document.createElement(tag)
-  if (text !== undefined) node.textContent = text
-  if (className) node.className = className
-  return node
+function render(): void {
+  if (!index || !status) return
+  const now = nowSeconds()
+  const selection = selectRows(index.guests, view, now, thresholds())
+  controls.sync(view, selection)
+  table.update(selection.rows, view, now, thresholds())
+  empty.hidden = selection.rows.length > 0
+  empty.textContent =
+    index.guests.length === 0
+      ? 'No guests yet. The first refresh may still be running; this page checks again shortly.'
+      : 'No guest matches these filters.'
+  banner.render(status, now)
 }
 
-async function load<T>(
-  path: string,
-  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } },
-): Promise<T> {
-  const response = await fetch(path, { headers: { accept: 'application/json' } })
-  if (!response.ok) throw new Error(`${path} answered ${response.status}`)
-  const parsed = schema.safeParse(await response.json())
-  if (!parsed.success) throw new Error(`${path} sent data this page does not understand`)
-  return parsed.data
+function change(patch: Partial<ViewState>, mode: 'push' | 'replace'): void {
+  const before = view.guest
+  view = { ...view, ...patch }
+  const url = `${location.pathname}${formatViewState(view)}`
+  if (mode === 'push') history.pushState(null, '', url)
+  else history.replaceState(null, '', url)
+  render()
+  if (view.guest !== before) void syncDetail()
 }
 
-function jobText(guest: GuestSummary): string {
-  if (guest.backingUp) return 'running'
-  if (!guest.lastJob) return guest.covered === false ? 'no job' : '—'
-  return guest.lastJob.outcome
-}
-
-function row(guest: GuestSummary, view: View, now: number): HTMLTableRowElement {
-  const tr = el('tr')
-  const age = getFilteredAge(guest, view.filter, now)
-  const status = ageStatus(age, view.status.thresholds)
-  tr.append(
-    el('td', guest.guestName ?? '(no name)'),
-    el('td', String(guest.guestId), 'num'),
-    el('td', guest.cluster),
-    el('td', guest.node),
-    el('td', guest.type === 'qemu' ? 'VM' : 'CT'),
-  )
-  const ageCell = el('td', formatAge(age), `age ${status}`)
-  ageCell.title = status
-  tr.append(ageCell)
-  for (const type of ['pve', 'pbs', 'snapshots'] as const) {
-    tr.append(el('td', formatAge(getFilteredAge(guest, type, now)), 'num small'))
+async function syncDetail(): Promise<void> {
+  const key = view.guest
+  if (!key) {
+    detail.close()
+    return
   }
-  const job = el('td', jobText(guest), `job ${guest.lastJob?.outcome ?? ''}`)
-  if (guest.lastJob?.error) job.title = guest.lastJob.error
-  tr.append(job)
-  return tr
-}
-
-let current: View | undefined
-
-function render(root: HTMLElement, view: View): void {
-  current = view
-  const now = Math.floor(Date.now() / 1000)
-  const guests = view.index.guests.filter((g) => !g.template)
-  const counts = { fresh: 0, stale: 0, overdue: 0, never: 0 }
-  for (const g of guests)
-    counts[ageStatus(getFilteredAge(g, view.filter, now), view.status.thresholds)] += 1
-
-  const tabs = el('nav', undefined, 'tabs')
-  tabs.setAttribute('aria-label', 'Backup type')
-  for (const f of FILTERS) {
-    const button = el('button', f.label)
-    button.type = 'button'
-    button.setAttribute('aria-pressed', String(f.id === view.filter))
-    button.addEventListener('click', () => render(root, { ...view, filter: f.id }))
-    tabs.append(button)
-  }
-  const summary = el('p', undefined, 'summary')
-  for (const [name, n] of Object.entries(counts))
-    summary.append(el('span', `${n} ${name}`, `pill ${name}`))
-
-  const table = el('table')
-  const head = el('tr')
-  for (const h of [
-    'Guest',
-    'VMID',
-    'Cluster',
-    'Node',
-    'Type',
-    'Newest backup',
-    'PVE',
-    'PBS',
-    'Snapshot',
-    'Last job',
-  ]) {
-    head.append(el('th', h))
-  }
-  table.append(el('thead'), el('tbody'))
-  table.tHead?.append(head)
-  const sorted = [...guests].sort(
-    (a, b) =>
-      getFilteredAge(b, view.filter, now) - getFilteredAge(a, view.filter, now) ||
-      a.guestId - b.guestId,
-  )
-  for (const g of sorted) table.tBodies[0]?.append(row(g, view, now))
-  root.replaceChildren(tabs, summary, table)
-  if (guests.length === 0)
-    root.append(el('p', 'No guests yet: the first refresh is running.', 'placeholder'))
-}
-
-function renderHealth(target: HTMLElement, status: Status): void {
-  const failing = status.sources.filter((s) => s.stale || s.lastError)
-  const last = status.lastRefresh
-    ? new Date(status.lastRefresh.finishedAt * 1000).toLocaleString()
-    : 'never'
-  target.textContent =
-    failing.length > 0
-      ? failing.map((s) => `${s.id}: ${s.lastError?.message ?? 'stale'}`).join(' · ')
-      : `${status.sources.length} source(s) healthy · last refresh ${last}`
-  target.className =
-    failing.length > 0 || status.configIssues.length > 0 ? 'health bad' : 'health ok'
-}
-
-async function main(): Promise<void> {
-  const root = document.getElementById('main')
-  const health = document.getElementById('health')
-  if (!root || !health) return
+  detail.openLoading(key)
   try {
-    const [index, status] = await Promise.all([
-      load('/api/guests', GuestIndexSchema),
-      load('/api/status', StatusSchema),
-    ])
-    const view: View = { index, status, filter: 'all' }
-    renderHealth(health, status)
-    render(root, view)
-    setInterval(() => current && render(root, current), TICK_MS)
+    const record = await loadGuest(key)
+    if (view.guest === key) detail.show(record, nowSeconds(), thresholds())
   } catch (error) {
-    health.textContent = `Cannot load backup data: ${error instanceof Error ? error.message : 'unknown error'}`
-    health.className = 'health bad'
+    if (view.guest === key)
+      detail.fail(
+        error instanceof ApiError && error.status === 404 ? `No guest ${key}.` : messageOf(error),
+      )
   }
 }
 
-void main()
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : 'Unknown error'
+}
+
+async function loadAll(): Promise<void> {
+  const [nextIndex, nextStatus] = await Promise.all([loadIndex(), loadStatus()])
+  table.reset()
+  index = nextIndex
+  status = nextStatus
+  extrasSlot.replaceChildren(renderExtras(index.orphans, index.ambiguous, nowSeconds()))
+}
+
+async function refreshNow(): Promise<void> {
+  banner.note('Refreshing…')
+  try {
+    await requestRefresh(sessionStorage.getItem(TOKEN_KEY) ?? undefined)
+    await loadAll()
+    render()
+    banner.note('Refreshed.')
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      askForToken()
+      return
+    }
+    banner.note(messageOf(error), true)
+  }
+}
+
+function askForToken(): void {
+  const form = el('form', undefined, 'token-form')
+  const input = el('input')
+  input.type = 'password'
+  input.autocomplete = 'off'
+  input.setAttribute('aria-label', 'API token')
+  input.placeholder = 'API token'
+  const submit = el('button', 'Refresh')
+  submit.type = 'submit'
+  form.append(input, submit)
+  form.addEventListener('submit', (e) => {
+    e.preventDefault()
+    // Kept for this tab only; never sent anywhere but this Worker's /api/refresh.
+    sessionStorage.setItem(TOKEN_KEY, input.value)
+    form.remove()
+    void refreshNow()
+  })
+  banner.note('Refreshing needs the API token (PULSE_API_TOKEN).', true)
+  banner.element.append(form)
+  input.focus()
+}
+
+function showError(error: unknown): void {
+  const box = el('div', undefined, 'error-state')
+  box.setAttribute('role', 'alert')
+  box.append(el('p', `Cannot load backup data: ${messageOf(error)}`))
+  const retry = button('Try again')
+  retry.addEventListener('click', () => void start())
+  box.append(retry)
+  root.replaceChildren(box)
+}
+
+function wireTable(): void {
+  for (const [key, b] of table.headers) {
+    b.addEventListener('click', () => {
+      const descending = view.sort === key ? !view.descending : DESCENDING_FIRST.has(key)
+      change({ sort: key, descending }, 'push')
+    })
+  }
+  table.element.addEventListener('click', (e) => {
+    const link = (e.target as Element).closest<HTMLAnchorElement>('a[data-guest]')
+    if (!link || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return
+    e.preventDefault()
+    change({ guest: link.dataset.guest ?? null }, 'push')
+  })
+}
+
+async function start(): Promise<void> {
+  root.setAttribute('aria-busy', 'true')
+  try {
+    await loadAll()
+  } catch (error) {
+    root.setAttribute('aria-busy', 'false')
+    showError(error)
+    return
+  }
+  bannerSlot.replaceChildren(banner.element)
+  root.replaceChildren(controls.element, tableWrap, empty, extrasSlot, detail.element)
+  render()
+  root.setAttribute('aria-busy', 'false')
+  document.body.dataset.ready = 'true'
+  performance.mark('pulse:first-render')
+  if (view.guest) void syncDetail()
+}
+
+wireTable()
+window.addEventListener('popstate', () => {
+  const before = view.guest
+  view = parseViewState(location.search)
+  render()
+  if (view.guest !== before) void syncDetail()
+})
+setInterval(render, TICK_MS)
+setInterval(() => {
+  loadAll()
+    .then(render)
+    .catch((error: unknown) => banner.note(`Could not reload: ${messageOf(error)}`, true))
+}, RELOAD_MS)
+void start()

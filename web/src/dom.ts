@@ -1,0 +1,23 @@
+// Tiny DOM helpers. Text goes in through textContent only: names and notes are data, never HTML.
+
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  text?: string | null,
+  className?: string,
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag)
+  if (text !== undefined && text !== null) node.textContent = text
+  if (className) node.className = className
+  return node
+}
+
+export function button(label: string, className?: string): HTMLButtonElement {
+  const b = el('button', label, className)
+  b.type = 'button'
+  return b
+}
+
+/** Text for screen readers only. */
+export function srOnly(text: string): HTMLSpanElement {
+  return el('span', text, 'sr-only')
+}

@@ -1,0 +1,123 @@
+// Which guests the table shows and in what order: search, type, status and quick filters,
+// then a sort with empty values last. Pure; the clock and thresholds are arguments.
+import {
+  type AgeStatus,
+  ageStatus,
+  type BackupFilter,
+  getFilteredAge,
+  type Thresholds,
+} from '../../shared/age.ts'
+import type { GuestSummary } from '../../shared/schema/guest.ts'
+import type { SortKey, ViewState } from './view-state.ts'
+
+export type StatusCounts = Record<AgeStatus, number>
+
+export interface Selection {
+  rows: GuestSummary[]
+  /** Per status for the active backup filter, before the status filter narrows the rows. */
+  counts: StatusCounts
+  noBackup: number
+  uncovered: number
+}
+
+const STATUS_RANK: Record<AgeStatus, number> = { never: 0, overdue: 1, stale: 2, fresh: 3 }
+const JOB_RANK = { failed: 0, warning: 1, running: 2, ok: 3 } as const
+
+/** Lower-case text a search term is matched against. */
+export function searchText(g: GuestSummary): string {
+  return [g.guestName ?? '', g.guestId, g.node, g.cluster, g.clusterName ?? '']
+    .join(' ')
+    .toLowerCase()
+}
+
+function matchesSearch(g: GuestSummary, terms: string[]): boolean {
+  if (terms.length === 0) return true
+  const text = searchText(g)
+  return terms.every((t) => text.includes(t))
+}
+
+type SortValue = string | number | null
+
+function sortValue(g: GuestSummary, key: SortKey, filter: BackupFilter, now: number): SortValue {
+  switch (key) {
+    case 'name':
+      return g.guestName?.toLowerCase() ?? null
+    case 'vmid':
+      return g.guestId
+    case 'cluster':
+      return g.clusterName ?? g.cluster
+    case 'node':
+      return g.node || null
+    case 'type':
+      return g.type
+    case 'job':
+      return g.backingUp ? JOB_RANK.running : g.lastJob ? JOB_RANK[g.lastJob.outcome] : null
+    case 'attention':
+    case 'age':
+      // "never" is the oldest an age can be, not a missing value.
+      return getFilteredAge(g, filter, now)
+    case 'pve':
+    case 'pbs':
+    case 'snapshots':
+      return getFilteredAge(g, key, now)
+  }
+}
+
+function compareValues(a: SortValue, b: SortValue, descending: boolean): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1
+  const order =
+    typeof a === 'number' && typeof b === 'number'
+      ? a === b
+        ? 0
+        : a < b
+          ? -1
+          : 1
+      : String(a).localeCompare(String(b), undefined, { numeric: true })
+  return descending ? -order : order
+}
+
+export function selectRows(
+  guests: readonly GuestSummary[],
+  view: ViewState,
+  now: number,
+  thresholds: Thresholds,
+): Selection {
+  const terms = view.search.toLowerCase().split(/\s+/).filter(Boolean)
+  const counts: StatusCounts = { fresh: 0, stale: 0, overdue: 0, never: 0 }
+  let noBackup = 0
+  let uncovered = 0
+  const rows: GuestSummary[] = []
+  const status = new Map<GuestSummary, AgeStatus>()
+  for (const g of guests) {
+    if (g.template && !view.templates) continue
+    if (view.kind !== 'any' && g.type !== view.kind) continue
+    if (!matchesSearch(g, terms)) continue
+    const hasNone = g.latestBackupTime === null
+    const notCovered = g.covered === false
+    if (hasNone) noBackup += 1
+    if (notCovered) uncovered += 1
+    if (view.only === 'no-backup' && !hasNone) continue
+    if (view.only === 'uncovered' && !notCovered) continue
+    const s = ageStatus(getFilteredAge(g, view.filter, now), thresholds)
+    counts[s] += 1
+    if (view.status && s !== view.status) continue
+    status.set(g, s)
+    rows.push(g)
+  }
+  const values = new Map(rows.map((g) => [g, sortValue(g, view.sort, view.filter, now)]))
+  rows.sort((a, b) => {
+    if (view.sort === 'attention') {
+      // Worst status first, then oldest, so the guests that need a look lead the table.
+      const byStatus =
+        STATUS_RANK[status.get(a) as AgeStatus] - STATUS_RANK[status.get(b) as AgeStatus]
+      if (byStatus !== 0) return view.descending ? -byStatus : byStatus
+    }
+    const descending = view.sort === 'attention' ? !view.descending : view.descending
+    return (
+      compareValues(values.get(a) ?? null, values.get(b) ?? null, descending) ||
+      a.cluster.localeCompare(b.cluster) ||
+      a.guestId - b.guestId
+    )
+  })
+  return { rows, counts, noBackup, uncovered }
+}

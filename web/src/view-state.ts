@@ -1,0 +1,95 @@
+// What the user is looking at, as plain data that round-trips through the URL query, so a
+// view can be bookmarked and shared. Unknown or malformed parameters fall back to defaults.
+import {
+  AGE_STATUSES,
+  type AgeStatus,
+  BACKUP_FILTERS,
+  type BackupFilter,
+} from '../../shared/age.ts'
+
+export const SORT_KEYS = [
+  'attention',
+  'name',
+  'vmid',
+  'cluster',
+  'node',
+  'type',
+  'age',
+  'pve',
+  'pbs',
+  'snapshots',
+  'job',
+] as const
+export type SortKey = (typeof SORT_KEYS)[number]
+
+export const GUEST_KINDS = ['any', 'qemu', 'lxc'] as const
+export type GuestKind = (typeof GUEST_KINDS)[number]
+
+/** One-click views of the guests that most need a look. */
+export const ONLY_VIEWS = ['any', 'no-backup', 'uncovered'] as const
+export type OnlyView = (typeof ONLY_VIEWS)[number]
+
+export interface ViewState {
+  filter: BackupFilter
+  search: string
+  sort: SortKey
+  descending: boolean
+  kind: GuestKind
+  status: AgeStatus | null
+  templates: boolean
+  only: OnlyView
+  /** `cluster/vmid` of the guest whose details are open. */
+  guest: string | null
+}
+
+export const DEFAULT_VIEW: ViewState = {
+  filter: 'all',
+  search: '',
+  sort: 'attention',
+  descending: false,
+  kind: 'any',
+  status: null,
+  templates: false,
+  only: 'any',
+  guest: null,
+}
+
+function oneOf<T extends string>(values: readonly T[], value: string | null, fallback: T): T {
+  return value !== null && (values as readonly string[]).includes(value) ? (value as T) : fallback
+}
+
+export function parseViewState(query: string): ViewState {
+  const p = new URLSearchParams(query)
+  const guest = p.get('guest')
+  const status = p.get('status')
+  return {
+    filter: oneOf(BACKUP_FILTERS, p.get('filter'), DEFAULT_VIEW.filter),
+    search: (p.get('q') ?? '').slice(0, 200),
+    sort: oneOf(SORT_KEYS, p.get('sort'), DEFAULT_VIEW.sort),
+    descending: p.get('dir') === 'desc',
+    kind: oneOf(GUEST_KINDS, p.get('type'), DEFAULT_VIEW.kind),
+    status:
+      status !== null && oneOf(AGE_STATUSES, status, 'never') === status
+        ? (status as AgeStatus)
+        : null,
+    templates: p.get('templates') === '1',
+    only: oneOf(ONLY_VIEWS, p.get('only'), DEFAULT_VIEW.only),
+    guest: guest !== null && /^[a-z0-9-]{1,32}\/\d{1,9}$/.test(guest) ? guest : null,
+  }
+}
+
+/** Only what differs from the defaults, so plain URLs stay plain. */
+export function formatViewState(state: ViewState): string {
+  const p = new URLSearchParams()
+  if (state.filter !== DEFAULT_VIEW.filter) p.set('filter', state.filter)
+  if (state.search) p.set('q', state.search)
+  if (state.sort !== DEFAULT_VIEW.sort) p.set('sort', state.sort)
+  if (state.descending) p.set('dir', 'desc')
+  if (state.kind !== DEFAULT_VIEW.kind) p.set('type', state.kind)
+  if (state.status) p.set('status', state.status)
+  if (state.templates) p.set('templates', '1')
+  if (state.only !== DEFAULT_VIEW.only) p.set('only', state.only)
+  if (state.guest) p.set('guest', state.guest)
+  const text = p.toString()
+  return text ? `?${text}` : ''
+}
