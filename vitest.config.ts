@@ -1,5 +1,6 @@
 // Test projects: `unit` (pure code and the lab, in Node) and `worker` (the Worker inside
-// workerd through Cloudflare's Vitest integration). Browser tests join as a third project.
+// workerd through Cloudflare's Vitest integration) and `browser` (the dashboard in Debian's
+// Chromium against `wrangler dev` and the lab).
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
 
@@ -27,6 +28,16 @@ export default defineConfig({
           name: 'worker',
           include: ['test/worker/**/*.test.ts'],
           globalSetup: ['test/worker/global-setup.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          environment: 'node',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/browser/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
     ],

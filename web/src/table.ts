@@ -150,6 +150,7 @@ export function createGuestTable(hrefFor: (g: GuestSummary) => string): GuestTab
     const b = el('button', col.label, 'sort')
     b.type = 'button'
     b.dataset.sort = col.key
+    b.setAttribute('aria-label', `Sort by ${col.label}`)
     headers.set(col.key, b)
     th.append(b)
     head.append(th)
