@@ -1,9 +1,11 @@
 // `npm run bench [-- name…]`: every benchmark (or the named ones), each reported beside its
 // baseline and goal.
+import { benchDashboard } from './dashboard.ts'
 import { benchPipeline } from './pipeline.ts'
 
 const benches: Record<string, () => Promise<void>> = {
   pipeline: benchPipeline,
+  dashboard: benchDashboard,
 }
 
 const wanted = process.argv.slice(2)

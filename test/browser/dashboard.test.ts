@@ -202,10 +202,15 @@ describe('dashboard', () => {
       `${row(`${f.failedTask.cluster}/${f.failedTask.failedVmid}`)} .job span`,
     )
     expect(await job.textContent()).toBe('failed')
-    expect(await job.getAttribute('title')).toContain(f.failedTask.reason)
+    const tooltip = page.getByRole('tooltip')
+    await job.hover()
+    expect(await tooltip.textContent()).toContain(f.failedTask.reason)
+    await page.mouse.move(0, 0)
+    expect(await tooltip.isVisible()).toBe(false)
     await job.focus()
-    const tip = await job.evaluate((e) => getComputedStyle(e, '::after').content)
-    expect(tip).toContain(f.failedTask.reason)
+    expect(await tooltip.isVisible()).toBe(true)
+    expect(await tooltip.textContent()).toContain(f.failedTask.reason)
+    expect(await job.getAttribute('aria-describedby')).toBe('tooltip')
     const running = page.locator(`${row(`${f.inProgress.cluster}/${f.inProgress.vmid}`)} .job span`)
     expect(await running.textContent()).toBe('running')
   })
@@ -298,6 +303,41 @@ describe('dashboard', () => {
     await page.getByLabel('API token').press('Enter')
     await page.getByText('Refreshed.').waitFor()
     expect(auth).toBe('Bearer s3cret-token')
+  })
+
+  it('keeps a 3,000-guest fleet complete while painting only the rows in view', async () => {
+    const real = (await (await fetch(`${workerUrl}/api/guests`)).json()) as {
+      guests: { key: string; cluster: string; guestId: number; guestName: string | null }[]
+    }
+    const template = real.guests.find((g) => g.key === designKey)
+    const guests = Array.from({ length: 3000 }, (_, i) => ({
+      ...template,
+      key: `big/${1000 + i}`,
+      cluster: 'big',
+      guestId: 1000 + i,
+      guestName: `guest-${1000 + i}`,
+    }))
+    const { page } = await openPage(browser, '')
+    await page.route('**/api/guests', (route) =>
+      route.fulfill({
+        contentType: 'application/json',
+        body: JSON.stringify({ guests, orphans: [], ambiguous: [] }),
+      }),
+    )
+    await goto(page, '/?sort=vmid')
+    const table = page.locator('table.guests')
+    expect(await table.getAttribute('aria-rowcount')).toBe('3001')
+    const painted = await page.locator('table.guests tbody tr[data-key]').count()
+    expect(painted).toBeGreaterThan(20)
+    expect(painted).toBeLessThan(200)
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight))
+    const last = page.locator('tr[data-key="big/3999"]')
+    await last.waitFor()
+    expect(await last.getAttribute('aria-rowindex')).toBe('3001')
+    expect(await page.locator('tr[data-key="big/1000"]').count()).toBe(0)
+    // Searching still reaches every guest, painted or not.
+    await page.getByLabel('Search guests').fill('guest-1234')
+    expect(await page.locator('table.guests tbody tr[data-key]').count()).toBe(1)
   })
 
   // Last: it breaks a source, then repairs it.

@@ -11,6 +11,7 @@ import { button, el } from './dom.ts'
 import { renderExtras } from './extras.ts'
 import { selectRows } from './rows.ts'
 import { createGuestTable } from './table.ts'
+import { installTooltip } from './tooltip.ts'
 import { formatViewState, parseViewState, type SortKey, type ViewState } from './view-state.ts'
 
 const TICK_MS = 30_000
@@ -179,6 +180,7 @@ async function start(): Promise<void> {
 }
 
 wireTable()
+installTooltip()
 window.addEventListener('popstate', () => {
   const before = view.guest
   view = parseViewState(location.search)

@@ -63,6 +63,10 @@ function sortValue(g: GuestSummary, key: SortKey, filter: BackupFilter, now: num
   }
 }
 
+// One collator for every comparison: localeCompare with options builds one per call, which
+// dominates sorting thousands of guests.
+const collator = new Intl.Collator(undefined, { numeric: true })
+
 function compareValues(a: SortValue, b: SortValue, descending: boolean): number {
   if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1
   const order =
@@ -72,7 +76,7 @@ function compareValues(a: SortValue, b: SortValue, descending: boolean): number 
         : a < b
           ? -1
           : 1
-      : String(a).localeCompare(String(b), undefined, { numeric: true })
+      : collator.compare(String(a), String(b))
   return descending ? -order : order
 }
 
@@ -115,7 +119,7 @@ export function selectRows(
     const descending = view.sort === 'attention' ? !view.descending : view.descending
     return (
       compareValues(values.get(a) ?? null, values.get(b) ?? null, descending) ||
-      a.cluster.localeCompare(b.cluster) ||
+      collator.compare(a.cluster, b.cluster) ||
       a.guestId - b.guestId
     )
   })

@@ -46,7 +46,7 @@ export function guestLabel(g: GuestSummary): string {
 }
 
 function jobCell(g: GuestSummary): HTMLTableCellElement {
-  const td = el('td', undefined, 'job')
+  const td = cell(undefined, 'job')
   let text = '—'
   let outcome = ''
   if (g.backingUp) {
@@ -63,7 +63,6 @@ function jobCell(g: GuestSummary): HTMLTableCellElement {
   if (g.lastJob) {
     const when = new Date(g.lastJob.time * 1000).toLocaleString()
     const detail = `${g.lastJob.outcome} on ${g.lastJob.node}, ${when}${g.lastJob.error ? `: ${g.lastJob.error}` : ''}`
-    label.title = detail
     label.dataset.tip = detail
     // Focusable so a keyboard user can reach the error text, not only a mouse hover.
     if (g.lastJob.error) {
@@ -71,16 +70,24 @@ function jobCell(g: GuestSummary): HTMLTableCellElement {
       label.setAttribute('aria-label', `Last job ${detail}`)
     }
   } else if (g.covered === false) {
-    label.title = 'No backup job includes this guest'
+    label.dataset.tip = 'No backup job includes this guest'
   }
   td.append(label)
   return td
 }
 
+/** Explicit roles: the grid layout (for speed) must not cost the table its semantics. */
+function cell(text?: string | null, className?: string): HTMLTableCellElement {
+  const td = el('td', text, className)
+  td.setAttribute('role', 'cell')
+  return td
+}
+
 function buildRow(g: GuestSummary, href: string): RowView {
   const tr = el('tr')
+  tr.setAttribute('role', 'row')
   tr.dataset.key = g.key
-  const name = el('td', undefined, 'name')
+  const name = cell(undefined, 'name')
   const link = el('a', guestLabel(g))
   link.href = href
   link.dataset.guest = g.key
@@ -91,14 +98,14 @@ function buildRow(g: GuestSummary, href: string): RowView {
     tag.title = `${g.ambiguousSnapshots} PBS snapshot(s) with this VMID could belong to another cluster`
     name.append(tag)
   }
-  const age = el('td', undefined, 'age')
-  const kinds = TYPE_FILTERS.map(() => el('td', undefined, 'kind'))
+  const age = cell(undefined, 'age')
+  const kinds = TYPE_FILTERS.map(() => cell(undefined, 'kind'))
   tr.append(
     name,
-    el('td', String(g.guestId), 'num'),
-    el('td', g.clusterName ?? g.cluster, 'opt'),
-    el('td', g.node, 'opt'),
-    el('td', g.type === 'qemu' ? 'VM' : 'CT', 'opt'),
+    cell(String(g.guestId), 'num'),
+    cell(g.clusterName ?? g.cluster, 'opt'),
+    cell(g.node, 'opt'),
+    cell(g.type === 'qemu' ? 'VM' : 'CT', 'opt'),
     age,
     ...kinds,
     jobCell(g),
@@ -124,7 +131,6 @@ function updateRow(
   const age = getFilteredAge(g, filter, now)
   const status = ageStatus(age, t)
   paint(view, 0, view.age, formatAge(age), status)
-  view.age.title = status
   TYPE_FILTERS.forEach((type, i) => {
     const a = getFilteredAge(g, type, now)
     paint(view, i + 1, view.kinds[i] as HTMLElement, formatAge(a), ageStatus(a, t))
@@ -139,14 +145,33 @@ export interface GuestTable {
   reset(): void
 }
 
+/**
+ * Up to this many rows are all in the DOM (find-in-page, printing and screen readers see every
+ * guest). Beyond it only the rows near the viewport are, so big fleets stay instant.
+ */
+export const FULL_DOM_ROWS = 400
+const OVERSCAN_ROWS = 40
+const FALLBACK_ROW_PX = 34
+
+function spacer(): HTMLTableRowElement {
+  const tr = el('tr', undefined, 'spacer')
+  tr.setAttribute('role', 'presentation')
+  tr.setAttribute('aria-hidden', 'true')
+  return tr
+}
+
 export function createGuestTable(hrefFor: (g: GuestSummary) => string): GuestTable {
   const table = el('table', undefined, 'guests')
+  table.setAttribute('role', 'table')
   const caption = el('caption', 'Guests and the age of their newest backup', 'sr-only')
   const head = el('tr')
+  head.setAttribute('role', 'row')
+  head.setAttribute('aria-rowindex', '1')
   const headers = new Map<SortKey, HTMLButtonElement>()
   for (const col of COLUMNS) {
     const th = el('th', undefined, col.className)
     th.scope = 'col'
+    th.setAttribute('role', 'columnheader')
     const b = el('button', col.label, 'sort')
     b.type = 'button'
     b.dataset.sort = col.key
@@ -156,35 +181,87 @@ export function createGuestTable(hrefFor: (g: GuestSummary) => string): GuestTab
     head.append(th)
   }
   const thead = el('thead')
+  thead.setAttribute('role', 'rowgroup')
   thead.append(head)
   const tbody = el('tbody')
+  tbody.setAttribute('role', 'rowgroup')
   table.append(caption, thead, tbody)
+  const top = spacer()
+  const bottom = spacer()
+
   let cache = new Map<string, RowView>()
-  let order: string[] = []
+  let shownRows: readonly GuestSummary[] = []
+  let shown: { view: ViewState; now: number; t: Thresholds } | null = null
+  let slice: HTMLTableRowElement[] = []
+  let rowPx = FALLBACK_ROW_PX
+
+  function range(total: number): [number, number] {
+    if (total <= FULL_DOM_ROWS) return [0, total]
+    const offset = -tbody.getBoundingClientRect().top
+    const first = Math.floor(Math.max(0, offset) / rowPx) - OVERSCAN_ROWS
+    const last = Math.ceil((Math.max(0, offset) + window.innerHeight) / rowPx) + OVERSCAN_ROWS
+    return [Math.max(0, first), Math.min(total, last)]
+  }
+
+  function paintRange(): void {
+    if (!shown) return
+    const { view, now, t } = shown
+    const [from, to] = range(shownRows.length)
+    const next: HTMLTableRowElement[] = []
+    for (let i = from; i < to; i++) {
+      const g = shownRows[i] as GuestSummary
+      let rv = cache.get(g.key)
+      if (!rv) {
+        rv = buildRow(g, hrefFor(g))
+        cache.set(g.key, rv)
+      }
+      updateRow(rv, g, view.filter, now, t)
+      rv.tr.setAttribute('aria-rowindex', String(i + 2))
+      next.push(rv.tr)
+    }
+    top.style.height = `${from * rowPx}px`
+    bottom.style.height = `${(shownRows.length - to) * rowPx}px`
+    if (next.length !== slice.length || next.some((tr, i) => tr !== slice[i])) {
+      tbody.replaceChildren(
+        ...(from > 0 ? [top] : []),
+        ...next,
+        ...(to < shownRows.length ? [bottom] : []),
+      )
+      slice = next
+    }
+    const measured = next[0]?.offsetHeight
+    if (measured && Math.abs(measured - rowPx) > 0.5) {
+      rowPx = measured
+      if (shownRows.length > FULL_DOM_ROWS) paintRange()
+    }
+  }
+
+  let pending = false
+  const onViewport = () => {
+    if (pending || shownRows.length <= FULL_DOM_ROWS) return
+    pending = true
+    requestAnimationFrame(() => {
+      pending = false
+      paintRange()
+    })
+  }
+  window.addEventListener('scroll', onViewport, { passive: true })
+  window.addEventListener('resize', onViewport)
+  // A keyboard user tabbing past the last painted row must find the next one there.
+  tbody.addEventListener('focusin', () => onViewport())
 
   return {
     element: table,
     headers,
     reset() {
       cache = new Map()
-      order = []
+      slice = []
     },
     update(rows, view, now, t) {
-      const next: HTMLTableRowElement[] = []
-      for (const g of rows) {
-        let rv = cache.get(g.key)
-        if (!rv) {
-          rv = buildRow(g, hrefFor(g))
-          cache.set(g.key, rv)
-        }
-        updateRow(rv, g, view.filter, now, t)
-        next.push(rv.tr)
-      }
-      const keys = rows.map((g) => g.key)
-      if (keys.length !== order.length || keys.some((k, i) => k !== order[i])) {
-        tbody.replaceChildren(...next)
-        order = keys
-      }
+      shownRows = rows
+      shown = { view, now, t }
+      table.setAttribute('aria-rowcount', String(rows.length + 1))
+      paintRange()
       for (const col of COLUMNS) {
         const th = headers.get(col.key)?.parentElement
         if (!th) continue
