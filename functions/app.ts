@@ -1,13 +1,23 @@
 // The route table: every URL the Worker answers, its middleware order and error shape.
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
+import { secureHeaders } from 'hono/secure-headers'
 import type { ApiError } from '../shared/schema/error.ts'
 import type { AppEnv } from './env.ts'
 import { api } from './routes/api.ts'
 import { badge } from './routes/badge.ts'
 import { hooks } from './routes/hooks.ts'
 
+// JSON is never a document: no framing, no sniffing, no referrer, nothing it may load. Badges
+// set their own (they must be embeddable cross-origin); the page's come from web/static/_headers.
+const jsonHeaders = secureHeaders({
+  contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+  xFrameOptions: 'DENY',
+})
+
 export const app = new Hono<AppEnv>()
+  .use('/api/*', jsonHeaders)
+  .use('/hooks/*', jsonHeaders)
   .route('/api', api)
   .route('/hooks', hooks)
   .route('/badge', badge)
