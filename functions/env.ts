@@ -1,4 +1,6 @@
 // The Worker's bindings, variables and secrets: one typed place, documented in README.md.
+import type { RefreshMessage } from './queue.ts'
+
 export interface Env {
   /** Per-guest backup records, the guest index and per-source status. */
   PULSE_KV: KVNamespace
@@ -13,6 +15,11 @@ export interface Env {
   PULSE_SUBREQUEST_BUDGET?: string
   /** Bearer token for POST /api/refresh (and scripts); unset = refresh only on schedule. */
   PULSE_API_TOKEN?: string
+  /**
+   * Optional Cloudflare Queue (producer binding) for fanning a refresh out, one message per
+   * source; the same Worker consumes it. Unset = one invocation per refresh + continuation.
+   */
+  PULSE_QUEUE?: Queue<RefreshMessage>
   /** "true" lets anyone trigger a refresh: for local development only. */
   PULSE_ALLOW_ANONYMOUS_REFRESH?: string
   /**

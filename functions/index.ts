@@ -1,6 +1,8 @@
-// The Worker's entry: HTTP requests go to the Hono app, cron ticks to the refresh.
+// The Worker's entry: HTTP requests go to the Hono app, cron ticks to the refresh, and (when a
+// queue is configured) refresh messages to the queue consumer.
 import { app } from './app.ts'
 import type { Env } from './env.ts'
+import { consumeRefreshBatch } from './queue.ts'
 import { runScheduledRefresh } from './scheduled.ts'
 
 export default {
@@ -8,4 +10,10 @@ export default {
   scheduled(controller, env, ctx) {
     ctx.waitUntil(runScheduledRefresh(env, controller.scheduledTime))
   },
-} satisfies ExportedHandler<Env>
+  async queue(batch, env) {
+    const report = await consumeRefreshBatch(batch, env)
+    console.log(
+      `refresh (queue): ${report.refreshed.length} source(s) refreshed, ${report.continued.length} continued, ${report.dropped} dropped, ${report.retried} to retry`,
+    )
+  },
+} satisfies ExportedHandler<Env, unknown>

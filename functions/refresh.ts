@@ -35,6 +35,8 @@ export interface RefreshOptions {
   /** Refresh only these sources; the others keep their stored facts. */
   sourceIds?: string[]
   subrequestBudget?: number
+  /** Finish what the previous run deferred instead of starting over (queue continuations). */
+  continuation?: boolean
 }
 
 export interface RefreshReport {
@@ -86,6 +88,7 @@ async function collectSource(
     limit: Limiter
     directPbsServers: ReadonlySet<string>
     fetch?: typeof fetch
+    continuation?: boolean
   },
 ): Promise<Outcome> {
   const client = createProxmoxClient(source, {
@@ -101,6 +104,7 @@ async function collectSource(
             now: ctx.now,
             previous: previous?.kind === 'pve' ? previous : undefined,
             directPbsServers: ctx.directPbsServers,
+            continuation: ctx.continuation ?? false,
           })
         : collectPbs({
             client,
@@ -202,6 +206,7 @@ export async function refresh(env: Env, options: RefreshOptions): Promise<Refres
             now,
             budget,
             limit,
+            continuation: options.continuation ?? false,
             ...(options.fetch ? { fetch: options.fetch } : {}),
           })
         : Promise.resolve(undefined),

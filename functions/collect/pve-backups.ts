@@ -6,7 +6,7 @@ import { itemList, parseItems } from '../proxmox/lenient.ts'
 import { PveBackupVolumeSchema } from '../proxmox/pve-schemas.ts'
 import type { GuestType, PveBackupFact, PveStorageFact } from './facts.ts'
 import type { PveCollectContext, PveLayout } from './pve-context.ts'
-import { deferredFirst, softFail, type Trouble } from './trouble.ts'
+import { planUnits, softFail, type Trouble } from './trouble.ts'
 
 interface ListingUnit {
   node: string
@@ -94,7 +94,16 @@ export async function collectPveBackups(
   const { units, carried } = planListings(ctx, layout)
   const backups: PveBackupFact[] = carried.flatMap((c) => previousItems(ctx, c.storage, c.node))
   let dropped = 0
-  const ordered = deferredFirst(units, unitKey, ctx.previous?.deferred)
+  const { fetch: ordered, carry } = planUnits(
+    units,
+    unitKey,
+    ctx.previous?.deferred,
+    ctx.continuation,
+  )
+  for (const unit of carry)
+    backups.push(
+      ...previousItems(ctx, unit.storage.storage, unit.storage.shared ? undefined : unit.node),
+    )
   await Promise.all(
     ordered.map((unit) =>
       ctx.limit(async () => {

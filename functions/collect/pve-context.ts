@@ -11,6 +11,11 @@ export interface PveCollectContext {
   previous: PveFacts | undefined
   /** PBS server names read directly by a PBS source: their PVE listings are skipped. */
   directPbsServers: ReadonlySet<string>
+  /**
+   * A continuation of a refresh the subrequest budget cut short: only the units the previous
+   * run deferred are fetched; everything else is carried from the previous run's facts.
+   */
+  continuation?: boolean
 }
 
 export interface PveLayout {

@@ -5,7 +5,7 @@ import { itemList, parseItems } from '../proxmox/lenient.ts'
 import { PveSnapshotSchema } from '../proxmox/pve-schemas.ts'
 import type { PveGuestFact, PveSnapshotFact } from './facts.ts'
 import type { PveCollectContext } from './pve-context.ts'
-import { deferredFirst, softFail, type Trouble } from './trouble.ts'
+import { planUnits, softFail, type Trouble } from './trouble.ts'
 
 function unitKey(guest: PveGuestFact): string {
   return `snapshots:${guest.type}/${guest.vmid}`
@@ -29,11 +29,13 @@ export async function collectPveSnapshots(
   for (const guest of candidates) {
     if (!reachable.has(guest.node)) snapshots.push(...previousSnapshots(ctx, guest))
   }
-  const ordered = deferredFirst(
+  const { fetch: ordered, carry } = planUnits(
     candidates.filter((g) => reachable.has(g.node)),
     unitKey,
     ctx.previous?.deferred,
+    ctx.continuation,
   )
+  for (const guest of carry) snapshots.push(...previousSnapshots(ctx, guest))
   await Promise.all(
     ordered.map((guest) =>
       ctx.limit(async () => {

@@ -30,3 +30,21 @@ export function deferredFirst<T>(
     ...items.filter((item) => !wanted.has(unitOf(item))),
   ]
 }
+
+/**
+ * Splits work units into those to fetch now and those to carry from the previous run: all are
+ * fetched in a normal run (deferred ones first); a continuation fetches only the deferred ones.
+ */
+export function planUnits<T>(
+  items: T[],
+  unitOf: (item: T) => string,
+  previous: readonly string[] | undefined,
+  continuation = false,
+): { fetch: T[]; carry: T[] } {
+  if (!continuation) return { fetch: deferredFirst(items, unitOf, previous), carry: [] }
+  const wanted = new Set(previous ?? [])
+  return {
+    fetch: items.filter((item) => wanted.has(unitOf(item))),
+    carry: items.filter((item) => !wanted.has(unitOf(item))),
+  }
+}
