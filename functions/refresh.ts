@@ -35,6 +35,11 @@ export interface RefreshOptions {
   /** Refresh only these sources; the others keep their stored facts. */
   sourceIds?: string[]
   subrequestBudget?: number
+  /**
+   * A PVE node that just finished a backup (from a webhook): its per-node work is queued first,
+   * so a tight subrequest budget defers other nodes' work instead of its own.
+   */
+  priorityNode?: string
 }
 
 export interface RefreshReport {
@@ -86,6 +91,7 @@ async function collectSource(
     limit: Limiter
     directPbsServers: ReadonlySet<string>
     fetch?: typeof fetch
+    priorityNode?: string
   },
 ): Promise<Outcome> {
   const client = createProxmoxClient(source, {
@@ -101,6 +107,7 @@ async function collectSource(
             now: ctx.now,
             previous: previous?.kind === 'pve' ? previous : undefined,
             directPbsServers: ctx.directPbsServers,
+            ...(ctx.priorityNode ? { priorityNode: ctx.priorityNode } : {}),
           })
         : collectPbs({
             client,
@@ -203,6 +210,7 @@ export async function refresh(env: Env, options: RefreshOptions): Promise<Refres
             budget,
             limit,
             ...(options.fetch ? { fetch: options.fetch } : {}),
+            ...(options.priorityNode ? { priorityNode: options.priorityNode } : {}),
           })
         : Promise.resolve(undefined),
     ),

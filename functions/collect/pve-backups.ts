@@ -6,7 +6,7 @@ import { itemList, parseItems } from '../proxmox/lenient.ts'
 import { PveBackupVolumeSchema } from '../proxmox/pve-schemas.ts'
 import type { GuestType, PveBackupFact, PveStorageFact } from './facts.ts'
 import type { PveCollectContext, PveLayout } from './pve-context.ts'
-import { deferredFirst, softFail, type Trouble } from './trouble.ts'
+import { deferredFirst, priorityFirst, softFail, type Trouble } from './trouble.ts'
 
 interface ListingUnit {
   node: string
@@ -94,7 +94,13 @@ export async function collectPveBackups(
   const { units, carried } = planListings(ctx, layout)
   const backups: PveBackupFact[] = carried.flatMap((c) => previousItems(ctx, c.storage, c.node))
   let dropped = 0
-  const ordered = deferredFirst(units, unitKey, ctx.previous?.deferred)
+  // A node that just finished a backup wrote it to one of its own or a shared storage. These
+  // are queued before the snapshot and task calls, so queue order is enough to go first.
+  const ordered = priorityFirst(
+    deferredFirst(units, unitKey, ctx.previous?.deferred),
+    (unit) =>
+      ctx.priorityNode !== undefined && (unit.storage.shared || unit.node === ctx.priorityNode),
+  )
   await Promise.all(
     ordered.map((unit) =>
       ctx.limit(async () => {

@@ -11,6 +11,11 @@ export interface PveCollectContext {
   previous: PveFacts | undefined
   /** PBS server names read directly by a PBS source: their PVE listings are skipped. */
   directPbsServers: ReadonlySet<string>
+  /**
+   * The node a webhook said just finished a backup: its task list and job logs, and the
+   * listings that can hold its new archives (its own storages and the shared ones), go first.
+   */
+  priorityNode?: string
 }
 
 export interface PveLayout {
