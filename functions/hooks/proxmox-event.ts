@@ -54,6 +54,9 @@ export function parseProxmoxEvent(text: string): ParsedProxmoxEvent {
     }
   }
   const fields = parsed.data.fields
+  if (fields?.type !== undefined && typeof fields.type !== 'string') {
+    return { ok: false, message: `fields.type must be a string: ${TEMPLATE_HINT}` }
+  }
   // The test button sends `fields: {}`; a template without fields cannot say more than a test.
   const type = fields ? stringField(fields, 'type') : undefined
   if (!fields || type === undefined) return { ok: true, event: { kind: 'test' } }

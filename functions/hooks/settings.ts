@@ -1,7 +1,7 @@
 // Webhook settings read from the environment (documented in README "Webhook refresh").
 // Unset secrets disable the matching route; nothing here is ever logged or echoed.
 import type { Env } from '../env.ts'
-import { parseSigningSecrets } from './standard-webhooks.ts'
+import { type KeyBytes, parseSigningSecrets } from './standard-webhooks.ts'
 
 export const DEFAULT_HOOK_MIN_INTERVAL_SECONDS = 60
 /** A day: beyond that the cron (every 15 minutes) makes the hooks pointless anyway. */
@@ -18,7 +18,7 @@ export function proxmoxHookSecret(env: Env): string | undefined {
 }
 
 /** HMAC keys of POST /hooks/refresh: absent, or invalid (a setting to fix, not to ignore). */
-export function signingKeys(env: Env): { keys: Uint8Array[] } | 'unset' | 'invalid' {
+export function signingKeys(env: Env): { keys: KeyBytes[] } | 'unset' | 'invalid' {
   const raw = text(env, 'PULSE_WEBHOOK_SIGNING_SECRET')
   if (raw === undefined) return 'unset'
   const keys = parseSigningSecrets(raw)

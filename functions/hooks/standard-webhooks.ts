@@ -9,6 +9,9 @@ const SECRET_PREFIX = 'whsec_'
 /** Ids are stored (hashed) for replay checks; a sane sender's ids are far shorter. */
 const MAX_ID_LENGTH = 256
 
+/** Backed by a plain ArrayBuffer, as WebCrypto wants. */
+export type KeyBytes = Uint8Array<ArrayBuffer>
+
 export interface WebhookHeaders {
   id: string | undefined
   timestamp: string | undefined
@@ -19,7 +22,7 @@ export type Verification =
   | { ok: true; id: string; timestamp: number }
   | { ok: false; reason: string }
 
-function decodeBase64(text: string): Uint8Array | null {
+function decodeBase64(text: string): KeyBytes | null {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) return null
   try {
     return Uint8Array.from(atob(text), (c) => c.charCodeAt(0))
@@ -38,10 +41,10 @@ function encodeBase64(bytes: Uint8Array): string {
  * `whsec_<base64>` secrets, space-separated so a new one can be added before the old one goes.
  * Null when any is malformed: a half-valid setting should be fixed, not silently narrowed.
  */
-export function parseSigningSecrets(raw: string): Uint8Array[] | null {
+export function parseSigningSecrets(raw: string): KeyBytes[] | null {
   const parts = raw.trim().split(/\s+/).filter(Boolean)
   if (parts.length === 0) return null
-  const keys: Uint8Array[] = []
+  const keys: KeyBytes[] = []
   for (const part of parts) {
     const key = decodeBase64(
       part.startsWith(SECRET_PREFIX) ? part.slice(SECRET_PREFIX.length) : part,
@@ -52,13 +55,13 @@ export function parseSigningSecrets(raw: string): Uint8Array[] | null {
   return keys
 }
 
-function importKey(key: Uint8Array, usage: 'sign' | 'verify'): Promise<CryptoKey> {
+function importKey(key: KeyBytes, usage: 'sign' | 'verify'): Promise<CryptoKey> {
   return crypto.subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, [usage])
 }
 
 /** `v1,<base64>` for one key; what a sender computes (tests and the README example). */
 export async function signStandardWebhook(
-  key: Uint8Array,
+  key: KeyBytes,
   id: string,
   timestamp: number,
   body: string,
@@ -71,7 +74,7 @@ export async function signStandardWebhook(
 export async function verifyStandardWebhook(
   headers: WebhookHeaders,
   body: string,
-  keys: Uint8Array[],
+  keys: KeyBytes[],
   now: number,
 ): Promise<Verification> {
   const { id, timestamp, signature } = headers
@@ -96,7 +99,7 @@ export async function verifyStandardWebhook(
     .map((entry) => entry.split(','))
     .filter(([version]) => version === 'v1')
     .map(([, value]) => decodeBase64(value ?? ''))
-    .filter((bytes): bytes is Uint8Array => bytes !== null)
+    .filter((bytes): bytes is KeyBytes => bytes !== null)
   for (const key of keys) {
     const cryptoKey = await importKey(key, 'verify')
     for (const candidate of candidates) {

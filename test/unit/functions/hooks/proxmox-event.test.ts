@@ -57,6 +57,7 @@ describe('parseProxmoxEvent', () => {
       '[1,2]',
       '"text"',
       '{"fields":"vzdump"}',
+      '{"fields":{"type":7}}',
     ]
     for (const body of cases) {
       const result = parseProxmoxEvent(body)

@@ -2,6 +2,7 @@
 // tolerance both ways, and every malformed header refused.
 import { describe, expect, it } from 'vitest'
 import {
+  type KeyBytes,
   parseSigningSecrets,
   signStandardWebhook,
   verifyStandardWebhook,
@@ -16,7 +17,7 @@ const VECTOR = {
   signature: 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
 }
 
-function keysOf(raw: string): Uint8Array[] {
+function keysOf(raw: string): KeyBytes[] {
   const keys = parseSigningSecrets(raw)
   if (!keys) throw new Error('bad test secret')
   return keys
