@@ -12,7 +12,7 @@ const template = section
   .find((line) => line.trim().startsWith('{"title":'))
   ?.trim()
 
-const escape = (text: string) => JSON.stringify(text).slice(1, -1)
+const jsonEscape = (text: string) => JSON.stringify(text).slice(1, -1)
 
 function render(values: {
   title: string
@@ -22,11 +22,11 @@ function render(values: {
   message: string
 }): string {
   return (template ?? '')
-    .replace('{{ escape title }}', escape(values.title))
+    .replace('{{ escape title }}', jsonEscape(values.title))
     .replace('{{ severity }}', values.severity)
     .replace('{{ timestamp }}', String(values.timestamp))
     .replace('{{ json fields }}', JSON.stringify(values.fields))
-    .replace('{{ escape message }}', escape(values.message))
+    .replace('{{ escape message }}', jsonEscape(values.message))
 }
 
 describe('README body template', () => {
