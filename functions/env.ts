@@ -23,6 +23,18 @@ export interface Env {
   /** "true" lets anyone trigger a refresh: for local development only. */
   PULSE_ALLOW_ANONYMOUS_REFRESH?: string
   /**
+   * Secret a Proxmox webhook target sends as `Authorization: Bearer …` to POST /hooks/proxmox;
+   * unset = that route answers 503. Never logged or echoed.
+   */
+  PULSE_WEBHOOK_SECRET?: string
+  /**
+   * Standard Webhooks signing secret(s) for POST /hooks/refresh: `whsec_<base64>`, several
+   * space-separated while rotating; unset = that route answers 503.
+   */
+  PULSE_WEBHOOK_SIGNING_SECRET?: string
+  /** Seconds between webhook-started refreshes of one source (default 60; 0 = no minimum). */
+  PULSE_HOOK_MIN_INTERVAL_SECONDS?: string
+  /**
    * Secrets named after a source id: PULSE_TOKEN_<ID> (API token secret) and optional
    * PULSE_ACCESS_CLIENT_ID[_<ID>] / PULSE_ACCESS_CLIENT_SECRET[_<ID>] (Cloudflare Access).
    */

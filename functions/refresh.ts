@@ -37,6 +37,11 @@ export interface RefreshOptions {
   subrequestBudget?: number
   /** Finish what the previous run deferred instead of starting over (queue continuations). */
   continuation?: boolean
+  /**
+   * A PVE node that just finished a backup (from a webhook): its per-node work is queued first,
+   * so a tight subrequest budget defers other nodes' work instead of its own.
+   */
+  priorityNode?: string
 }
 
 export interface RefreshReport {
@@ -89,6 +94,7 @@ async function collectSource(
     directPbsServers: ReadonlySet<string>
     fetch?: typeof fetch
     continuation?: boolean
+    priorityNode?: string
   },
 ): Promise<Outcome> {
   const client = createProxmoxClient(source, {
@@ -105,6 +111,7 @@ async function collectSource(
             previous: previous?.kind === 'pve' ? previous : undefined,
             directPbsServers: ctx.directPbsServers,
             continuation: ctx.continuation ?? false,
+            ...(ctx.priorityNode ? { priorityNode: ctx.priorityNode } : {}),
           })
         : collectPbs({
             client,
@@ -208,6 +215,7 @@ export async function refresh(env: Env, options: RefreshOptions): Promise<Refres
             limit,
             continuation: options.continuation ?? false,
             ...(options.fetch ? { fetch: options.fetch } : {}),
+            ...(options.priorityNode ? { priorityNode: options.priorityNode } : {}),
           })
         : Promise.resolve(undefined),
     ),

@@ -6,7 +6,7 @@ import { itemList, parseItems } from '../proxmox/lenient.ts'
 import { PveBackupVolumeSchema } from '../proxmox/pve-schemas.ts'
 import type { GuestType, PveBackupFact, PveStorageFact } from './facts.ts'
 import type { PveCollectContext, PveLayout } from './pve-context.ts'
-import { planUnits, softFail, type Trouble } from './trouble.ts'
+import { planUnits, priorityFirst, softFail, type Trouble } from './trouble.ts'
 
 interface ListingUnit {
   node: string
@@ -94,16 +94,18 @@ export async function collectPveBackups(
   const { units, carried } = planListings(ctx, layout)
   const backups: PveBackupFact[] = carried.flatMap((c) => previousItems(ctx, c.storage, c.node))
   let dropped = 0
-  const { fetch: ordered, carry } = planUnits(
-    units,
-    unitKey,
-    ctx.previous?.deferred,
-    ctx.continuation,
-  )
-  for (const unit of carry)
+  const plan = planUnits(units, unitKey, ctx.previous?.deferred, ctx.continuation)
+  for (const unit of plan.carry)
     backups.push(
       ...previousItems(ctx, unit.storage.storage, unit.storage.shared ? undefined : unit.node),
     )
+  // A node that just finished a backup wrote it to one of its own or a shared storage. These
+  // are queued before the snapshot and task calls, so queue order is enough to go first.
+  const ordered = priorityFirst(
+    plan.fetch,
+    (unit) =>
+      ctx.priorityNode !== undefined && (unit.storage.shared || unit.node === ctx.priorityNode),
+  )
   await Promise.all(
     ordered.map((unit) =>
       ctx.limit(async () => {

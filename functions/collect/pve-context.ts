@@ -16,6 +16,11 @@ export interface PveCollectContext {
    * run deferred are fetched; everything else is carried from the previous run's facts.
    */
   continuation?: boolean
+  /**
+   * The node a webhook said just finished a backup: its task list and job logs, and the
+   * listings that can hold its new archives (its own storages and the shared ones), go first.
+   */
+  priorityNode?: string
 }
 
 export interface PveLayout {

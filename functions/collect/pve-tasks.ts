@@ -101,6 +101,30 @@ async function readLog(ctx: PveCollectContext, task: PveTaskFact): Promise<PveGu
   return parseTaskLog(lines, task.outcome === 'running')
 }
 
+function readLogs(
+  ctx: PveCollectContext,
+  tasks: PveTaskFact[],
+  trouble: Trouble,
+  first: boolean,
+): Promise<unknown> {
+  const ordered = deferredFirst(tasks, (t) => `log:${t.upid}`, ctx.previous?.deferred)
+  return Promise.all(
+    ordered.map((task) =>
+      ctx.limit(
+        async () => {
+          try {
+            task.guests = await readLog(ctx, task)
+            task.logRead = true
+          } catch (error) {
+            softFail(trouble, error, `log:${task.upid}`)
+          }
+        },
+        { first },
+      ),
+    ),
+  )
+}
+
 export async function collectPveTasks(
   ctx: PveCollectContext,
   layout: PveLayout,
@@ -116,9 +140,17 @@ export async function collectPveTasks(
       .filter((t) => t.logRead || t.id !== '')
       .flatMap((t) => t.guests.map((g) => g.vmid)),
   )
+  // The priority node's list jumps the queue of snapshot calls, and its new job logs are read
+  // as soon as it is known instead of after every node's list.
+  const priorityLogs: Promise<unknown>[] = []
+  const laneOf =
+    (node: string) =>
+    <T>(task: () => Promise<T>) =>
+      ctx.limit(task, { first: node === ctx.priorityNode })
   await Promise.all(
     layout.nodes.map((node) =>
-      ctx.limit(async () => {
+      laneOf(node)(async () => {
+        const logs: PveTaskFact[] = []
         if (!layout.reachable.has(node)) {
           tasks.push(...(ctx.previous?.tasks ?? []).filter((t) => t.node === node))
           return
@@ -146,7 +178,7 @@ export async function collectPveTasks(
                 passedKnown = true
               } else if ((!passedKnown || unknown.size > 0) && newLogs < MAX_NEW_LOGS_PER_NODE) {
                 newLogs += 1
-                needLog.push(task)
+                logs.push(task)
               }
             }
             for (const result of task.guests) unknown.delete(result.vmid)
@@ -155,22 +187,13 @@ export async function collectPveTasks(
           softFail(trouble, error, `tasks:${node}`)
           tasks.push(...(ctx.previous?.tasks ?? []).filter((t) => t.node === node))
         }
+        // Not awaited inside the slot: waiting on other queued calls from a slot can deadlock.
+        if (node === ctx.priorityNode) priorityLogs.push(readLogs(ctx, logs, trouble, true))
+        else needLog.push(...logs)
       }),
     ),
   )
-  const ordered = deferredFirst(needLog, (t) => `log:${t.upid}`, ctx.previous?.deferred)
-  await Promise.all(
-    ordered.map((task) =>
-      ctx.limit(async () => {
-        try {
-          task.guests = await readLog(ctx, task)
-          task.logRead = true
-        } catch (error) {
-          softFail(trouble, error, `log:${task.upid}`)
-        }
-      }),
-    ),
-  )
+  await Promise.all([...priorityLogs, readLogs(ctx, needLog, trouble, false)])
   return tasks.sort(
     (a, b) => b.starttime - a.starttime || (a.upid < b.upid ? -1 : a.upid > b.upid ? 1 : 0),
   )

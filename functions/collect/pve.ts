@@ -16,7 +16,7 @@ import { collectPveBackups } from './pve-backups.ts'
 import type { PveCollectContext } from './pve-context.ts'
 import { collectPveSnapshots } from './pve-snapshots.ts'
 import { collectPveTasks } from './pve-tasks.ts'
-import { softFail, type Trouble } from './trouble.ts'
+import { priorityFirst, softFail, type Trouble } from './trouble.ts'
 
 function toStorageFact(item: z.output<typeof PveStorageConfigSchema>): PveStorageFact {
   const fact: PveStorageFact = {
@@ -65,8 +65,9 @@ async function readNotBackedUp(ctx: PveCollectContext, trouble: Trouble) {
 async function readNodeStorages(ctx: PveCollectContext, nodes: string[], trouble: Trouble) {
   const byNode = new Map<string, Set<string>>()
   const failedNodes = new Set<string>()
+  // All are queued at once and started in order, so the priority node's call goes out first.
   await Promise.all(
-    nodes.map((node) =>
+    priorityFirst(nodes, (node) => node === ctx.priorityNode).map((node) =>
       ctx.limit(async () => {
         try {
           const raw = await ctx.client.get(`/nodes/${node}/storage`, itemList, {

@@ -48,3 +48,8 @@ export function planUnits<T>(
     carry: items.filter((item) => !wanted.has(unitOf(item))),
   }
 }
+
+/** Puts the items of the priority node (see PveCollectContext.priorityNode) first, stably. */
+export function priorityFirst<T>(items: T[], isPriority: (item: T) => boolean): T[] {
+  return [...items.filter(isPriority), ...items.filter((item) => !isPriority(item))]
+}

@@ -1,5 +1,175 @@
 // /hooks: refresh triggers from Proxmox notification webhooks and Standard Webhooks senders.
+// Both answer at once (202 and which source will refresh) and refresh in waitUntil, well
+// inside Proxmox's 10 s timeout; the refresh itself is the ordinary refresh() (hooks/trigger.ts).
+// Unconfigured secrets close the route (503), never open it.
+import type { Context } from 'hono'
 import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { timingSafeEqual } from 'hono/utils/buffer'
+import type { ApiError } from '../../shared/schema/error.ts'
+import { parseConfig } from '../config.ts'
 import type { AppEnv } from '../env.ts'
+import { parseProxmoxEvent, sourceKindOf } from '../hooks/proxmox-event.ts'
+import { parseRefreshRequest } from '../hooks/refresh-request.ts'
+import { claimWebhookId } from '../hooks/seen-ids.ts'
+import { proxmoxHookSecret, signingKeys } from '../hooks/settings.ts'
+import { matchSources, sourceNames } from '../hooks/source-match.ts'
+import { verifyStandardWebhook } from '../hooks/standard-webhooks.ts'
+import { triggerRefresh } from '../hooks/trigger.ts'
+import { readFacts } from '../store/kv-store.ts'
+
+/** vzdump logs are capped at 1 MiB (proxmox-api.md §4.2); escaped into JSON they grow a bit. */
+const PROXMOX_BODY_LIMIT = 4 * 1024 * 1024
+const REFRESH_BODY_LIMIT = 64 * 1024
+
+const nowSeconds = () => Math.floor(Date.now() / 1000)
+
+function fail(
+  c: Context<AppEnv>,
+  status: 400 | 401 | 409 | 413 | 503,
+  code: string,
+  message: string,
+) {
+  const body: ApiError = { error: { code, message } }
+  return c.json(body, status)
+}
+
+const limited = (maxSize: number) =>
+  bodyLimit({
+    maxSize,
+    onError: (c) => fail(c, 413, 'too_large', `The body is larger than ${maxSize} bytes`),
+  })
 
 export const hooks = new Hono<AppEnv>()
+  .post('/proxmox', limited(PROXMOX_BODY_LIMIT), async (c) => {
+    const secret = proxmoxHookSecret(c.env)
+    if (!secret) {
+      return fail(
+        c,
+        503,
+        'hooks_disabled',
+        'Proxmox webhook refresh is not configured: set the PULSE_WEBHOOK_SECRET secret',
+      )
+    }
+    const given = c.req.header('authorization')?.replace(/^Bearer\s+/i, '') ?? ''
+    if (!(await timingSafeEqual(given, secret))) {
+      c.header('WWW-Authenticate', 'Bearer realm="pulse-edge"')
+      return fail(
+        c,
+        401,
+        'unauthorized',
+        'Send the webhook secret as "Authorization: Bearer {{ secrets.token }}"',
+      )
+    }
+    const parsed = parseProxmoxEvent(await c.req.text())
+    if (!parsed.ok) return fail(c, 400, 'bad_request', parsed.message)
+    const { event } = parsed
+    if (event.kind === 'test') {
+      return c.json({ status: 'test', message: 'Test notification received; nothing refreshed' })
+    }
+    if (event.kind === 'ignored') {
+      return c.json({
+        status: 'ignored',
+        reason: `Event type ${JSON.stringify(event.type.slice(0, 64))} does not change backups`,
+      })
+    }
+
+    const config = parseConfig(c.env)
+    const requested = c.req.query('source') || undefined
+    const kind = sourceKindOf(event.type)
+    // Stored facts know the node names and datastores; read only when they can decide.
+    const names = await Promise.all(
+      config.sources.map(async (source) =>
+        sourceNames(
+          source,
+          requested === undefined && source.kind === kind
+            ? await readFacts(c.env.PULSE_KV, source.id)
+            : null,
+        ),
+      ),
+    )
+    const match = matchSources(names, event, requested)
+    if (!match.ok) {
+      // 200, not 404: Proxmox never retries, and an error status would only add a "could not
+      // notify" line to every backup job's log; the Worker's log and this body say what to fix.
+      console.warn(`hooks: ${match.message}`)
+      return c.json({ status: 'no-match', message: match.message })
+    }
+    const priorityNode = event.type === 'vzdump' ? event.hostname : undefined
+    const decisions = await triggerRefresh(c.executionCtx, match.sourceIds, {
+      env: c.env,
+      reason: `webhook proxmox ${event.type}`,
+      ...(priorityNode ? { priorityNode } : {}),
+    })
+    return c.json(
+      {
+        status: 'accepted',
+        event: event.type,
+        matchedBy: match.by,
+        sources: match.sourceIds.map((id) => ({
+          id,
+          ...decisions[id],
+          ...(priorityNode && config.sources.find((s) => s.id === id)?.kind === 'pve'
+            ? { priorityNode }
+            : {}),
+        })),
+      },
+      202,
+    )
+  })
+  .post('/refresh', limited(REFRESH_BODY_LIMIT), async (c) => {
+    const signing = signingKeys(c.env)
+    if (signing === 'unset') {
+      return fail(
+        c,
+        503,
+        'hooks_disabled',
+        'Signed webhook refresh is not configured: set the PULSE_WEBHOOK_SIGNING_SECRET secret',
+      )
+    }
+    if (signing === 'invalid') {
+      console.warn('config: PULSE_WEBHOOK_SIGNING_SECRET is not whsec_<base64> (space-separated)')
+      return fail(
+        c,
+        503,
+        'hooks_disabled',
+        'PULSE_WEBHOOK_SIGNING_SECRET is not a valid whsec_<base64> secret',
+      )
+    }
+    const body = await c.req.text()
+    const now = nowSeconds()
+    const verified = await verifyStandardWebhook(
+      {
+        id: c.req.header('webhook-id'),
+        timestamp: c.req.header('webhook-timestamp'),
+        signature: c.req.header('webhook-signature'),
+      },
+      body,
+      signing.keys,
+      now,
+    )
+    if (!verified.ok) return fail(c, 401, 'unauthorized', verified.reason)
+    const config = parseConfig(c.env)
+    const request = parseRefreshRequest(
+      body,
+      config.sources.map((s) => s.id),
+    )
+    if (!request.ok) return fail(c, 400, 'bad_request', request.message)
+    if (!(await claimWebhookId(c.env.PULSE_KV, verified.id, now))) {
+      return fail(c, 409, 'replayed', 'This webhook-id was already accepted; nothing refreshed')
+    }
+    if (request.sourceIds.length === 0) {
+      return c.json({ status: 'no-match', message: 'No sources are configured' })
+    }
+    const decisions = await triggerRefresh(c.executionCtx, request.sourceIds, {
+      env: c.env,
+      reason: 'webhook signed',
+    })
+    return c.json(
+      {
+        status: 'accepted',
+        sources: request.sourceIds.map((id) => ({ id, ...decisions[id] })),
+      },
+      202,
+    )
+  })

@@ -9,3 +9,13 @@ export function guestKvKey(cluster: string, vmid: number | string): string {
 export function factsKvKey(sourceId: string): string {
   return `facts/v1/${sourceId}`
 }
+
+/** When a webhook last started a refresh of this source (the minimum interval across isolates). */
+export function hookLastRunKvKey(sourceId: string): string {
+  return `hooks/v1/last-run/${sourceId}`
+}
+
+/** A Standard Webhooks message id already accepted (by digest: ids are sender-chosen text). */
+export function hookSeenIdKvKey(idDigest: string): string {
+  return `hooks/v1/seen/${idDigest}`
+}
