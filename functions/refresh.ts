@@ -224,6 +224,17 @@ export async function refresh(env: Env, options: RefreshOptions): Promise<Refres
     const outcome = outcomes[i]
     return outcome?.ok ? outcome.facts : (previousFacts[i] ?? null)
   })
+  // While the configuration has errors, a source missing from it may be a typo rather than a
+  // removal: its last facts and status stay, so a bad config never blanks guests.
+  const configured = new Set(config.sources.map((s) => s.id))
+  const held =
+    config.issues.length === 0
+      ? []
+      : (previousStatus?.sources ?? []).filter((s) => !configured.has(s.id))
+  const heldFacts = (await Promise.all(held.map((s) => readFacts(kv, s.id)))).filter(
+    (f): f is SourceFacts => f !== null,
+  )
+  facts.push(...heldFacts)
 
   const clusterMaps = Object.fromEntries(
     config.sources.flatMap((s) => (s.kind === 'pbs' && s.clusterMap ? [[s.id, s.clusterMap]] : [])),
@@ -256,9 +267,12 @@ export async function refresh(env: Env, options: RefreshOptions): Promise<Refres
   )
 
   const previousById = new Map((previousStatus?.sources ?? []).map((s) => [s.id, s]))
-  const sources = config.sources.map((source, i) =>
-    sourceStatus(source, outcomes[i], facts[i] ?? null, previousById.get(source.id), now),
-  )
+  const sources = [
+    ...config.sources.map((source, i) =>
+      sourceStatus(source, outcomes[i], facts[i] ?? null, previousById.get(source.id), now),
+    ),
+    ...held,
+  ]
   for (const s of sources) {
     if (s.lastError && s.lastAttempt === now)
       console.warn(`refresh: ${s.id} failed: ${s.lastError.message}`)

@@ -1,0 +1,236 @@
+// No configured secret ever leaves the Worker except as the credential of its own source: a full
+// run (refreshes good and failing, every API route, hooks, badges, error paths) is recorded —
+// every response status line, header and body, every log line, every KV value and every outbound
+// request — and searched for each secret.
+import { env as baseBindings } from 'cloudflare:workers'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import type { Env } from '../../functions/env.ts'
+import { signStandardWebhook } from '../../functions/hooks/standard-webhooks.ts'
+import { refresh } from '../../functions/refresh.ts'
+import { call, clearFaults, labEnv, labModel, labUrl, setFaults } from './lab.ts'
+
+const API_TOKEN = 'api-token-7c1d2e3f4a5b6c7d8e9f'
+const HOOK_SECRET = 'hook-secret-0a1b2c3d4e5f6a7b8c9d'
+const SIGNING_KEY = crypto.getRandomValues(new Uint8Array(32))
+const SIGNING_SECRET = `whsec_${btoa(String.fromCharCode(...SIGNING_KEY))}`
+const ACCESS_ID = 'access-id-1f2e3d4c5b6a.access'
+const ACCESS_SECRET = 'access-secret-9e8d7c6b5a4f3e2d1c0b'
+
+const env: Env = labEnv({
+  PULSE_SUBREQUEST_BUDGET: '1000',
+  PULSE_API_TOKEN: API_TOKEN,
+  PULSE_WEBHOOK_SECRET: HOOK_SECRET,
+  PULSE_WEBHOOK_SIGNING_SECRET: SIGNING_SECRET,
+  PULSE_HOOK_MIN_INTERVAL_SECONDS: '0',
+  PULSE_ACCESS_CLIENT_ID: ACCESS_ID,
+  PULSE_ACCESS_CLIENT_SECRET: ACCESS_SECRET,
+})
+const sources = JSON.parse(String(env.PULSE_SOURCES)) as { id: string; url: string }[]
+const sourceTokens = Object.entries(env)
+  .filter(([key]) => key.startsWith('PULSE_TOKEN_'))
+  .map(([key, value]) => ({
+    id: key.slice('PULSE_TOKEN_'.length).toLowerCase(),
+    value: String(value),
+  }))
+const secrets = [
+  API_TOKEN,
+  HOOK_SECRET,
+  SIGNING_SECRET,
+  SIGNING_SECRET.slice('whsec_'.length),
+  ACCESS_SECRET,
+  ...sourceTokens.map((t) => t.value),
+]
+
+const seen: { where: string; text: string }[] = []
+const outbound: { url: string; headers: Headers }[] = []
+const realFetch = globalThis.fetch
+
+async function record(label: string, path: string, init?: RequestInit): Promise<Response> {
+  const response = await call(env, path, init)
+  const body = await response.text()
+  const headers = [...response.headers].map(([k, v]) => `${k}: ${v}`).join('\n')
+  seen.push({ where: `${label} ${path} → ${response.status}`, text: `${headers}\n\n${body}` })
+  return response
+}
+
+async function proxmoxHook(body: string, token: string) {
+  return record('hook', '/hooks/proxmox', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body,
+  })
+}
+
+async function signedHook(body: string, signature?: string) {
+  const id = `msg_${crypto.randomUUID()}`
+  const timestamp = Math.floor(Date.now() / 1000)
+  return record('signed hook', '/hooks/refresh', {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature':
+        signature ?? (await signStandardWebhook(SIGNING_KEY, id, timestamp, body)),
+    },
+    body,
+  })
+}
+
+beforeAll(async () => {
+  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    const original = console[method].bind(console)
+    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+      seen.push({ where: `console.${method}`, text: args.map(String).join(' ') })
+      original(...args)
+    })
+  }
+  vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+    const request = new Request(input, init)
+    outbound.push({ url: request.url, headers: request.headers })
+    return realFetch(request)
+  })
+
+  // Back-dated, so the manual refresh below is not refused as too soon after these.
+  const now = labModel().now - 7200
+  // A good refresh, then each source failing in its own way, then good again.
+  await refresh(env, { now, reason: 'secrets test', subrequestBudget: 1000 })
+  await setFaults([
+    { kind: 'bad-token', source: 'pve/office' },
+    {
+      kind: 'http-error',
+      source: 'pve/homelab',
+      path: '/cluster/resources',
+      status: 500,
+      message: 'boom',
+    },
+    { kind: 'malformed-json', source: 'pbs/pbs' },
+  ])
+  try {
+    await refresh(env, { now: now + 60, reason: 'secrets test (faults)', subrequestBudget: 1000 })
+  } finally {
+    await clearFaults()
+  }
+
+  await record('api', '/api/refresh', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${API_TOKEN}` },
+  })
+  await record('api', '/api/refresh', { method: 'POST', headers: { authorization: 'Bearer nope' } })
+  await record('api', '/api/refresh', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${API_TOKEN}` },
+  })
+  await record('api', '/api/refresh', { method: 'POST' })
+  for (const path of [
+    '/api/health',
+    '/api/status',
+    '/api/guests',
+    '/api/guests/homelab/111',
+    '/api/guests/homelab/99999',
+    '/api/guests/NOPE/x',
+    '/api/no-such-route',
+    '/badge/homelab/111.svg',
+    '/badge/homelab/111.json?type=pbs',
+    '/badge/summary.svg',
+    '/badge/summary.json',
+    '/badge/homelab/99999.svg',
+  ]) {
+    await record('get', path)
+  }
+  const vzdump = JSON.stringify({
+    title: 'vzdump backup status',
+    severity: 'info',
+    timestamp: Math.floor(Date.now() / 1000),
+    fields: { hostname: 'pve1', type: 'vzdump', 'job-id': 'backup-1' },
+    message: 'ok',
+  })
+  await proxmoxHook(vzdump, HOOK_SECRET)
+  await proxmoxHook(vzdump, `${HOOK_SECRET}x`)
+  await proxmoxHook('{"fields":', HOOK_SECRET)
+  await signedHook('{"source":"office"}')
+  await signedHook('{"source":"office"}', 'v1,AAAA')
+  // A configuration mistake that puts a secret where a setting belongs.
+  const leakyConfig = {
+    ...env,
+    PULSE_SOURCES: JSON.stringify([
+      {
+        id: 'bad',
+        kind: 'pve',
+        url: `https://x/${API_TOKEN}`,
+        tokenId: API_TOKEN,
+        token: API_TOKEN,
+      },
+    ]),
+  }
+  const response = await call(leakyConfig, '/api/status')
+  seen.push({ where: 'leaky config /api/status', text: await response.text() })
+  await refresh(leakyConfig, { now: Math.floor(Date.now() / 1000), reason: 'leaky config' })
+
+  const kv = (baseBindings as unknown as Env).PULSE_KV
+  for (const key of (await kv.list()).keys) {
+    seen.push({ where: `kv ${key.name}`, text: `${key.name}\n${(await kv.get(key.name)) ?? ''}` })
+  }
+})
+
+afterAll(() => {
+  vi.restoreAllMocks()
+})
+
+describe('secrets', () => {
+  it('recorded a full run: refreshes, API, hooks, badges, errors, logs and KV', () => {
+    console.log(
+      'WHERE',
+      JSON.stringify(
+        seen
+          .map((s) => s.where)
+          .filter((w) => !w.startsWith('console'))
+          .slice(0, 60),
+      ),
+      outbound.length,
+    )
+    const where = seen.map((s) => s.where)
+    expect(where.some((w) => w.startsWith('console.warn'))).toBe(true)
+    expect(where.some((w) => w.includes('/api/refresh → 200'))).toBe(true)
+    expect(where.some((w) => w.includes('/api/refresh → 401'))).toBe(true)
+    expect(where.some((w) => w.includes('/api/refresh → 429'))).toBe(true)
+    expect(where.some((w) => w.includes('/hooks/proxmox → 202'))).toBe(true)
+    expect(where.some((w) => w.includes('/hooks/refresh → 401'))).toBe(true)
+    expect(where.some((w) => w.startsWith('kv guest/'))).toBe(true)
+    expect(outbound.length).toBeGreaterThan(50)
+  })
+
+  it('never puts a configured secret in a response, a header, a log line or KV', () => {
+    const leaks = seen.flatMap((s) =>
+      secrets
+        .filter((secret) => s.text.includes(secret) || s.text.includes(encodeURIComponent(secret)))
+        .map((secret) => `${s.where} contains ${secret.slice(0, 6)}…`),
+    )
+    expect(leaks).toEqual([])
+  })
+
+  it("sends each source's token only to that source's URL, and Access credentials only to sources", () => {
+    for (const request of outbound) {
+      const auth = request.headers.get('authorization') ?? ''
+      for (const token of sourceTokens) {
+        if (!auth.includes(token.value)) continue
+        const own = sources.find((s) => s.id === token.id)
+        expect(own, `token of ${token.id}`).toBeDefined()
+        expect(
+          request.url.startsWith(`${own?.url}/`),
+          `${token.id} token sent to ${request.url}`,
+        ).toBe(true)
+      }
+      for (const secret of [API_TOKEN, HOOK_SECRET, SIGNING_SECRET]) {
+        expect([...request.headers].some(([, v]) => v.includes(secret))).toBe(false)
+      }
+      if (request.headers.get('cf-access-client-secret') !== null) {
+        expect(sources.some((s) => request.url.startsWith(`${s.url}/`))).toBe(true)
+      }
+    }
+    const toLab = outbound.filter((r) => r.url.startsWith(labUrl) && !r.url.includes('/_lab/'))
+    expect(toLab.every((r) => r.headers.get('cf-access-client-secret') === ACCESS_SECRET)).toBe(
+      true,
+    )
+  })
+})
