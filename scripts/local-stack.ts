@@ -1,7 +1,7 @@
 // The simulated lab plus `wrangler dev` pointed at it, on loopback: what `npm run dev`, the
 // browser tests and the benchmarks run against. One place that knows how to start and stop it.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { type RunningLab, startLab } from '../test/lab/server.ts'
@@ -75,6 +75,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const running = await startLab({ ...lab, port: labPort })
   const port = workerPort || (await freePort())
   mkdirSync(`${root}.wrangler`, { recursive: true })
+  // The lab is generated afresh (new tokens, times relative to now): so is the Worker's KV.
+  rmSync(`${root}.wrangler/${stateName}`, { recursive: true, force: true })
   const envFile = `${root}.wrangler/${stateName}.env`
   const all = labWorkerVars(running.model, running.sources, {
     PULSE_ALLOW_ANONYMOUS_REFRESH: 'true',

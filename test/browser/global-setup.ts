@@ -1,7 +1,5 @@
-// Starts the lab and `wrangler dev` wired to it (fresh KV), runs the first refresh, and hands
+// Starts the lab and `wrangler dev` wired to it (fresh KV, see scripts/local-stack.ts), runs the first refresh, and hands
 // the browser tests the Worker's URL and what the lab holds.
-import { rmSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import type { TestProject } from 'vitest/node'
 import { workerSourceId } from '../../scripts/lab-env.ts'
 import { type LocalStack, startLocalStack } from '../../scripts/local-stack.ts'
@@ -26,10 +24,6 @@ export interface BrowserLab {
 let stack: LocalStack | undefined
 
 export default async function setup(project: TestProject) {
-  rmSync(fileURLToPath(new URL(`../../.wrangler/${STATE}`, import.meta.url)), {
-    recursive: true,
-    force: true,
-  })
   stack = await startLocalStack({ preset: 'demo', seed: 7, stateName: STATE })
   await stack.refresh()
   const model = stack.lab.model
