@@ -1,9 +1,11 @@
 // `npm run bench [-- name…]`: every benchmark (or the named ones), each reported beside its
 // baseline and goal.
+import { benchBadge } from './badge.ts'
 import { benchPipeline } from './pipeline.ts'
 
 const benches: Record<string, () => Promise<void>> = {
   pipeline: benchPipeline,
+  badge: benchBadge,
 }
 
 const wanted = process.argv.slice(2)

@@ -1,9 +1,10 @@
 // /badge: embeddable SVG and shields.io endpoint badges of a guest's or the fleet's backup age.
 // Public by design (README "Status badges"): no guest names unless enabled, at most one KV read
-// per badge, and a badge route answers with a badge, even for an unknown guest or a bad type.
+// per badge (none for a repeat within seconds), and a badge route answers with a badge, even for
+// an unknown guest or a bad type.
 import type { Context } from 'hono'
 import { Hono } from 'hono'
-import type { BackupFilter } from '../../shared/age.ts'
+import type { AgeSubject, BackupFilter } from '../../shared/age.ts'
 import {
   type Badge,
   type BadgeContext,
@@ -24,13 +25,46 @@ import { renderBadgeSvg } from '../badge/svg.ts'
 import { parseConfig } from '../config.ts'
 import type { AppEnv } from '../env.ts'
 import { digestOf } from '../store/digest.ts'
+import { guestKvKey, KV_INDEX_KEY } from '../store/keys.ts'
 import { readGuest, readIndex } from '../store/kv-store.ts'
+import { createReadMemory } from '../store/read-memory.ts'
 
 type BadgeFormat = 'svg' | 'json'
 
 // About a minute: README images are proxied (GitHub's camo) and re-fetched once this expires;
 // the data itself changes at most every refresh (15 min).
 const CACHE_CONTROL = 'public, max-age=60'
+/** Well under a refresh interval and KV's own propagation delay (~60 s). */
+const READ_MEMORY_MS = 10_000
+
+// Only the fields badges show, not whole records with every backup's details.
+type GuestAge = AgeSubject & { guestName: string | null }
+type FleetAges = (AgeSubject & { template: boolean })[]
+const rememberGuest = createReadMemory<GuestAge | null>(READ_MEMORY_MS)
+const rememberFleet = createReadMemory<FleetAges | null>(READ_MEMORY_MS)
+
+async function readGuestAge(kv: KVNamespace, guest: GuestRef): Promise<GuestAge | null> {
+  return rememberGuest(kv, guestKvKey(guest.cluster, guest.vmid), async () => {
+    const record = await readGuest(kv, guest.cluster, guest.vmid)
+    if (!record) return null
+    const { guestName, latestBackupTime, latestTimes } = record
+    return { guestName, latestBackupTime, latestTimes }
+  })
+}
+
+async function readFleetAges(kv: KVNamespace): Promise<FleetAges | null> {
+  return rememberFleet(kv, KV_INDEX_KEY, async () => {
+    const index = await readIndex(kv)
+    return (
+      index?.guests.map(({ template, latestBackupTime, latestTimes }) => ({
+        template,
+        latestBackupTime,
+        latestTimes,
+      })) ?? null
+    )
+  })
+}
+
 const CONTENT_TYPES: Record<BadgeFormat, string> = {
   svg: 'image/svg+xml; charset=utf-8',
   json: 'application/json; charset=utf-8',
@@ -95,7 +129,7 @@ async function sendGuestBadge(
 ): Promise<Response> {
   const filter = readFilter(c)
   if (!filter) return sendBadge(c, INVALID_TYPE_BADGE, format, 400)
-  const record = guest ? await readGuest(c.env.PULSE_KV, guest.cluster, guest.vmid) : null
+  const record = guest ? await readGuestAge(c.env.PULSE_KV, guest) : null
   if (!record) return sendBadge(c, unknownBadge(filter, 'guest'), format, 404)
   const { showNames } = readBadgeSettings(c.env)
   return sendBadge(c, guestBadge(record, badgeContext(c, filter), showNames), format)
@@ -125,8 +159,8 @@ export const badge = new Hono<AppEnv>()
     if (file?.name !== 'summary') return c.notFound()
     const filter = readFilter(c)
     if (!filter) return sendBadge(c, INVALID_TYPE_BADGE, file.format, 400)
-    const index = await readIndex(c.env.PULSE_KV)
+    const guests = await readFleetAges(c.env.PULSE_KV)
     // Before the first refresh: a grey badge that turns real by itself, not a broken image.
-    if (!index) return sendBadge(c, unknownBadge(filter, 'fleet'), file.format)
-    return sendBadge(c, fleetBadge(index.guests, badgeContext(c, filter)), file.format)
+    if (!guests) return sendBadge(c, unknownBadge(filter, 'fleet'), file.format)
+    return sendBadge(c, fleetBadge(guests, badgeContext(c, filter)), file.format)
   })

@@ -199,6 +199,17 @@ describe('serving', () => {
     }
   })
 
+  it('answers a repeat within seconds from memory, without a KV read', async () => {
+    const { kv, calls } = countingKv(testEnv.PULSE_KV)
+    const env = { ...testEnv, PULSE_KV: kv }
+    for (const path of [`/badge/${design}.svg`, `/badge/${design}.json?type=pve`]) {
+      await (await call(env, path)).arrayBuffer()
+    }
+    await (await call(env, '/badge/summary.svg')).arrayBuffer()
+    await (await call(env, '/badge/summary.json?type=pbs')).arrayBuffer()
+    expect(calls).toEqual(['get', 'get'])
+  })
+
   it('sizes the badge from real text metrics: a "WWW" label is wider than an "iii" one', async () => {
     const t = Math.floor(Date.now() / 1000)
     await putGuest(testEnv, 'widths', 1, { pve: t - H }, 'WWW')
