@@ -1,11 +1,13 @@
 // `npm run bench [-- name…]`: every benchmark (or the named ones), each reported beside its
 // baseline and goal.
+import { benchBadge } from './badge.ts'
 import { benchDashboard } from './dashboard.ts'
 import { benchPipeline } from './pipeline.ts'
 
 const benches: Record<string, () => Promise<void>> = {
   pipeline: benchPipeline,
   dashboard: benchDashboard,
+  badge: benchBadge,
 }
 
 const wanted = process.argv.slice(2)

@@ -2,6 +2,7 @@
 // field name and left out; the good ones keep working. No message ever echoes a value.
 import * as z from 'zod'
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../shared/age.ts'
+import { readBadgeSettings } from './badge/settings.ts'
 import type { Env } from './env.ts'
 
 const SOURCE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/
@@ -212,5 +213,6 @@ export function parseConfig(env: Env): Config {
   const issues: ConfigIssue[] = []
   const sources = parseSources(env, issues)
   const thresholds = parseThresholds(env, issues)
+  issues.push(...readBadgeSettings(env).issues)
   return { sources, thresholds, issues }
 }

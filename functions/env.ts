@@ -22,6 +22,14 @@ export interface Env {
   PULSE_QUEUE?: Queue<RefreshMessage>
   /** "true" lets anyone trigger a refresh: for local development only. */
   PULSE_ALLOW_ANONYMOUS_REFRESH?: string
+  /** "off" answers 404 on every /badge route; badges are on by default. */
+  PULSE_BADGES?: string
+  /** "true" labels badges with the guest's name; off by default, as badges are public. */
+  PULSE_BADGE_SHOW_NAMES?: string
+  /** JSON object of opaque badge id → "cluster/vmid", served as /badge/id/<id>.svg|.json. */
+  PULSE_BADGE_IDS?: string
+  /** "true" serves guest badges only by opaque id, so no public URL carries a VMID. */
+  PULSE_BADGE_IDS_ONLY?: string
   /**
    * Secret a Proxmox webhook target sends as `Authorization: Bearer …` to POST /hooks/proxmox;
    * unset = that route answers 503. Never logged or echoed.
