@@ -7,10 +7,10 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { labWorkerVars } from '../scripts/lab-env.ts'
+import { startWranglerDev, type WranglerDev } from '../scripts/wrangler-dev.ts'
 import { startLab } from '../test/lab/server.ts'
 import { type LoadResult, load } from './load.ts'
 import { median } from './measure.ts'
-import { startWranglerDev, type WranglerDev } from './wrangler-dev.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 /** Other worktrees and `npm run dev` use 8787. */

@@ -1,15 +1,13 @@
 // The simulated lab plus `wrangler dev` pointed at it, on loopback: what `npm run dev`, the
 // browser tests and the benchmarks run against. One place that knows how to start and stop it.
-import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { mkdirSync, rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { type RunningLab, startLab } from '../test/lab/server.ts'
 import type { LabOptions } from '../test/lab/types.ts'
 import { labWorkerVars } from './lab-env.ts'
+import { freePort, startWranglerDev } from './wrangler-dev.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const READY_TIMEOUT_MS = 120_000
 
 export interface LocalStackOptions extends LabOptions {
   /** 0 picks a free port. */
@@ -38,38 +36,6 @@ export interface RefreshSummary {
   deferred: number
 }
 
-export async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
-}
-
-function dotenvLine(key: string, value: string): string {
-  // Single quotes keep JSON's double quotes literal in wrangler's .env parser.
-  return `${key}='${value.replace(/'/g, '')}'`
-}
-
-async function waitForWorker(url: string, child: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${log()}`)
-    try {
-      const response = await fetch(url)
-      if (response.ok) return
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250))
-  }
-  throw new Error(`the Worker did not answer at ${url} within ${READY_TIMEOUT_MS / 1000} s`)
-}
-
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const { labPort = 0, workerPort = 0, stateName, vars = {}, verbose = false, ...lab } = options
   const running = await startLab({ ...lab, port: labPort })
@@ -83,57 +49,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     PULSE_SUBREQUEST_BUDGET: '1000',
     ...vars,
   })
-  const text = Object.entries(all)
-    .map(([k, v]) => dotenvLine(k, v))
-    .join('\n')
-  writeFileSync(envFile, `${text}\n`, { mode: 0o600 })
-
-  let output = ''
-  const child = spawn(
-    process.execPath,
-    [
-      `${root}node_modules/wrangler/bin/wrangler.js`,
-      'dev',
-      '--ip',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--inspector-port',
-      String(await freePort()),
-      '--env-file',
-      envFile,
-      '--test-scheduled',
-      '--show-interactive-dev-session=false',
-      '--persist-to',
-      `${root}.wrangler/${stateName}`,
-    ],
-    {
-      cwd: root,
-      stdio: verbose ? 'inherit' : 'pipe',
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-    },
-  )
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000)
-  }
-  child.stdout?.on('data', keep)
-  child.stderr?.on('data', keep)
-
-  const base = `http://127.0.0.1:${port}`
-  const stop = async () => {
-    if (child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve))
-      child.kill('SIGTERM')
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))])
-      if (child.exitCode === null) child.kill('SIGKILL')
-    }
+  const dev = await startWranglerDev({
+    root,
+    port,
+    persistTo: `${root}.wrangler/${stateName}`,
+    envFile,
+    vars: all,
+    testScheduled: true,
+    output: verbose ? 'inherit' : 'ignore',
+    logLevel: verbose ? 'info' : 'warn',
+  }).catch(async (error: unknown) => {
     await running.close()
-  }
-  try {
-    await waitForWorker(`${base}/api/health`, child, () => output)
-  } catch (error) {
-    await stop()
     throw error
+  })
+  const base = dev.base
+  const stop = async () => {
+    await dev.stop()
+    await running.close()
   }
 
   return {

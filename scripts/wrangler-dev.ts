@@ -1,8 +1,8 @@
-// Starts `wrangler dev` for a benchmark on its own port and state directory, and stops it (and
-// the workerd processes it started) again, also when the benchmark fails or is interrupted.
+// Starts `wrangler dev` on its own port and state directory (dev, browser tests, benchmarks) and
+// stops it — and the workerd processes it started — again, also on failure or interruption.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
-import { connect } from 'node:net'
+import { connect, createServer } from 'node:net'
 
 const READY_TIMEOUT_MS = 120_000
 const STOP_TIMEOUT_MS = 10_000
@@ -40,6 +40,18 @@ async function isPortTaken(port: number): Promise<boolean> {
   })
 }
 
+export async function freePort(): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
+}
+
 function dotenvLine(key: string, value: string): string {
   // Single quotes keep JSON's double quotes literal in wrangler's .env parser.
   return `${key}='${value.replace(/'/g, '')}'`
@@ -67,6 +79,11 @@ export async function startWranglerDev(options: {
   vars: Record<string, string>
   /** Serve static assets from here instead of wrangler.toml's directory. */
   assetsDir?: string
+  /** Expose /__scheduled to fire the cron handler. */
+  testScheduled?: boolean
+  /** wrangler's own output: shown (dev) or dropped (tests, benchmarks; errors still surface). */
+  output?: 'inherit' | 'ignore'
+  logLevel?: 'info' | 'warn' | 'error'
 }): Promise<WranglerDev> {
   // Otherwise the readiness check would pass against whatever already listens there.
   if (await isPortTaken(options.port)) {
@@ -89,14 +106,17 @@ export async function startWranglerDev(options: {
       options.persistTo,
       '--show-interactive-dev-session=false',
       '--log-level',
-      'warn',
+      options.logLevel ?? 'warn',
+      '--inspector-port',
+      String(await freePort()),
+      ...(options.testScheduled ? ['--test-scheduled'] : []),
       ...(options.assetsDir ? ['--assets', options.assetsDir] : []),
     ],
     {
       cwd: options.root,
       // Its own process group, so stopping it also stops the workerd it spawned.
       detached: true,
-      stdio: ['ignore', 'inherit', 'inherit'],
+      stdio: ['ignore', options.output ?? 'inherit', options.output ?? 'inherit'],
       env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
     },
   )
