@@ -5,7 +5,7 @@ import type { z } from 'zod'
 import { itemList, parseItems } from '../proxmox/lenient.ts'
 import { PveBackupVolumeSchema } from '../proxmox/pve-schemas.ts'
 import type { GuestType, PveBackupFact, PveStorageFact } from './facts.ts'
-import type { PveCollectContext, PveLayout } from './pve-context.ts'
+import { nodePath, type PveCollectContext, type PveLayout } from './pve-context.ts'
 import { deferredFirst, softFail, type Trouble } from './trouble.ts'
 
 interface ListingUnit {
@@ -100,7 +100,7 @@ export async function collectPveBackups(
       ctx.limit(async () => {
         const { node, storage } = unit
         try {
-          const path = `/nodes/${node}/storage/${encodeURIComponent(storage.storage)}/content`
+          const path = `${nodePath(node)}/storage/${encodeURIComponent(storage.storage)}/content`
           const raw = await ctx.client.get(path, itemList, { content: 'backup' })
           const parsed = parseItems(raw, PveBackupVolumeSchema)
           dropped += parsed.dropped

@@ -22,3 +22,8 @@ export interface PveLayout {
   /** Node → backup storages active on it. */
   activeByNode: ReadonlyMap<string, ReadonlySet<string>>
 }
+
+/** `/nodes/<node>`: the name comes from upstream, so it is encoded as one path segment. */
+export function nodePath(node: string): string {
+  return `/nodes/${encodeURIComponent(node)}`
+}

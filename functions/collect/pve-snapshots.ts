@@ -4,7 +4,7 @@
 import { itemList, parseItems } from '../proxmox/lenient.ts'
 import { PveSnapshotSchema } from '../proxmox/pve-schemas.ts'
 import type { PveGuestFact, PveSnapshotFact } from './facts.ts'
-import type { PveCollectContext } from './pve-context.ts'
+import { nodePath, type PveCollectContext } from './pve-context.ts'
 import { deferredFirst, softFail, type Trouble } from './trouble.ts'
 
 function unitKey(guest: PveGuestFact): string {
@@ -38,7 +38,7 @@ export async function collectPveSnapshots(
     ordered.map((guest) =>
       ctx.limit(async () => {
         try {
-          const path = `/nodes/${guest.node}/${guest.type}/${guest.vmid}/snapshot`
+          const path = `${nodePath(guest.node)}/${guest.type}/${guest.vmid}/snapshot`
           const raw = await ctx.client.get(path, itemList)
           for (const item of parseItems(raw, PveSnapshotSchema).items) {
             // `current` is PVE's "You are here!" pseudo-entry, not a snapshot.

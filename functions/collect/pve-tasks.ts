@@ -4,7 +4,7 @@
 import { itemList, parseItems } from '../proxmox/lenient.ts'
 import { PveTaskLogLineSchema, PveTaskSchema } from '../proxmox/pve-schemas.ts'
 import type { PveGuestTaskResult, PveTaskFact, TaskOutcome } from './facts.ts'
-import type { PveCollectContext, PveLayout } from './pve-context.ts'
+import { nodePath, type PveCollectContext, type PveLayout } from './pve-context.ts'
 import { deferredFirst, softFail, type Trouble } from './trouble.ts'
 
 /** Two weeks of history is enough to find each guest's latest job; older ones cost reads. */
@@ -70,7 +70,7 @@ function singleGuestResult(task: PveTaskFact): PveGuestTaskResult[] {
 }
 
 async function listTasks(ctx: PveCollectContext, node: string): Promise<PveTaskFact[]> {
-  const raw = await ctx.client.get(`/nodes/${node}/tasks`, itemList, {
+  const raw = await ctx.client.get(`${nodePath(node)}/tasks`, itemList, {
     typefilter: 'vzdump',
     source: 'all',
     limit: TASK_LIST_LIMIT,
@@ -95,7 +95,7 @@ async function listTasks(ctx: PveCollectContext, node: string): Promise<PveTaskF
 }
 
 async function readLog(ctx: PveCollectContext, task: PveTaskFact): Promise<PveGuestTaskResult[]> {
-  const path = `/nodes/${task.node}/tasks/${encodeURIComponent(task.upid)}/log`
+  const path = `${nodePath(task.node)}/tasks/${encodeURIComponent(task.upid)}/log`
   const raw = await ctx.client.get(path, itemList, { start: 0, limit: TASK_LOG_LINE_LIMIT })
   const lines = parseItems(raw, PveTaskLogLineSchema).items.map((line) => line.t)
   return parseTaskLog(lines, task.outcome === 'running')

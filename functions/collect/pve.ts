@@ -13,7 +13,7 @@ import {
 } from '../proxmox/pve-schemas.ts'
 import type { PveFacts, PveGuestFact, PveStorageFact } from './facts.ts'
 import { collectPveBackups } from './pve-backups.ts'
-import type { PveCollectContext } from './pve-context.ts'
+import { nodePath, type PveCollectContext } from './pve-context.ts'
 import { collectPveSnapshots } from './pve-snapshots.ts'
 import { collectPveTasks } from './pve-tasks.ts'
 import { softFail, type Trouble } from './trouble.ts'
@@ -69,7 +69,7 @@ async function readNodeStorages(ctx: PveCollectContext, nodes: string[], trouble
     nodes.map((node) =>
       ctx.limit(async () => {
         try {
-          const raw = await ctx.client.get(`/nodes/${node}/storage`, itemList, {
+          const raw = await ctx.client.get(`${nodePath(node)}/storage`, itemList, {
             content: 'backup',
           })
           const active = parseItems(raw, PveNodeStorageSchema)

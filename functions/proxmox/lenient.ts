@@ -26,6 +26,12 @@ export const looseNumber = z.preprocess(
   z.number().finite(),
 )
 
+/** A name that becomes one URL path segment: "." and ".." would climb out of it. */
+export const pathSegment = z
+  .string()
+  .min(1)
+  .refine((name) => name !== '.' && name !== '..', 'is not usable in a URL path')
+
 /** A list whose items are validated one by one, so one bad item never hides the others. */
 export const itemList = z.array(z.unknown())
 

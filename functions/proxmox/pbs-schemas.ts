@@ -1,9 +1,10 @@
 // Raw PBS response shapes (proxmox-api.md §2): serde-strict upstream, but we still read
 // only what we use and ignore the rest so a PBS upgrade cannot break collection.
 import * as z from 'zod'
+import { pathSegment } from './lenient.ts'
 
 export const PbsDatastoreSchema = z.object({
-  store: z.string().min(1),
+  store: pathSegment,
   maintenance: z.string().optional(),
   'mount-status': z.string().optional(),
 })

@@ -1,7 +1,7 @@
 // Raw PVE response shapes (proxmox-api.md §1, PVE 9.1.3 schema): only the fields we read,
 // unknown fields ignored, booleans and integers decoded leniently.
 import * as z from 'zod'
-import { looseInt, looseNumber, perlBool } from './lenient.ts'
+import { looseInt, looseNumber, pathSegment, perlBool } from './lenient.ts'
 
 export const PveClusterStatusItemSchema = z.object({
   type: z.string(),
@@ -12,7 +12,7 @@ export const PveClusterStatusItemSchema = z.object({
 export const PveResourceGuestSchema = z.object({
   vmid: looseInt.pipe(z.number().int().positive()),
   type: z.enum(['qemu', 'lxc']),
-  node: z.string().min(1),
+  node: pathSegment,
   status: z.string().default('unknown'),
   name: z.string().optional(),
   template: perlBool.optional(),
@@ -20,7 +20,7 @@ export const PveResourceGuestSchema = z.object({
 })
 
 export const PveStorageConfigSchema = z.object({
-  storage: z.string().min(1),
+  storage: pathSegment,
   type: z.string().min(1),
   content: z.string().default(''),
   shared: perlBool.optional(),
@@ -33,7 +33,7 @@ export const PveStorageConfigSchema = z.object({
 })
 
 export const PveNodeStorageSchema = z.object({
-  storage: z.string().min(1),
+  storage: pathSegment,
   type: z.string(),
   shared: perlBool.optional(),
   active: perlBool.optional(),
@@ -60,8 +60,8 @@ export const PveSnapshotSchema = z.object({
 })
 
 export const PveTaskSchema = z.object({
-  upid: z.string().min(1),
-  node: z.string().min(1),
+  upid: pathSegment,
+  node: pathSegment,
   starttime: looseInt,
   endtime: looseInt.optional(),
   type: z.string(),
