@@ -2,11 +2,12 @@
 // archives, so a shared storage is listed once, from one node; a local storage is listed on
 // each node. A listing that fails keeps what the previous run saw there.
 import type { z } from 'zod'
-import { itemList, parseItems } from '../proxmox/lenient.ts'
+import { isFuture } from '../epoch.ts'
+import { countDrop, createDrops, itemList, parseItems } from '../proxmox/lenient.ts'
 import { PveBackupVolumeSchema } from '../proxmox/pve-schemas.ts'
 import type { GuestType, PveBackupFact, PveStorageFact } from './facts.ts'
 import { nodePath, type PveCollectContext, type PveLayout } from './pve-context.ts'
-import { deferredFirst, softFail, type Trouble } from './trouble.ts'
+import { deferredFirst, reportDrops, softFail, type Trouble } from './trouble.ts'
 
 interface ListingUnit {
   node: string
@@ -30,12 +31,17 @@ function guestTypeOf(item: z.output<typeof PveBackupVolumeSchema>): GuestType | 
   return null
 }
 
+/** The fact, or why the item cannot be one. */
 function toBackupFact(
   item: z.output<typeof PveBackupVolumeSchema>,
   unit: ListingUnit,
-): PveBackupFact | null {
+  now: number,
+): PveBackupFact | string {
   const vmid = item.vmid ?? Number(VOLID_VMID.exec(item.volid)?.[1] ?? Number.NaN)
-  if (!Number.isInteger(vmid) || vmid <= 0 || item.ctime === undefined) return null
+  if (!Number.isSafeInteger(vmid) || vmid <= 0)
+    return item.vmid === undefined ? 'no vmid' : 'invalid vmid'
+  if (item.ctime === undefined) return 'no ctime'
+  if (isFuture(item.ctime, now)) return 'ctime in the future'
   const isPbs = unit.storage.type === 'pbs'
   const state = item.verification?.state
   return {
@@ -93,7 +99,6 @@ export async function collectPveBackups(
 ): Promise<PveBackupFact[]> {
   const { units, carried } = planListings(ctx, layout)
   const backups: PveBackupFact[] = carried.flatMap((c) => previousItems(ctx, c.storage, c.node))
-  let dropped = 0
   const ordered = deferredFirst(units, unitKey, ctx.previous?.deferred)
   await Promise.all(
     ordered.map((unit) =>
@@ -102,13 +107,18 @@ export async function collectPveBackups(
         try {
           const path = `${nodePath(node)}/storage/${encodeURIComponent(storage.storage)}/content`
           const raw = await ctx.client.get(path, itemList, { content: 'backup' })
-          const parsed = parseItems(raw, PveBackupVolumeSchema)
-          dropped += parsed.dropped
-          for (const item of parsed.items) {
-            const fact = toBackupFact(item, unit)
-            if (fact) backups.push(fact)
-            else dropped += 1
+          const drops = createDrops()
+          const seen = new Set<string>()
+          for (const item of parseItems(raw, PveBackupVolumeSchema, drops).items) {
+            const fact = toBackupFact(item, unit, ctx.now)
+            if (typeof fact === 'string') countDrop(drops, fact)
+            else if (seen.has(fact.volid)) countDrop(drops, 'duplicate volid')
+            else {
+              seen.add(fact.volid)
+              backups.push(fact)
+            }
           }
+          reportDrops(trouble, drops, `backup volumes on storage ${storage.storage} (node ${node})`)
         } catch (error) {
           softFail(trouble, error, unitKey(unit))
           backups.push(...previousItems(ctx, storage.storage, storage.shared ? undefined : node))
@@ -116,6 +126,5 @@ export async function collectPveBackups(
       }),
     ),
   )
-  if (dropped > 0) trouble.warnings.push(`dropped ${dropped} malformed backup volume(s)`)
   return backups
 }

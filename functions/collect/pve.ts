@@ -3,7 +3,14 @@
 // A node or storage that fails keeps its previous facts and adds a warning; only a failure of
 // the cluster-wide calls fails the whole source.
 import type * as z from 'zod'
-import { itemList, parseItems } from '../proxmox/lenient.ts'
+import {
+  countDrop,
+  createDrops,
+  itemList,
+  keepFirst,
+  parseItems,
+  pathSegment,
+} from '../proxmox/lenient.ts'
 import {
   PveClusterStatusItemSchema,
   PveNodeStorageSchema,
@@ -16,7 +23,7 @@ import { collectPveBackups } from './pve-backups.ts'
 import { nodePath, type PveCollectContext } from './pve-context.ts'
 import { collectPveSnapshots } from './pve-snapshots.ts'
 import { collectPveTasks } from './pve-tasks.ts'
-import { softFail, type Trouble } from './trouble.ts'
+import { reportDrops, softFail, sortedWarnings, type Trouble } from './trouble.ts'
 
 function toStorageFact(item: z.output<typeof PveStorageConfigSchema>): PveStorageFact {
   const fact: PveStorageFact = {
@@ -37,9 +44,10 @@ function toStorageFact(item: z.output<typeof PveStorageConfigSchema>): PveStorag
 
 async function readGuests(ctx: PveCollectContext, trouble: Trouble): Promise<PveGuestFact[]> {
   const raw = await ctx.client.get('/cluster/resources', itemList, { type: 'vm' })
-  const { items, dropped } = parseItems(raw, PveResourceGuestSchema)
-  if (dropped > 0)
-    trouble.warnings.push(`dropped ${dropped} malformed guest(s) from /cluster/resources`)
+  const drops = createDrops()
+  const parsed = parseItems(raw, PveResourceGuestSchema, drops).items
+  const items = keepFirst(parsed, (g) => String(g.vmid), drops, 'duplicate vmid')
+  reportDrops(trouble, drops, 'guests in /cluster/resources')
   return items.map((item) => ({
     vmid: item.vmid,
     type: item.type,
@@ -54,7 +62,11 @@ async function readGuests(ctx: PveCollectContext, trouble: Trouble): Promise<Pve
 async function readNotBackedUp(ctx: PveCollectContext, trouble: Trouble) {
   try {
     const raw = await ctx.client.get('/cluster/backup-info/not-backed-up', itemList)
-    return parseItems(raw, PveNotBackedUpSchema).items
+    const drops = createDrops()
+    const parsed = parseItems(raw, PveNotBackedUpSchema, drops).items
+    const items = keepFirst(parsed, (g) => String(g.vmid), drops, 'duplicate vmid')
+    reportDrops(trouble, drops, 'guests in /cluster/backup-info/not-backed-up')
+    return items.map((item) => ({ vmid: item.vmid, type: item.type }))
   } catch (error) {
     softFail(trouble, error, 'not-backed-up')
     return null
@@ -72,9 +84,11 @@ async function readNodeStorages(ctx: PveCollectContext, nodes: string[], trouble
           const raw = await ctx.client.get(`${nodePath(node)}/storage`, itemList, {
             content: 'backup',
           })
-          const active = parseItems(raw, PveNodeStorageSchema)
+          const drops = createDrops()
+          const active = parseItems(raw, PveNodeStorageSchema, drops)
             .items.filter((s) => s.active !== false && s.enabled !== false)
             .map((s) => s.storage)
+          reportDrops(trouble, drops, `storages of node ${node}`)
           byNode.set(node, new Set(active))
         } catch (error) {
           softFail(trouble, error, `storages:${node}`)
@@ -101,6 +115,20 @@ function wantedJobs(guests: PveGuestFact[], notBackedUp: { vmid: number }[] | nu
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
+/** Nodes from /cluster/status: named by a usable name, each once; the rest counted. */
+function readNodes(
+  items: z.output<typeof PveClusterStatusItemSchema>[],
+  drops: ReturnType<typeof createDrops>,
+) {
+  const nodes: { name: string; online: boolean }[] = []
+  for (const item of items) {
+    if (item.type !== 'node') continue
+    if (!pathSegment.safeParse(item.name).success) countDrop(drops, 'invalid name')
+    else nodes.push({ name: item.name ?? '', online: item.online ?? false })
+  }
+  return keepFirst(nodes, (n) => n.name, drops, 'duplicate node')
+}
+
 export async function collectPve(ctx: PveCollectContext): Promise<PveFacts> {
   const trouble: Trouble = { warnings: [], deferred: [] }
   const [statusRaw, guests, storageRaw, notBackedUp] = await Promise.all([
@@ -109,14 +137,20 @@ export async function collectPve(ctx: PveCollectContext): Promise<PveFacts> {
     ctx.client.get('/storage', itemList),
     readNotBackedUp(ctx, trouble),
   ])
-  const status = parseItems(statusRaw, PveClusterStatusItemSchema).items
+  const statusDrops = createDrops()
+  const status = parseItems(statusRaw, PveClusterStatusItemSchema, statusDrops).items
   const clusterName = status.find((item) => item.type === 'cluster')?.name
-  const nodes = status
-    .filter((item) => item.type === 'node' && item.name)
-    .map((item) => ({ name: item.name ?? '', online: item.online ?? false }))
-  const storages = parseItems(storageRaw, PveStorageConfigSchema)
-    .items.filter((s) => s.content.split(',').includes('backup') && !s.disable)
-    .map(toStorageFact)
+  const nodes = readNodes(status, statusDrops)
+  reportDrops(trouble, statusDrops, 'entries in /cluster/status')
+  const storageDrops = createDrops()
+  const storageConfigs = keepFirst(
+    parseItems(storageRaw, PveStorageConfigSchema, storageDrops).items,
+    (s) => s.storage,
+    storageDrops,
+    'duplicate storage',
+  ).filter((s) => s.content.split(',').includes('backup') && !s.disable)
+  reportDrops(trouble, storageDrops, 'storages in /storage')
+  const storages = storageConfigs.map(toStorageFact)
 
   const online = nodes.filter((n) => n.online).map((n) => n.name)
   for (const node of nodes) if (!node.online) trouble.warnings.push(`node ${node.name} is offline`)
@@ -163,6 +197,6 @@ export async function collectPve(ctx: PveCollectContext): Promise<PveFacts> {
     snapshots,
     tasks,
     notBackedUp,
-    ...trouble,
+    ...sortedWarnings(trouble),
   }
 }
