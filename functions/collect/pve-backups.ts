@@ -64,23 +64,39 @@ function toBackupFact(
   }
 }
 
+/** A listing we cannot make this run; `inactive`: its node answered but the storage is down. */
+interface Carried {
+  storage: string
+  node?: string
+  inactive: boolean
+}
+
 function planListings(ctx: PveCollectContext, layout: PveLayout) {
   const units: ListingUnit[] = []
-  const carried: { storage: string; node?: string }[] = []
+  const carried: Carried[] = []
   for (const storage of layout.storages) {
     if (storage.type === 'pbs' && storage.pbs && ctx.directPbsServers.has(storage.pbs.server))
       continue
     const activeOn = (node: string) =>
       layout.reachable.has(node) && (layout.activeByNode.get(node)?.has(storage.storage) ?? false)
+    const configuredOn = (node: string) =>
+      layout.restrictedTo.get(storage.storage)?.has(node) ?? true
     if (storage.shared) {
       const node = layout.nodes.find(activeOn)
       if (node) units.push({ node, storage })
-      else carried.push({ storage: storage.storage })
+      else {
+        const inactive = layout.nodes.some((n) => layout.reachable.has(n) && configuredOn(n))
+        carried.push({ storage: storage.storage, inactive })
+      }
       continue
     }
     for (const node of layout.nodes) {
       if (activeOn(node)) units.push({ node, storage })
-      else if (!layout.reachable.has(node)) carried.push({ storage: storage.storage, node })
+      else if (!layout.reachable.has(node))
+        carried.push({ storage: storage.storage, node, inactive: false })
+      // Reachable, configured there, yet not listed as active: an unmounted share, or a token
+      // that cannot see the storage. Its archives have not gone anywhere we know of.
+      else if (configuredOn(node)) carried.push({ storage: storage.storage, node, inactive: true })
     }
   }
   return { units, carried }
@@ -98,7 +114,17 @@ export async function collectPveBackups(
   trouble: Trouble,
 ): Promise<PveBackupFact[]> {
   const { units, carried } = planListings(ctx, layout)
-  const backups: PveBackupFact[] = carried.flatMap((c) => previousItems(ctx, c.storage, c.node))
+  const backups: PveBackupFact[] = []
+  for (const c of carried) {
+    const kept = previousItems(ctx, c.storage, c.node)
+    backups.push(...kept)
+    if (c.inactive && kept.length > 0) {
+      const where = c.node === undefined ? 'any node' : `node ${c.node}`
+      trouble.warnings.push(
+        `storage ${c.storage} is not active on ${where}; kept ${kept.length} backup volume(s) from its last listing`,
+      )
+    }
+  }
   const ordered = deferredFirst(units, unitKey, ctx.previous?.deferred)
   await Promise.all(
     ordered.map((unit) =>

@@ -3,6 +3,7 @@
 // A node or storage that fails keeps its previous facts and adds a warning; only a failure of
 // the cluster-wide calls fails the whole source.
 import type * as z from 'zod'
+import { ProxmoxError } from '../proxmox/errors.ts'
 import {
   countDrop,
   createDrops,
@@ -141,6 +142,14 @@ export async function collectPve(ctx: PveCollectContext): Promise<PveFacts> {
   const status = parseItems(statusRaw, PveClusterStatusItemSchema, statusDrops).items
   const clusterName = status.find((item) => item.type === 'cluster')?.name
   const nodes = readNodes(status, statusDrops)
+  // Every cluster has at least the node that answered: without one, nothing below is
+  // trustworthy, and failing the source keeps all of the last good facts.
+  if (nodes.length === 0) {
+    throw new ProxmoxError(
+      'invalid-response',
+      `${ctx.client.sourceId} GET /cluster/status: no readable node in the answer`,
+    )
+  }
   reportDrops(trouble, statusDrops, 'entries in /cluster/status')
   const storageDrops = createDrops()
   const storageConfigs = keepFirst(
@@ -151,16 +160,28 @@ export async function collectPve(ctx: PveCollectContext): Promise<PveFacts> {
   ).filter((s) => s.content.split(',').includes('backup') && !s.disable)
   reportDrops(trouble, storageDrops, 'storages in /storage')
   const storages = storageConfigs.map(toStorageFact)
+  const restrictedTo = new Map(
+    storageConfigs.flatMap((s) =>
+      s.nodes ? [[s.storage, new Set(s.nodes.split(',').map((n) => n.trim()))] as const] : [],
+    ),
+  )
 
   const online = nodes.filter((n) => n.online).map((n) => n.name)
   for (const node of nodes) if (!node.online) trouble.warnings.push(`node ${node.name} is offline`)
+  // An unreadable status entry may be a node we knew: it is kept as an offline one, so its
+  // local backups, tasks and guests' snapshots stay as the previous run saw them.
+  const unread =
+    statusDrops.reasons.size === 0
+      ? []
+      : (ctx.previous?.nodes ?? []).filter((p) => !nodes.some((n) => n.name === p.name))
   const nodeStorages = await readNodeStorages(ctx, online, trouble)
   const reachable = new Set(online.filter((node) => !nodeStorages.failedNodes.has(node)))
   const layout = {
     storages,
-    nodes: nodes.map((n) => n.name),
+    nodes: [...nodes, ...unread].map((n) => n.name),
     reachable,
     activeByNode: nodeStorages.byNode,
+    restrictedTo,
   }
 
   const [backups, snapshots, tasks] = await Promise.all([
@@ -190,7 +211,7 @@ export async function collectPve(ctx: PveCollectContext): Promise<PveFacts> {
     sourceId: ctx.client.sourceId,
     ...(clusterName ? { clusterName } : {}),
     collectedAt: ctx.now,
-    nodes,
+    nodes: [...nodes, ...unread.map((n) => ({ name: n.name, online: false }))],
     guests,
     storages,
     backups,
