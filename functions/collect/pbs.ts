@@ -58,6 +58,16 @@ function toSnapshotFact(
   }
 }
 
+/** Host backups are no guest's: skipped before validation, so their shape is not our concern. */
+function isGuestGroup(item: unknown): boolean {
+  const host =
+    typeof item === 'object' &&
+    item !== null &&
+    'backup-type' in item &&
+    item['backup-type'] === 'host'
+  return !host
+}
+
 /** `store1` or `store1/ns`, as the warnings name a place. */
 function placeOf(store: string, ns: string): string {
   return ns === '' ? store : `${store}/${ns}`
@@ -152,7 +162,7 @@ export async function collectPbs(ctx: PbsCollectContext): Promise<PbsFacts> {
               )
               const drops = createDrops()
               const parsed = keepFirst(
-                parseItems(raw, PbsGroupSchema, drops).items,
+                parseItems(raw.filter(isGuestGroup), PbsGroupSchema, drops).items,
                 (g) => `${g['backup-type']}/${g['backup-id']}`,
                 drops,
                 'duplicate group',
