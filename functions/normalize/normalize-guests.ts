@@ -78,5 +78,7 @@ export function normalizeGuests(input: NormalizeInput): NormalizeResult {
     const cluster = clusters.get(slot.cluster)
     if (cluster) records.push(buildGuestRecord(slot, cluster))
   }
-  return { guests: records, orphans: listOrphans(orphans), ambiguous, warnings }
+  // Sorted and once each: the same facts in another order must report the same.
+  const unique = [...new Set(warnings)].sort(compareText)
+  return { guests: records, orphans: listOrphans(orphans), ambiguous, warnings: unique }
 }
