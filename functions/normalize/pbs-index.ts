@@ -110,6 +110,9 @@ function addSource(index: PbsIndex, source: PbsFacts, now: number, warnings: str
   const keys = new Set<string>()
   index.snapshotKeysBySource.set(source.sourceId, keys)
   const owners = groupOwners(source)
+  // Without a listed owner, the newest snapshot that names one decides (ownership can change;
+  // first-seen would make attribution depend on the order snapshots arrive in).
+  const ownerSeenAt = new Map<PbsGroup, number>()
   const groups = new Map<string, PbsGroup>()
   const problems = new Set<string>()
   for (const snap of source.snapshots) {
@@ -140,7 +143,11 @@ function addSource(index: PbsIndex, source: PbsFacts, now: number, warnings: str
       }
       groups.set(groupKey, group)
     }
-    group.owner ??= snap.owner
+    const seenAt = ownerSeenAt.get(group) ?? Number.NEGATIVE_INFINITY
+    if (snap.owner !== undefined && !owners.has(groupKey) && snap.backupTime > seenAt) {
+      group.owner = snap.owner
+      ownerSeenAt.set(group, snap.backupTime)
+    }
     group.snapshots.push(snap)
   }
   // One warning per bad group, not one per snapshot.
