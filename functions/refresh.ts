@@ -7,7 +7,7 @@ import { collectPbs } from './collect/pbs.ts'
 import { collectPve } from './collect/pve.ts'
 import { type Config, type PbsSourceConfig, parseConfig, type SourceConfig } from './config.ts'
 import type { Env } from './env.ts'
-import { normalizeGuests, toGuestSummary } from './normalize/index.ts'
+import { normalizeGuests, toGuestSummary, warningsBySource } from './normalize/index.ts'
 import { createRequestBudget, type RequestBudget } from './proxmox/budget.ts'
 import { createProxmoxClient } from './proxmox/client.ts'
 import { ProxmoxError, type SourceError, toSourceError } from './proxmox/errors.ts'
@@ -149,6 +149,8 @@ function sourceStatus(
   facts: SourceFacts | null,
   previous: SourceStatus | undefined,
   now: number,
+  /** What the normalizer skipped or could not place in this source's facts. */
+  normalizeWarnings: readonly string[],
 ): SourceStatus {
   const base = {
     id: source.id,
@@ -164,7 +166,7 @@ function sourceStatus(
       lastSuccess: now,
       lastError: null,
       stale: false,
-      warnings: outcome.facts.warnings,
+      warnings: [...outcome.facts.warnings, ...normalizeWarnings],
       deferred: outcome.facts.deferred.length,
     }
   }
@@ -174,7 +176,8 @@ function sourceStatus(
     lastSuccess: previous?.lastSuccess ?? null,
     lastError: outcome.error,
     stale: true,
-    warnings: previous?.warnings ?? [],
+    // The facts still served are the last good ones: their warnings, not a guess.
+    warnings: [...(facts?.warnings ?? []), ...normalizeWarnings],
     deferred: previous?.deferred ?? 0,
   }
 }
@@ -243,8 +246,16 @@ export async function refresh(env: Env, options: RefreshOptions): Promise<Refres
   )
 
   const previousById = new Map((previousStatus?.sources ?? []).map((s) => [s.id, s]))
+  const normalizeWarnings = warningsBySource(normalized.warnings)
   const sources = config.sources.map((source, i) =>
-    sourceStatus(source, outcomes[i], facts[i] ?? null, previousById.get(source.id), now),
+    sourceStatus(
+      source,
+      outcomes[i],
+      facts[i] ?? null,
+      previousById.get(source.id),
+      now,
+      normalizeWarnings.get(source.id) ?? [],
+    ),
   )
   for (const s of sources) {
     if (s.lastError && s.lastAttempt === now)
