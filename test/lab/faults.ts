@@ -3,7 +3,12 @@
 export type LabFault =
   | { kind: 'node-offline'; source: string; node: string }
   | { kind: 'datastore-unavailable'; source: string; datastore: string; message?: string }
+  /** A complete body that is not JSON: a bare `nan`, as Perl's JSON encoder writes NaN. */
   | { kind: 'malformed-json'; source: string; path?: string }
+  /** The body cut off part-way, as by a dropped connection or a proxy's size limit. */
+  | { kind: 'truncated-json'; source: string; path?: string }
+  /** The whole source is unreachable: every connection to it is closed without an answer. */
+  | { kind: 'source-down'; source: string }
   | { kind: 'slow'; source: string; path?: string; delayMs: number }
   | { kind: 'bad-token'; source: string }
   | { kind: 'http-error'; source: string; path?: string; status: number; message?: string }
@@ -15,6 +20,8 @@ const kinds: readonly LabFaultKind[] = [
   'node-offline',
   'datastore-unavailable',
   'malformed-json',
+  'truncated-json',
+  'source-down',
   'slow',
   'bad-token',
   'http-error',
@@ -69,6 +76,10 @@ export function parseFaults(input: unknown, sourceIds: readonly string[]): LabFa
         }
         case 'malformed-json':
           return { kind: 'malformed-json', source, ...withPath }
+        case 'truncated-json':
+          return { kind: 'truncated-json', source, ...withPath }
+        case 'source-down':
+          return { kind: 'source-down', source }
         case 'slow':
           return { kind: 'slow', source, ...withPath, delayMs: int(o, 'delayMs', 0, 600000) }
         case 'bad-token':

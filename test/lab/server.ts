@@ -49,6 +49,11 @@ async function toRequest(req: IncomingMessage, origin: string): Promise<Request>
 }
 
 async function send(res: ServerResponse, response: Response): Promise<void> {
+  // Response.error() from the handler: a source that is down; the client sees a network error.
+  if (response.type === 'error') {
+    res.destroy()
+    return
+  }
   const body = Buffer.from(await response.arrayBuffer())
   const headers: Record<string, string> = {}
   response.headers.forEach((value, key) => {
