@@ -124,21 +124,25 @@ export async function writeGuestsIfChanged(
       log.writes += 1
     }
   }
+  const deletes: string[] = []
   for (const key of Object.keys(previous?.digests ?? {})) {
     if (digests[key] !== undefined) continue
     const [cluster, vmid] = key.split('/')
     if (cluster && vmid) {
-      writes.push(kv.delete(guestKvKey(cluster, vmid)))
+      deletes.push(guestKvKey(cluster, vmid))
       log.deletes += 1
     }
   }
   await Promise.all(writes)
-  // Written last, in one put: readers see the old index or the new one, never a mix.
+  // Written after the records, in one put: readers see the old index or the new one.
   const indexText = JSON.stringify({ ...index, digests })
   if (previous?.textDigest !== (await digestOf(indexText))) {
     await kv.put(KV_INDEX_KEY, indexText)
     log.writes += 1
   }
+  // Deleted only once the new index no longer lists them: a failed index write must leave
+  // the old index pointing at records that are all still there.
+  await Promise.all(deletes.map((key) => kv.delete(key)))
 }
 
 export async function writeStatus(
