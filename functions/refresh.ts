@@ -1,7 +1,7 @@
 // The only orchestrator: collect every source (bounded concurrency, a time budget per source,
 // a subrequest budget per invocation) → normalize → store. A source that fails keeps its last
 // good facts and is marked stale with the error, so a failed refresh never removes anything.
-import type { SourceStatus } from '../shared/schema/status.ts'
+import type { SourceStatus, StoreError } from '../shared/schema/status.ts'
 import type { PbsFacts, PveFacts, SourceFacts } from './collect/facts.ts'
 import { collectPbs } from './collect/pbs.ts'
 import { collectPve } from './collect/pve.ts'
@@ -13,9 +13,11 @@ import { createProxmoxClient } from './proxmox/client.ts'
 import { ProxmoxError, type SourceError, toSourceError } from './proxmox/errors.ts'
 import { createLimiter, type Limiter } from './proxmox/limit.ts'
 import {
+  describeStoreFailure,
   readFacts,
   readIndex,
   readStatus,
+  rememberStoreError,
   type StoredStatus,
   type WriteLog,
   writeFactsIfChanged,
@@ -47,6 +49,8 @@ export interface RefreshReport {
   guests: number
   /** Work units left for a continuation run. */
   deferred: number
+  /** Why this refresh could not store all it collected in KV; the old data stays served. */
+  storeError: string | null
 }
 
 type Outcome = { ok: true; facts: SourceFacts } | { ok: false; error: SourceError }
@@ -229,22 +233,29 @@ export async function refresh(env: Env, options: RefreshOptions): Promise<Refres
 
   const log: WriteLog = { writes: 0, deletes: 0 }
   const factsDigests: Record<string, string> = { ...(previousStatus?.factsDigests ?? {}) }
-  for (const outcome of outcomes) {
-    if (!outcome?.ok) continue
-    const id = outcome.facts.sourceId
-    factsDigests[id] = await writeFactsIfChanged(kv, outcome.facts, factsDigests[id], log)
+  // A KV write can fail (the Free plan's daily write limit, a rate limit): what is stored
+  // stays as it was and keeps being served, and the failure is reported instead of thrown.
+  let storeError: StoreError | null = null
+  try {
+    for (const outcome of outcomes) {
+      if (!outcome?.ok) continue
+      const id = outcome.facts.sourceId
+      factsDigests[id] = await writeFactsIfChanged(kv, outcome.facts, factsDigests[id], log)
+    }
+    await writeGuestsIfChanged(
+      kv,
+      normalized.guests,
+      {
+        guests: normalized.guests.map(toGuestSummary),
+        orphans: normalized.orphans,
+        ambiguous: normalized.ambiguous,
+      },
+      previousIndex,
+      log,
+    )
+  } catch (error) {
+    storeError = { message: describeStoreFailure(error), at: now }
   }
-  await writeGuestsIfChanged(
-    kv,
-    normalized.guests,
-    {
-      guests: normalized.guests.map(toGuestSummary),
-      orphans: normalized.orphans,
-      ambiguous: normalized.ambiguous,
-    },
-    previousIndex,
-    log,
-  )
 
   const previousById = new Map((previousStatus?.sources ?? []).map((s) => [s.id, s]))
   const normalizeWarnings = warningsBySource(normalized.warnings)
@@ -273,8 +284,16 @@ export async function refresh(env: Env, options: RefreshOptions): Promise<Refres
       // The status write below is counted too.
       kvWrites: log.writes + 1,
     },
+    storeError,
   }
-  await writeStatus(kv, status, log)
+  try {
+    await writeStatus(kv, status, log)
+    rememberStoreError(null)
+  } catch (error) {
+    storeError ??= { message: describeStoreFailure(error), at: now }
+    rememberStoreError(storeError)
+  }
+  if (storeError) console.error(`refresh: ${storeError.message}; the previous data stays served`)
   return {
     sources,
     subrequests: budget.used,
@@ -282,5 +301,6 @@ export async function refresh(env: Env, options: RefreshOptions): Promise<Refres
     kvDeletes: log.deletes,
     guests: normalized.guests.length,
     deferred: sources.reduce((sum, s) => sum + (s.lastAttempt === now ? s.deferred : 0), 0),
+    storeError: storeError?.message ?? null,
   }
 }
