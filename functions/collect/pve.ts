@@ -49,15 +49,21 @@ async function readGuests(ctx: PveCollectContext, trouble: Trouble): Promise<Pve
   const parsed = parseItems(raw, PveResourceGuestSchema, drops).items
   const items = keepFirst(parsed, (g) => String(g.vmid), drops, 'duplicate vmid')
   reportDrops(trouble, drops, 'guests in /cluster/resources')
-  return items.map((item) => ({
-    vmid: item.vmid,
-    type: item.type,
-    node: item.node,
-    status: item.status,
-    template: item.template ?? false,
-    ...(item.name !== undefined ? { name: item.name } : {}),
-    ...(item.lock !== undefined ? { lock: item.lock } : {}),
-  }))
+  // PVE names no guest of an offline node (status "unknown"). The last known name keeps the
+  // guest recognisable, and keeps PBS snapshots that were attributed by name where they were.
+  const known = new Map((ctx.previous?.guests ?? []).map((g) => [`${g.type}/${g.vmid}`, g.name]))
+  return items.map((item) => {
+    const name = item.name ?? known.get(`${item.type}/${item.vmid}`)
+    return {
+      vmid: item.vmid,
+      type: item.type,
+      node: item.node,
+      status: item.status,
+      template: item.template ?? false,
+      ...(name !== undefined ? { name } : {}),
+      ...(item.lock !== undefined ? { lock: item.lock } : {}),
+    }
+  })
 }
 
 async function readNotBackedUp(ctx: PveCollectContext, trouble: Trouble) {
