@@ -99,6 +99,14 @@ describe('faults', () => {
     expect((await get(source(lab, 'pbs/pbs'), '/version')).status).toBe(200)
   })
 
+  it("answers for a source down behind a tunnel with Cloudflare's 530 page", async () => {
+    lab.setFaults([{ kind: 'source-down', source: 'pbs/pbs', via: 'tunnel' }])
+    const res = await get(source(lab, 'pbs/pbs'), '/version')
+    expect(res.status).toBe(530)
+    expect(res.headers.get('content-type')).toContain('text/html')
+    expect(await res.text()).toContain('Error 1033')
+  })
+
   it('injects PVE http errors with and without a message key', async () => {
     const s = source(lab, 'pve/homelab')
     lab.setFaults([

@@ -50,9 +50,23 @@ async function broken(
   return new Response(body, { status: 200, headers: response.headers })
 }
 
-/** A network failure: the Node adapter closes the connection without answering. */
-function sourceDown(state: LabState, sourceId: string): boolean {
-  return state.faults.some((f) => f.kind === 'source-down' && f.source === sourceId)
+const TUNNEL_ERROR_PAGE =
+  '<!DOCTYPE html>\n<html><head><title>Cloudflare Tunnel error | lab.example.com | Cloudflare' +
+  '</title></head><body><h1>Error 1033</h1><p>Cloudflare is currently unable to resolve it.' +
+  '</p></body></html>\n'
+
+/**
+ * The answer of a source that is down, or undefined. Response.error() is a network failure:
+ * the Node adapter closes the connection without answering.
+ */
+function sourceDown(state: LabState, sourceId: string): Response | undefined {
+  const fault = state.faults.find((f) => f.kind === 'source-down' && f.source === sourceId)
+  if (fault?.kind !== 'source-down') return undefined
+  if (fault.via !== 'tunnel') return Response.error()
+  return new Response(TUNNEL_ERROR_PAGE, {
+    status: 530,
+    headers: { 'content-type': 'text/html; charset=UTF-8', server: 'cloudflare' },
+  })
 }
 
 interface Prepared {
@@ -152,11 +166,13 @@ export function createLabHandler(model: LabModel, state: LabState): LabHandler {
     const apiPath = rest && rest !== '/' ? rest.replace(/\/+$/, '') : '/'
     if (kind === 'pve') {
       const cluster = model.clusters.find((c) => c.name === name)
-      if (cluster && sourceDown(state, cluster.id)) return Response.error()
+      const down = cluster && sourceDown(state, cluster.id)
+      if (down) return down
       if (cluster) return handlePve(model, state, cluster, request, apiPath, url.searchParams)
     } else {
       const server = model.pbs.find((p) => p.id === `pbs/${name}`)
-      if (server && sourceDown(state, server.id)) return Response.error()
+      const down = server && sourceDown(state, server.id)
+      if (down) return down
       if (server) return handlePbs(state, server, request, apiPath, url.searchParams)
     }
     return labJson({ error: `no lab source ${kind}/${name}` }, 404)
