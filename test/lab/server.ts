@@ -60,6 +60,10 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
     headers[key] = value
   })
   headers['content-length'] = String(body.length)
+  // One request per connection: a kept-alive connection that the server closes just as a
+  // client reuses it fails that request ("Network connection lost" in workerd), which made
+  // tests with idle pauses (slow faults) flaky. Loopback connections cost next to nothing.
+  headers.connection = 'close'
   res.writeHead(response.status, response.statusText || undefined, headers)
   res.end(body)
 }
