@@ -31,11 +31,17 @@ export const looseNumber = z.preprocess(
 /** Epoch seconds we can show; the collectors also drop times too far in the future. */
 export const epochSeconds = looseInt.pipe(z.number().int().min(0).max(MAX_EPOCH))
 
-/** A name that becomes one URL path segment: "." and ".." would climb out of it. */
+/**
+ * A name that becomes one URL path segment: "." and ".." would climb out of it, and a lone
+ * surrogate (half of a UTF-16 pair) makes encodeURIComponent throw.
+ */
 export const pathSegment = z
   .string()
   .min(1)
-  .refine((name) => name !== '.' && name !== '..', 'is not usable in a URL path')
+  .refine(
+    (name) => name !== '.' && name !== '..' && !/\p{Cs}/u.test(name),
+    'is not usable in a URL path',
+  )
 
 /** A list whose items are validated one by one, so one bad item never hides the others. */
 export const itemList = z.array(z.unknown())
