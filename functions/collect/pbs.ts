@@ -89,8 +89,12 @@ async function readNamespaces(
     reportDrops(trouble, drops, `namespaces of datastore ${store}`)
     return names.includes('') ? names : ['', ...names]
   } catch (error) {
-    // PBS before 2.2 has no namespaces: the root is all there is.
-    if (isProxmoxError(error) && error.status === 404) return ['']
+    // PBS before 2.2 has no namespaces: the root is all there is. Unless we have seen
+    // namespaces there: then a 404 is a failure, and their groups must not silently go.
+    const hadNamespaces = ctx.previous?.datastores
+      .find((d) => d.store === store)
+      ?.namespaces.some((ns) => ns !== '')
+    if (isProxmoxError(error) && error.status === 404 && !hadNamespaces) return ['']
     throw error
   }
 }
