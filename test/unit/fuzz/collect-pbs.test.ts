@@ -7,6 +7,7 @@ import * as z from 'zod'
 import type { PbsFacts } from '../../../functions/collect/facts.ts'
 import { collectPbs } from '../../../functions/collect/pbs.ts'
 import { FUTURE_SKEW_SECONDS } from '../../../functions/epoch.ts'
+import { normalizeGuests } from '../../../functions/normalize/index.ts'
 import { createProxmoxClient } from '../../../functions/proxmox/client.ts'
 import { isProxmoxError } from '../../../functions/proxmox/errors.ts'
 import { createLimiter } from '../../../functions/proxmox/limit.ts'
@@ -147,6 +148,29 @@ function checkGoodItemsKept(facts: PbsFacts, served: Served, all: Map<string, Se
   }
 }
 
+/** Every untouched finished snapshot that was served reaches the output (here: an orphan). */
+function checkGoodItemsNormalized(facts: PbsFacts, served: Iterable<Served>): void {
+  const result = normalizeGuests({ pve: [], pbs: [facts], clusterMaps: {}, now: LAB_NOW })
+  for (const list of served) {
+    if (list.pattern !== '/admin/datastore/{store}/snapshots') continue
+    const ns = nsOf(list)
+    const location = ns === '' ? list.params.store : `${list.params.store}/${ns}`
+    for (const value of goodItems(list)) {
+      if (!isRecord(value)) continue
+      const fact = facts.snapshots.find(
+        (s) =>
+          s.datastore === list.params.store &&
+          s.namespace === ns &&
+          s.backupId === value['backup-id'] &&
+          s.backupTime === value['backup-time'],
+      )
+      if (!fact || fact.inProgress) continue
+      const orphan = result.orphans.find((o) => o.guestId === Number(fact.backupId))
+      expect(orphan?.locations, `${location} ${fact.backupId}`).toContain(location)
+    }
+  }
+}
+
 function checkDropsCounted(facts: PbsFacts, served: Served, all: Map<string, Served>): void {
   const { items } = served
   if (!items) return
@@ -227,6 +251,7 @@ describe('collectPbs on broken answers', () => {
             checkGoodItemsKept(facts, served, upstream.served)
             checkDropsCounted(facts, served, upstream.served)
           }
+          checkGoodItemsNormalized(facts, upstream.served.values())
           if (previous) checkPreviousKept(facts, previous, upstream.served)
         }),
         FUZZ,

@@ -8,6 +8,7 @@ import * as z from 'zod'
 import type { PveFacts } from '../../../functions/collect/facts.ts'
 import { collectPve } from '../../../functions/collect/pve.ts'
 import { FUTURE_SKEW_SECONDS } from '../../../functions/epoch.ts'
+import { normalizeGuests } from '../../../functions/normalize/index.ts'
 import { createProxmoxClient } from '../../../functions/proxmox/client.ts'
 import { isProxmoxError } from '../../../functions/proxmox/errors.ts'
 import { createLimiter } from '../../../functions/proxmox/limit.ts'
@@ -178,6 +179,43 @@ function checkGoodItemsKept(facts: PveFacts, served: Served): void {
   }
 }
 
+/** Every untouched archive and snapshot that was served reaches a guest's record or an orphan. */
+function checkGoodItemsNormalized(facts: PveFacts, served: Iterable<Served>): void {
+  const result = normalizeGuests({ pve: [facts], pbs: [], clusterMaps: {}, now: LAB_NOW })
+  const records = new Map(result.guests.map((r) => [r.guestId, r]))
+  for (const list of served) {
+    const { params } = list
+    for (const value of goodItems(list)) {
+      if (!isRecord(value)) continue
+      if (list.pattern === '/nodes/{node}/storage/{storage}/content') {
+        const fact = facts.backups.find(
+          (b) => b.volid === value.volid && b.node === params.node && b.storage === params.storage,
+        )
+        if (!fact) throw new Error(`archive ${String(value.volid)} missing from the facts`)
+        const guest = facts.guests.find((g) => g.vmid === fact.vmid)
+        const isPbs = fact.storageType === 'pbs'
+        if (guest && (fact.guestType === null || fact.guestType === guest.type)) {
+          const mine = records.get(fact.vmid)?.backups ?? []
+          expect(
+            mine.some((b) =>
+              isPbs ? b.kind === 'pbs' && b.time === fact.ctime : b.name === fact.volid,
+            ),
+            `${fact.volid} in the record of ${fact.vmid}`,
+          ).toBe(true)
+        } else if (!fact.inProgress) {
+          expect(result.orphans.map((o) => [o.cluster, o.guestId])).toContainEqual([
+            facts.sourceId,
+            fact.vmid,
+          ])
+        }
+      } else if (list.pattern.endsWith('/snapshot') && value.name !== 'current') {
+        const mine = records.get(Number(params.vmid))?.backups ?? []
+        expect(mine.filter((b) => b.kind === 'snapshot').map((b) => b.name)).toContain(value.name)
+      }
+    }
+  }
+}
+
 /** A list with bad items yields one warning saying how many of how many were dropped. */
 function checkDropsCounted(facts: PveFacts, served: Served): void {
   const { params, items } = served
@@ -275,6 +313,7 @@ describe('collectPve on broken answers', () => {
             checkGoodItemsKept(facts, served)
             checkDropsCounted(facts, served)
           }
+          checkGoodItemsNormalized(facts, upstream.served.values())
           if (previous) checkPreviousKept(facts, previous, upstream.served)
         }),
         FUZZ,
