@@ -76,6 +76,13 @@ export async function consumeRefreshBatch(
         subrequestBudget: subrequestBudget(env),
         continuation: body.hop > 0,
       })
+      if (result.storeError) {
+        // What was collected could not be stored; a later attempt may succeed.
+        console.error(`queue: refresh of ${body.sourceId} not stored: ${result.storeError}`)
+        report.retried += 1
+        message.retry({ delaySeconds: RETRY_DELAY_SECONDS })
+        continue
+      }
       report.refreshed.push(body.sourceId)
       if (result.deferred > 0 && env.PULSE_QUEUE && body.hop < MAX_CONTINUATIONS) {
         await env.PULSE_QUEUE.send({ ...body, hop: body.hop + 1 })
@@ -83,8 +90,8 @@ export async function consumeRefreshBatch(
       }
       message.ack()
     } catch (error) {
-      // refresh() keeps per-source failures inside its report; reaching here means storage
-      // itself failed, which a later attempt may not.
+      // refresh() keeps per-source and storage failures inside its report; reaching here is
+      // unexpected (e.g. reading KV failed), and a later attempt may not meet it.
       console.error(
         `queue: refresh of ${body.sourceId} failed: ${error instanceof Error ? error.message : 'unknown error'}`,
       )

@@ -1,21 +1,23 @@
 // The only orchestrator: collect every source (bounded concurrency, a time budget per source,
 // a subrequest budget per invocation) → normalize → store. A source that fails keeps its last
 // good facts and is marked stale with the error, so a failed refresh never removes anything.
-import type { SourceStatus } from '../shared/schema/status.ts'
+import type { SourceStatus, StoreError } from '../shared/schema/status.ts'
 import type { PbsFacts, PveFacts, SourceFacts } from './collect/facts.ts'
 import { collectPbs } from './collect/pbs.ts'
 import { collectPve } from './collect/pve.ts'
 import { type Config, type PbsSourceConfig, parseConfig, type SourceConfig } from './config.ts'
 import type { Env } from './env.ts'
-import { normalizeGuests, toGuestSummary } from './normalize/index.ts'
+import { normalizeGuests, toGuestSummary, warningsBySource } from './normalize/index.ts'
 import { createRequestBudget, type RequestBudget } from './proxmox/budget.ts'
 import { createProxmoxClient } from './proxmox/client.ts'
 import { ProxmoxError, type SourceError, toSourceError } from './proxmox/errors.ts'
 import { createLimiter, type Limiter } from './proxmox/limit.ts'
 import {
+  describeStoreFailure,
   readFacts,
   readIndex,
   readStatus,
+  rememberStoreError,
   type StoredStatus,
   type WriteLog,
   writeFactsIfChanged,
@@ -42,6 +44,8 @@ export interface RefreshOptions {
    * so a tight subrequest budget defers other nodes' work instead of its own.
    */
   priorityNode?: string
+  /** Per-source time budget; SOURCE_TIME_BUDGET_MS unless a test needs a short one. */
+  sourceTimeBudgetMs?: number
 }
 
 export interface RefreshReport {
@@ -52,6 +56,8 @@ export interface RefreshReport {
   guests: number
   /** Work units left for a continuation run. */
   deferred: number
+  /** Why this refresh could not store all it collected in KV; the old data stays served. */
+  storeError: string | null
 }
 
 type Outcome = { ok: true; facts: SourceFacts } | { ok: false; error: SourceError }
@@ -65,18 +71,15 @@ function directPbsServers(config: Config): Set<string> {
   return new Set(config.sources.flatMap((s) => (s.kind === 'pbs' ? pbsServerNames(s) : [])))
 }
 
-function withTimeBudget<T>(work: Promise<T>, sourceId: string): Promise<T> {
+function withTimeBudget<T>(work: Promise<T>, sourceId: string, budgetMs: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () =>
         reject(
-          new ProxmoxError(
-            'timeout',
-            `${sourceId}: collection took longer than ${SOURCE_TIME_BUDGET_MS} ms`,
-          ),
+          new ProxmoxError('timeout', `${sourceId}: collection took longer than ${budgetMs} ms`),
         ),
-      SOURCE_TIME_BUDGET_MS,
+      budgetMs,
     )
   })
   return Promise.race([work, timeout]).finally(() => {
@@ -92,6 +95,7 @@ async function collectSource(
     budget: RequestBudget
     limit: Limiter
     directPbsServers: ReadonlySet<string>
+    timeBudgetMs: number
     fetch?: typeof fetch
     continuation?: boolean
     priorityNode?: string
@@ -121,7 +125,7 @@ async function collectSource(
             host: new URL(source.url).hostname,
             serverNames: pbsServerNames(source),
           })
-    return { ok: true, facts: await withTimeBudget<SourceFacts>(work, source.id) }
+    return { ok: true, facts: await withTimeBudget<SourceFacts>(work, source.id, ctx.timeBudgetMs) }
   } catch (error) {
     return { ok: false, error: toSourceError(error, ctx.now) }
   }
@@ -160,6 +164,8 @@ function sourceStatus(
   facts: SourceFacts | null,
   previous: SourceStatus | undefined,
   now: number,
+  /** What the normalizer skipped or could not place in this source's facts. */
+  normalizeWarnings: readonly string[],
 ): SourceStatus {
   const base = {
     id: source.id,
@@ -175,7 +181,7 @@ function sourceStatus(
       lastSuccess: now,
       lastError: null,
       stale: false,
-      warnings: outcome.facts.warnings,
+      warnings: [...outcome.facts.warnings, ...normalizeWarnings],
       deferred: outcome.facts.deferred.length,
     }
   }
@@ -185,7 +191,8 @@ function sourceStatus(
     lastSuccess: previous?.lastSuccess ?? null,
     lastError: outcome.error,
     stale: true,
-    warnings: previous?.warnings ?? [],
+    // The facts still served are the last good ones: their warnings, not a guess.
+    warnings: [...(facts?.warnings ?? []), ...normalizeWarnings],
     deferred: previous?.deferred ?? 0,
   }
 }
@@ -214,6 +221,7 @@ export async function refresh(env: Env, options: RefreshOptions): Promise<Refres
             budget,
             limit,
             continuation: options.continuation ?? false,
+            timeBudgetMs: options.sourceTimeBudgetMs ?? SOURCE_TIME_BUDGET_MS,
             ...(options.fetch ? { fetch: options.fetch } : {}),
             ...(options.priorityNode ? { priorityNode: options.priorityNode } : {}),
           })
@@ -249,27 +257,42 @@ export async function refresh(env: Env, options: RefreshOptions): Promise<Refres
 
   const log: WriteLog = { writes: 0, deletes: 0 }
   const factsDigests: Record<string, string> = { ...(previousStatus?.factsDigests ?? {}) }
-  for (const outcome of outcomes) {
-    if (!outcome?.ok) continue
-    const id = outcome.facts.sourceId
-    factsDigests[id] = await writeFactsIfChanged(kv, outcome.facts, factsDigests[id], log)
+  // A KV write can fail (the Free plan's daily write limit, a rate limit): what is stored
+  // stays as it was and keeps being served, and the failure is reported instead of thrown.
+  let storeError: StoreError | null = null
+  try {
+    for (const outcome of outcomes) {
+      if (!outcome?.ok) continue
+      const id = outcome.facts.sourceId
+      factsDigests[id] = await writeFactsIfChanged(kv, outcome.facts, factsDigests[id], log)
+    }
+    await writeGuestsIfChanged(
+      kv,
+      normalized.guests,
+      {
+        guests: normalized.guests.map(toGuestSummary),
+        orphans: normalized.orphans,
+        ambiguous: normalized.ambiguous,
+      },
+      previousIndex,
+      log,
+    )
+  } catch (error) {
+    storeError = { message: describeStoreFailure(error), at: now }
   }
-  await writeGuestsIfChanged(
-    kv,
-    normalized.guests,
-    {
-      guests: normalized.guests.map(toGuestSummary),
-      orphans: normalized.orphans,
-      ambiguous: normalized.ambiguous,
-    },
-    previousIndex,
-    log,
-  )
 
   const previousById = new Map((previousStatus?.sources ?? []).map((s) => [s.id, s]))
+  const normalizeWarnings = warningsBySource(normalized.warnings)
   const sources = [
     ...config.sources.map((source, i) =>
-      sourceStatus(source, outcomes[i], facts[i] ?? null, previousById.get(source.id), now),
+      sourceStatus(
+        source,
+        outcomes[i],
+        facts[i] ?? null,
+        previousById.get(source.id),
+        now,
+        normalizeWarnings.get(source.id) ?? [],
+      ),
     ),
     ...held,
   ]
@@ -288,8 +311,16 @@ export async function refresh(env: Env, options: RefreshOptions): Promise<Refres
       // The status write below is counted too.
       kvWrites: log.writes + 1,
     },
+    storeError,
   }
-  await writeStatus(kv, status, log)
+  try {
+    await writeStatus(kv, status, log)
+    rememberStoreError(null)
+  } catch (error) {
+    storeError ??= { message: describeStoreFailure(error), at: now }
+    rememberStoreError(storeError)
+  }
+  if (storeError) console.error(`refresh: ${storeError.message}; the previous data stays served`)
   return {
     sources,
     subrequests: budget.used,
@@ -297,5 +328,6 @@ export async function refresh(env: Env, options: RefreshOptions): Promise<Refres
     kvDeletes: log.deletes,
     guests: normalized.guests.length,
     deferred: sources.reduce((sum, s) => sum + (s.lastAttempt === now ? s.deferred : 0), 0),
+    storeError: storeError?.message ?? null,
   }
 }

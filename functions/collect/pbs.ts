@@ -2,9 +2,10 @@
 // namespace, and snapshots only for groups that changed (same `last-backup` and `backup-count`
 // as last time means nothing new) or whose listing is old enough that verification may have.
 import type { z } from 'zod'
+import { isFuture } from '../epoch.ts'
 import type { ProxmoxClient } from '../proxmox/client.ts'
 import { isProxmoxError } from '../proxmox/errors.ts'
-import { itemList, parseItems } from '../proxmox/lenient.ts'
+import { countDrop, createDrops, itemList, keepFirst, parseItems } from '../proxmox/lenient.ts'
 import type { Limiter } from '../proxmox/limit.ts'
 import {
   PbsDatastoreSchema,
@@ -13,7 +14,7 @@ import {
   PbsSnapshotSchema,
 } from '../proxmox/pbs-schemas.ts'
 import type { PbsFacts, PbsGroupFact, PbsSnapshotFact } from './facts.ts'
-import { deferredFirst, softFail, type Trouble } from './trouble.ts'
+import { deferredFirst, reportDrops, softFail, sortedWarnings, type Trouble } from './trouble.ts'
 
 /** Verification and protection change without touching the group's counters; re-read this often. */
 export const PBS_RELIST_SECONDS = 6 * 3_600
@@ -57,17 +58,43 @@ function toSnapshotFact(
   }
 }
 
-async function readNamespaces(ctx: PbsCollectContext, store: string): Promise<string[]> {
+/** Host backups are no guest's: skipped before validation, so their shape is not our concern. */
+function isGuestGroup(item: unknown): boolean {
+  const host =
+    typeof item === 'object' &&
+    item !== null &&
+    'backup-type' in item &&
+    item['backup-type'] === 'host'
+  return !host
+}
+
+/** `store1` or `store1/ns`, as the warnings name a place. */
+function placeOf(store: string, ns: string): string {
+  return ns === '' ? store : `${store}/${ns}`
+}
+
+async function readNamespaces(
+  ctx: PbsCollectContext,
+  store: string,
+  trouble: Trouble,
+): Promise<string[]> {
   try {
     const raw = await ctx.client.get(
       `/admin/datastore/${encodeURIComponent(store)}/namespace`,
       itemList,
     )
-    const names = parseItems(raw, PbsNamespaceSchema).items.map((n) => n.ns)
+    const drops = createDrops()
+    const parsed = parseItems(raw, PbsNamespaceSchema, drops).items
+    const names = keepFirst(parsed, (n) => n.ns, drops, 'duplicate ns').map((n) => n.ns)
+    reportDrops(trouble, drops, `namespaces of datastore ${store}`)
     return names.includes('') ? names : ['', ...names]
   } catch (error) {
-    // PBS before 2.2 has no namespaces: the root is all there is.
-    if (isProxmoxError(error) && error.status === 404) return ['']
+    // PBS before 2.2 has no namespaces: the root is all there is. Unless we have seen
+    // namespaces there: then a 404 is a failure, and their groups must not silently go.
+    const hadNamespaces = ctx.previous?.datastores
+      .find((d) => d.store === store)
+      ?.namespaces.some((ns) => ns !== '')
+    if (isProxmoxError(error) && error.status === 404 && !hadNamespaces) return ['']
     throw error
   }
 }
@@ -88,7 +115,11 @@ function needsListing(
 export async function collectPbs(ctx: PbsCollectContext): Promise<PbsFacts> {
   const trouble: Trouble = { warnings: [], deferred: [] }
   const rawStores = await ctx.client.get('/admin/datastore', itemList)
-  const stores = parseItems(rawStores, PbsDatastoreSchema).items.filter((s) => {
+  const storeDrops = createDrops()
+  const parsedStores = parseItems(rawStores, PbsDatastoreSchema, storeDrops).items
+  const unique = keepFirst(parsedStores, (s) => s.store, storeDrops, 'duplicate store')
+  reportDrops(trouble, storeDrops, 'datastores in /admin/datastore')
+  const stores = unique.filter((s) => {
     if (s['mount-status'] === 'notmounted') {
       trouble.warnings.push(`datastore ${s.store} is not mounted`)
       return false
@@ -115,7 +146,7 @@ export async function collectPbs(ctx: PbsCollectContext): Promise<PbsFacts> {
     stores.map(async ({ store }) => {
       let namespaces: string[]
       try {
-        namespaces = await ctx.limit(() => readNamespaces(ctx, store))
+        namespaces = await ctx.limit(() => readNamespaces(ctx, store, trouble))
       } catch (error) {
         softFail(trouble, error, `namespaces:${store}`)
         const kept = keepPrevious((g) => g.datastore === store)
@@ -133,10 +164,15 @@ export async function collectPbs(ctx: PbsCollectContext): Promise<PbsFacts> {
                 itemList,
                 ns ? { ns } : {},
               )
-              const parsed = parseItems(raw, PbsGroupSchema)
-              if (parsed.dropped > 0)
-                trouble.warnings.push(`dropped ${parsed.dropped} malformed group(s) in ${store}`)
-              for (const item of parsed.items) {
+              const drops = createDrops()
+              const parsed = keepFirst(
+                parseItems(raw.filter(isGuestGroup), PbsGroupSchema, drops).items,
+                (g) => `${g['backup-type']}/${g['backup-id']}`,
+                drops,
+                'duplicate group',
+              )
+              reportDrops(trouble, drops, `groups in ${placeOf(store, ns)}`)
+              for (const item of parsed) {
                 if (item['backup-type'] === 'host') continue
                 const group: PbsGroupFact = {
                   datastore: store,
@@ -185,12 +221,26 @@ export async function collectPbs(ctx: PbsCollectContext): Promise<PbsFacts> {
               'backup-id': group.backupId,
             },
           )
-          const parsed = parseItems(raw, PbsSnapshotSchema)
-          if (parsed.dropped > 0)
-            trouble.warnings.push(
-              `dropped ${parsed.dropped} malformed snapshot(s) in ${group.datastore}`,
-            )
-          const listed = parsed.items
+          const drops = createDrops()
+          const believable = parseItems(raw, PbsSnapshotSchema, drops).items.filter((item) => {
+            const problem =
+              item['backup-type'] !== group.backupType || item['backup-id'] !== group.backupId
+                ? "another group's snapshot"
+                : isFuture(item['backup-time'], ctx.now)
+                  ? 'backup-time in the future'
+                  : undefined
+            if (problem) countDrop(drops, problem)
+            return problem === undefined
+          })
+          const unique = keepFirst(
+            believable,
+            (item) => String(item['backup-time']),
+            drops,
+            'duplicate backup-time',
+          )
+          const place = `${placeOf(group.datastore, group.namespace)} ${group.backupType}/${group.backupId}`
+          reportDrops(trouble, drops, `snapshots of ${place}`)
+          const listed = unique
             .map((item) => toSnapshotFact(item, group.datastore, group.namespace))
             .sort((a, b) => a.backupTime - b.backupTime)
           // A group re-read only to watch an unfinished snapshot keeps its listing time while
@@ -234,6 +284,6 @@ export async function collectPbs(ctx: PbsCollectContext): Promise<PbsFacts> {
     datastores: datastores.sort((a, b) => a.store.localeCompare(b.store)),
     groups,
     snapshots,
-    ...trouble,
+    ...sortedWarnings(trouble),
   }
 }

@@ -2,11 +2,12 @@
 // archives, so a shared storage is listed once, from one node; a local storage is listed on
 // each node. A listing that fails keeps what the previous run saw there.
 import type { z } from 'zod'
-import { itemList, parseItems } from '../proxmox/lenient.ts'
+import { isFuture } from '../epoch.ts'
+import { countDrop, createDrops, itemList, parseItems } from '../proxmox/lenient.ts'
 import { PveBackupVolumeSchema } from '../proxmox/pve-schemas.ts'
 import type { GuestType, PveBackupFact, PveStorageFact } from './facts.ts'
-import type { PveCollectContext, PveLayout } from './pve-context.ts'
-import { planUnits, priorityFirst, softFail, type Trouble } from './trouble.ts'
+import { nodePath, type PveCollectContext, type PveLayout } from './pve-context.ts'
+import { planUnits, priorityFirst, reportDrops, softFail, type Trouble } from './trouble.ts'
 
 interface ListingUnit {
   node: string
@@ -30,12 +31,17 @@ function guestTypeOf(item: z.output<typeof PveBackupVolumeSchema>): GuestType | 
   return null
 }
 
+/** The fact, or why the item cannot be one. */
 function toBackupFact(
   item: z.output<typeof PveBackupVolumeSchema>,
   unit: ListingUnit,
-): PveBackupFact | null {
+  now: number,
+): PveBackupFact | string {
   const vmid = item.vmid ?? Number(VOLID_VMID.exec(item.volid)?.[1] ?? Number.NaN)
-  if (!Number.isInteger(vmid) || vmid <= 0 || item.ctime === undefined) return null
+  if (!Number.isSafeInteger(vmid) || vmid <= 0)
+    return item.vmid === undefined ? 'no vmid' : 'invalid vmid'
+  if (item.ctime === undefined) return 'no ctime'
+  if (isFuture(item.ctime, now)) return 'ctime in the future'
   const isPbs = unit.storage.type === 'pbs'
   const state = item.verification?.state
   return {
@@ -58,23 +64,39 @@ function toBackupFact(
   }
 }
 
+/** A listing we cannot make this run; `inactive`: its node answered but the storage is down. */
+interface Carried {
+  storage: string
+  node?: string
+  inactive: boolean
+}
+
 function planListings(ctx: PveCollectContext, layout: PveLayout) {
   const units: ListingUnit[] = []
-  const carried: { storage: string; node?: string }[] = []
+  const carried: Carried[] = []
   for (const storage of layout.storages) {
     if (storage.type === 'pbs' && storage.pbs && ctx.directPbsServers.has(storage.pbs.server))
       continue
     const activeOn = (node: string) =>
       layout.reachable.has(node) && (layout.activeByNode.get(node)?.has(storage.storage) ?? false)
+    const configuredOn = (node: string) =>
+      layout.restrictedTo.get(storage.storage)?.has(node) ?? true
     if (storage.shared) {
       const node = layout.nodes.find(activeOn)
       if (node) units.push({ node, storage })
-      else carried.push({ storage: storage.storage })
+      else {
+        const inactive = layout.nodes.some((n) => layout.reachable.has(n) && configuredOn(n))
+        carried.push({ storage: storage.storage, inactive })
+      }
       continue
     }
     for (const node of layout.nodes) {
       if (activeOn(node)) units.push({ node, storage })
-      else if (!layout.reachable.has(node)) carried.push({ storage: storage.storage, node })
+      else if (!layout.reachable.has(node))
+        carried.push({ storage: storage.storage, node, inactive: false })
+      // Reachable, configured there, yet not listed as active: an unmounted share, or a token
+      // that cannot see the storage. Its archives have not gone anywhere we know of.
+      else if (configuredOn(node)) carried.push({ storage: storage.storage, node, inactive: true })
     }
   }
   return { units, carried }
@@ -92,8 +114,17 @@ export async function collectPveBackups(
   trouble: Trouble,
 ): Promise<PveBackupFact[]> {
   const { units, carried } = planListings(ctx, layout)
-  const backups: PveBackupFact[] = carried.flatMap((c) => previousItems(ctx, c.storage, c.node))
-  let dropped = 0
+  const backups: PveBackupFact[] = []
+  for (const c of carried) {
+    const kept = previousItems(ctx, c.storage, c.node)
+    backups.push(...kept)
+    if (c.inactive && kept.length > 0) {
+      const where = c.node === undefined ? 'any node' : `node ${c.node}`
+      trouble.warnings.push(
+        `storage ${c.storage} is not active on ${where}; kept ${kept.length} backup volume(s) from its last listing`,
+      )
+    }
+  }
   const plan = planUnits(units, unitKey, ctx.previous?.deferred, ctx.continuation)
   for (const unit of plan.carry)
     backups.push(
@@ -111,15 +142,20 @@ export async function collectPveBackups(
       ctx.limit(async () => {
         const { node, storage } = unit
         try {
-          const path = `/nodes/${node}/storage/${encodeURIComponent(storage.storage)}/content`
+          const path = `${nodePath(node)}/storage/${encodeURIComponent(storage.storage)}/content`
           const raw = await ctx.client.get(path, itemList, { content: 'backup' })
-          const parsed = parseItems(raw, PveBackupVolumeSchema)
-          dropped += parsed.dropped
-          for (const item of parsed.items) {
-            const fact = toBackupFact(item, unit)
-            if (fact) backups.push(fact)
-            else dropped += 1
+          const drops = createDrops()
+          const seen = new Set<string>()
+          for (const item of parseItems(raw, PveBackupVolumeSchema, drops).items) {
+            const fact = toBackupFact(item, unit, ctx.now)
+            if (typeof fact === 'string') countDrop(drops, fact)
+            else if (seen.has(fact.volid)) countDrop(drops, 'duplicate volid')
+            else {
+              seen.add(fact.volid)
+              backups.push(fact)
+            }
           }
+          reportDrops(trouble, drops, `backup volumes on storage ${storage.storage} (node ${node})`)
         } catch (error) {
           softFail(trouble, error, unitKey(unit))
           backups.push(...previousItems(ctx, storage.storage, storage.shared ? undefined : node))
@@ -127,6 +163,5 @@ export async function collectPveBackups(
       }),
     ),
   )
-  if (dropped > 0) trouble.warnings.push(`dropped ${dropped} malformed backup volume(s)`)
   return backups
 }

@@ -31,4 +31,11 @@ export interface PveLayout {
   reachable: ReadonlySet<string>
   /** Node → backup storages active on it. */
   activeByNode: ReadonlyMap<string, ReadonlySet<string>>
+  /** Storage → the nodes its configuration limits it to (`nodes`); absent: every node. */
+  restrictedTo: ReadonlyMap<string, ReadonlySet<string>>
+}
+
+/** `/nodes/<node>`: the name comes from upstream, so it is encoded as one path segment. */
+export function nodePath(node: string): string {
+  return `/nodes/${encodeURIComponent(node)}`
 }

@@ -1,11 +1,17 @@
 // Guest snapshots, asked of each guest's current node (another node answers 500). Snapshots
 // are not backups: they feed latestTimes.snapshots only. A guest whose node is down, or whose
 // call fails, keeps the snapshots the previous run saw.
-import { itemList, parseItems } from '../proxmox/lenient.ts'
+import { isFuture } from '../epoch.ts'
+import { countDrop, createDrops, itemList, keepFirst, parseItems } from '../proxmox/lenient.ts'
 import { PveSnapshotSchema } from '../proxmox/pve-schemas.ts'
 import type { PveGuestFact, PveSnapshotFact } from './facts.ts'
-import type { PveCollectContext } from './pve-context.ts'
-import { planUnits, softFail, type Trouble } from './trouble.ts'
+import { nodePath, type PveCollectContext } from './pve-context.ts'
+import { planUnits, reportDrops, softFail, type Trouble } from './trouble.ts'
+
+/** `current` is PVE's "You are here!" pseudo-entry, not a snapshot (and has no snaptime). */
+function isCurrent(item: unknown): boolean {
+  return typeof item === 'object' && item !== null && 'name' in item && item.name === 'current'
+}
 
 function unitKey(guest: PveGuestFact): string {
   return `snapshots:${guest.type}/${guest.vmid}`
@@ -40,11 +46,21 @@ export async function collectPveSnapshots(
     ordered.map((guest) =>
       ctx.limit(async () => {
         try {
-          const path = `/nodes/${guest.node}/${guest.type}/${guest.vmid}/snapshot`
+          const path = `${nodePath(guest.node)}/${guest.type}/${guest.vmid}/snapshot`
           const raw = await ctx.client.get(path, itemList)
-          for (const item of parseItems(raw, PveSnapshotSchema).items) {
-            // `current` is PVE's "You are here!" pseudo-entry, not a snapshot.
-            if (item.name === 'current') continue
+          const drops = createDrops()
+          const parsed = parseItems(
+            raw.filter((item) => !isCurrent(item)),
+            PveSnapshotSchema,
+            drops,
+          ).items.filter((item) => {
+            const future = item.snaptime !== undefined && isFuture(item.snaptime, ctx.now)
+            if (future) countDrop(drops, 'snaptime in the future')
+            return !future
+          })
+          const listed = keepFirst(parsed, (item) => item.name, drops, 'duplicate name')
+          reportDrops(trouble, drops, `snapshots of ${guest.type}/${guest.vmid}`)
+          for (const item of listed) {
             snapshots.push({
               vmid: guest.vmid,
               guestType: guest.type,

@@ -1,11 +1,12 @@
 // vzdump tasks per node, with per-guest outcomes. A multi-guest job's task has an empty `id`,
 // so which guests it covered (and which failed) is only in its task log; finished logs never
 // change, so a log read once is reused from the previous run's facts.
-import { itemList, parseItems } from '../proxmox/lenient.ts'
+import { isFuture } from '../epoch.ts'
+import { countDrop, createDrops, itemList, keepFirst, parseItems } from '../proxmox/lenient.ts'
 import { PveTaskLogLineSchema, PveTaskSchema } from '../proxmox/pve-schemas.ts'
 import type { PveGuestTaskResult, PveTaskFact, TaskOutcome } from './facts.ts'
-import type { PveCollectContext, PveLayout } from './pve-context.ts'
-import { deferredFirst, softFail, type Trouble } from './trouble.ts'
+import { nodePath, type PveCollectContext, type PveLayout } from './pve-context.ts'
+import { deferredFirst, reportDrops, softFail, type Trouble } from './trouble.ts'
 
 /** Two weeks of history is enough to find each guest's latest job; older ones cost reads. */
 const TASK_HISTORY_SECONDS = 14 * 86_400
@@ -59,7 +60,7 @@ export function parseTaskLog(lines: string[], running: boolean): PveGuestTaskRes
 
 function singleGuestResult(task: PveTaskFact): PveGuestTaskResult[] {
   const vmid = Number(task.id)
-  if (!Number.isInteger(vmid) || vmid <= 0) return []
+  if (!Number.isSafeInteger(vmid) || vmid <= 0) return []
   const outcome =
     task.outcome === 'running'
       ? 'running'
@@ -69,15 +70,31 @@ function singleGuestResult(task: PveTaskFact): PveGuestTaskResult[] {
   return [{ vmid, outcome, ...(outcome === 'failed' ? { error: task.status } : {}) }]
 }
 
-async function listTasks(ctx: PveCollectContext, node: string): Promise<PveTaskFact[]> {
-  const raw = await ctx.client.get(`/nodes/${node}/tasks`, itemList, {
+async function listTasks(
+  ctx: PveCollectContext,
+  node: string,
+  trouble: Trouble,
+): Promise<PveTaskFact[]> {
+  const raw = await ctx.client.get(`${nodePath(node)}/tasks`, itemList, {
     typefilter: 'vzdump',
     source: 'all',
     limit: TASK_LIST_LIMIT,
     since: ctx.now - TASK_HISTORY_SECONDS,
   })
-  return parseItems(raw, PveTaskSchema)
-    .items.filter((t) => t.type === 'vzdump')
+  const drops = createDrops()
+  const believable = parseItems(raw, PveTaskSchema, drops).items.filter((t) => {
+    const problem = isFuture(t.starttime, ctx.now)
+      ? 'starttime in the future'
+      : t.endtime !== undefined && isFuture(t.endtime, ctx.now)
+        ? 'endtime in the future'
+        : undefined
+    if (problem) countDrop(drops, problem)
+    return problem === undefined
+  })
+  const listed = keepFirst(believable, (t) => t.upid, drops, 'duplicate upid')
+  reportDrops(trouble, drops, `vzdump tasks of node ${node}`)
+  return listed
+    .filter((t) => t.type === 'vzdump')
     .map((t) => {
       const outcome = taskOutcome(t.status, t.endtime)
       const task: PveTaskFact = {
@@ -94,10 +111,17 @@ async function listTasks(ctx: PveCollectContext, node: string): Promise<PveTaskF
     })
 }
 
-async function readLog(ctx: PveCollectContext, task: PveTaskFact): Promise<PveGuestTaskResult[]> {
-  const path = `/nodes/${task.node}/tasks/${encodeURIComponent(task.upid)}/log`
+async function readLog(
+  ctx: PveCollectContext,
+  task: PveTaskFact,
+  trouble: Trouble,
+): Promise<PveGuestTaskResult[]> {
+  const path = `${nodePath(task.node)}/tasks/${encodeURIComponent(task.upid)}/log`
   const raw = await ctx.client.get(path, itemList, { start: 0, limit: TASK_LOG_LINE_LIMIT })
-  const lines = parseItems(raw, PveTaskLogLineSchema).items.map((line) => line.t)
+  const drops = createDrops()
+  const lines = parseItems(raw, PveTaskLogLineSchema, drops).items.map((line) => line.t)
+  // A line we cannot read may be the one saying a guest failed.
+  reportDrops(trouble, drops, `lines of the log of task ${task.upid}`)
   return parseTaskLog(lines, task.outcome === 'running')
 }
 
@@ -113,7 +137,7 @@ function readLogs(
       ctx.limit(
         async () => {
           try {
-            task.guests = await readLog(ctx, task)
+            task.guests = await readLog(ctx, task, trouble)
             task.logRead = true
           } catch (error) {
             softFail(trouble, error, `log:${task.upid}`)
@@ -156,7 +180,7 @@ export async function collectPveTasks(
           return
         }
         try {
-          const listed = await listTasks(ctx, node)
+          const listed = await listTasks(ctx, node, trouble)
           let newLogs = 0
           // Newest first. Jobs newer than the newest log we already read are always read (a
           // new job changes someone's latest outcome); past that, older logs are read only

@@ -2,3 +2,4 @@
 export { toGuestSummary } from './guest-record.ts'
 export { normalizeGuests } from './normalize-guests.ts'
 export type { ClusterMapping, NormalizeInput, NormalizeResult } from './types.ts'
+export { warningsBySource } from './warnings.ts'

@@ -3,7 +3,7 @@
 
 import type { LastJob } from '../../shared/schema/guest.ts'
 import type { PveGuestTaskResult, PveTaskFact } from '../collect/facts.ts'
-import { compareText, isEpoch, isVmid } from './validate.ts'
+import { compareText, isEpoch, isVmid, timeProblem } from './validate.ts'
 
 type JobOutcome = LastJob['outcome']
 
@@ -38,8 +38,11 @@ export function indexTasks(
 ): TaskIndex {
   const index: TaskIndex = new Map()
   for (const task of tasks) {
-    if (!isEpoch(task.starttime)) {
-      warnings.push(`${cluster}: skipped task ${task.upid}: invalid start time`)
+    const problem =
+      timeProblem(task.starttime, now) ??
+      (task.endtime === undefined ? undefined : timeProblem(task.endtime, now))
+    if (problem !== undefined) {
+      warnings.push(`${cluster}: skipped task ${task.upid}: ${problem}`)
       continue
     }
     if (task.outcome === 'running' && now - task.starttime > STALE_RUNNING_SECONDS) continue

@@ -24,9 +24,10 @@ function attributePveListings(
   guests: GuestIndex,
   pbs: ReturnType<typeof buildPbsIndex>,
   orphans: OrphanBook,
+  now: number,
   warnings: string[],
 ): void {
-  for (const listed of collectPveBackups(facts, pbs, warnings)) {
+  for (const listed of collectPveBackups(facts, pbs, now, warnings)) {
     const slot = guests.byKey.get(guestKey(facts.sourceId, listed.vmid))
     if (slot && (listed.type === null || listed.type === slot.fact.type)) {
       slot.items.push(listed.detail)
@@ -34,7 +35,7 @@ function attributePveListings(
       addOrphan(orphans, facts.sourceId, listed.vmid, listed.type, listed.detail)
     }
   }
-  for (const snapshot of snapshotItems(facts, warnings)) {
+  for (const snapshot of snapshotItems(facts, now, warnings)) {
     guests.byKey.get(guestKey(facts.sourceId, snapshot.vmid))?.items.push(snapshot.detail)
   }
 }
@@ -56,9 +57,11 @@ export function normalizeGuests(input: NormalizeInput): NormalizeResult {
   const warnings: string[] = []
   const pve = [...input.pve].sort((a, b) => compareText(a.sourceId, b.sourceId))
   const guests = indexGuests(pve, warnings)
-  const pbs = buildPbsIndex(input.pbs, warnings)
+  const pbs = buildPbsIndex(input.pbs, input.now, warnings)
   const orphans: OrphanBook = new Map()
-  for (const facts of pve) attributePveListings(facts, guests, pbs, orphans, warnings)
+  for (const facts of pve) {
+    attributePveListings(facts, guests, pbs, orphans, input.now, warnings)
+  }
   const ctx = { guests, clusterMaps: input.clusterMaps, evidence: gatherEvidence(pve, pbs) }
   const ambiguous = applyPbsGroups(pbs.groups, ctx, orphans, warnings)
 
@@ -75,5 +78,7 @@ export function normalizeGuests(input: NormalizeInput): NormalizeResult {
     const cluster = clusters.get(slot.cluster)
     if (cluster) records.push(buildGuestRecord(slot, cluster))
   }
-  return { guests: records, orphans: listOrphans(orphans), ambiguous, warnings }
+  // Sorted and once each: the same facts in another order must report the same.
+  const unique = [...new Set(warnings)].sort(compareText)
+  return { guests: records, orphans: listOrphans(orphans), ambiguous, warnings: unique }
 }

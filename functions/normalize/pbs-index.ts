@@ -11,7 +11,7 @@ import {
   snapshotKey,
   storeKey,
 } from './pbs-names.ts'
-import { compareText, isEpoch, isVmid } from './validate.ts'
+import { compareText, isVmid, timeProblem } from './validate.ts'
 
 export interface PbsGroup {
   sourceId: string
@@ -96,24 +96,28 @@ function groupOwners(source: PbsFacts): Map<string, string> {
 }
 
 /** A snapshot's VMID and time, or a warning saying why it cannot be used. */
-function checkSnapshot(snap: PbsSnapshotFact): { vmid: number } | { problem: string } {
+function checkSnapshot(snap: PbsSnapshotFact, now: number): { vmid: number } | { problem: string } {
   const vmid = parseVmid(snap.backupId)
   const where = `${pbsLocation(snap.datastore, snap.namespace)} ${snap.backupType}/${snap.backupId}`
   if (vmid === null) return { problem: `ignored group ${where}: not a VMID` }
-  if (!isEpoch(snap.backupTime)) return { problem: `skipped a snapshot of ${where}: invalid time` }
+  const problem = timeProblem(snap.backupTime, now)
+  if (problem !== undefined) return { problem: `skipped a snapshot of ${where}: ${problem}` }
   return { vmid }
 }
 
-function addSource(index: PbsIndex, source: PbsFacts, warnings: string[]): void {
+function addSource(index: PbsIndex, source: PbsFacts, now: number, warnings: string[]): void {
   registerSource(index, source)
   const keys = new Set<string>()
   index.snapshotKeysBySource.set(source.sourceId, keys)
   const owners = groupOwners(source)
+  // Without a listed owner, the newest snapshot that names one decides (ownership can change;
+  // first-seen would make attribution depend on the order snapshots arrive in).
+  const ownerSeenAt = new Map<PbsGroup, number>()
   const groups = new Map<string, PbsGroup>()
   const problems = new Set<string>()
   for (const snap of source.snapshots) {
     if (snap.backupType === 'host') continue
-    const checked = checkSnapshot(snap)
+    const checked = checkSnapshot(snap, now)
     if ('problem' in checked) {
       problems.add(`${source.sourceId}: ${checked.problem}`)
       continue
@@ -139,7 +143,11 @@ function addSource(index: PbsIndex, source: PbsFacts, warnings: string[]): void 
       }
       groups.set(groupKey, group)
     }
-    group.owner ??= snap.owner
+    const seenAt = ownerSeenAt.get(group) ?? Number.NEGATIVE_INFINITY
+    if (snap.owner !== undefined && !owners.has(groupKey) && snap.backupTime > seenAt) {
+      group.owner = snap.owner
+      ownerSeenAt.set(group, snap.backupTime)
+    }
     group.snapshots.push(snap)
   }
   // One warning per bad group, not one per snapshot.
@@ -147,7 +155,7 @@ function addSource(index: PbsIndex, source: PbsFacts, warnings: string[]): void 
   for (const group of groups.values()) index.groups.push(group)
 }
 
-export function buildPbsIndex(pbs: readonly PbsFacts[], warnings: string[]): PbsIndex {
+export function buildPbsIndex(pbs: readonly PbsFacts[], now: number, warnings: string[]): PbsIndex {
   const index: PbsIndex = {
     groups: [],
     snapshotKeysBySource: new Map(),
@@ -156,7 +164,7 @@ export function buildPbsIndex(pbs: readonly PbsFacts[], warnings: string[]): Pbs
     targetSources: new Map(),
   }
   const sources = [...pbs].sort((a, b) => compareText(a.sourceId, b.sourceId))
-  for (const source of sources) addSource(index, source, warnings)
+  for (const source of sources) addSource(index, source, now, warnings)
   index.groups.sort(compareGroups)
   return index
 }

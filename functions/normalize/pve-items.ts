@@ -6,7 +6,7 @@ import type { PveBackupFact, PveFacts, PveStorageFact } from '../collect/facts.t
 import { type PbsIndex, type PbsTarget, reportedDirectly } from './pbs-index.ts'
 import { pbsLocation, pbsPath } from './pbs-names.ts'
 import type { ListedBackup } from './types.ts'
-import { cleanSize, isEpoch, isVmid } from './validate.ts'
+import { cleanSize, isVmid, timeProblem } from './validate.ts'
 
 /** `pbs-main:backup/vm/100/…` → qemu; used when PVE left out the subtype. */
 function typeFromVolid(volid: string): GuestType | null {
@@ -64,6 +64,7 @@ function listedPbs(
 export function collectPveBackups(
   facts: PveFacts,
   pbs: PbsIndex,
+  now: number,
   warnings: string[],
 ): ListedBackup[] {
   const storages = new Map<string, PveStorageFact>()
@@ -71,8 +72,9 @@ export function collectPveBackups(
   const seen = new Set<string>()
   const listed: ListedBackup[] = []
   for (const fact of facts.backups) {
-    if (!isVmid(fact.vmid) || !isEpoch(fact.ctime)) {
-      warnings.push(`${facts.sourceId}: skipped backup ${fact.volid}: invalid vmid or time`)
+    const problem = isVmid(fact.vmid) ? timeProblem(fact.ctime, now) : 'invalid vmid'
+    if (problem !== undefined) {
+      warnings.push(`${facts.sourceId}: skipped backup ${fact.volid}: ${problem}`)
       continue
     }
     const storage = storages.get(fact.storage)

@@ -3,22 +3,21 @@
 
 import type { BackupDetail } from '../../shared/schema/guest.ts'
 import type { PveFacts } from '../collect/facts.ts'
-import { isEpoch, isVmid } from './validate.ts'
+import { isVmid, timeProblem } from './validate.ts'
 
 export interface SnapshotItem {
   vmid: number
   detail: BackupDetail
 }
 
-export function snapshotItems(facts: PveFacts, warnings: string[]): SnapshotItem[] {
+export function snapshotItems(facts: PveFacts, now: number, warnings: string[]): SnapshotItem[] {
   const items: SnapshotItem[] = []
   for (const snap of facts.snapshots) {
     // "current" is PVE's marker for the live state, not a snapshot.
     if (snap.name === 'current') continue
-    if (!isVmid(snap.vmid) || !isEpoch(snap.snaptime)) {
-      warnings.push(
-        `${facts.sourceId}: skipped snapshot ${snap.name} of ${snap.vmid}: invalid vmid or time`,
-      )
+    const problem = isVmid(snap.vmid) ? timeProblem(snap.snaptime, now) : 'invalid vmid'
+    if (problem !== undefined) {
+      warnings.push(`${facts.sourceId}: skipped snapshot ${snap.name} of ${snap.vmid}: ${problem}`)
       continue
     }
     const detail: BackupDetail = {

@@ -1,12 +1,17 @@
 // Guards for the numbers the normalizer relies on: a bad fact is skipped with a warning
 // instead of throwing, so one odd item never blanks the whole dashboard.
 
-/** 9999-12-31T23:59:59Z: past it Date cannot print the four-digit-year ISO time we show. */
-const MAX_EPOCH = 253_402_300_799
+import { isEpoch, isFuture } from '../epoch.ts'
 
-/** Whole epoch seconds in the range we can print. 0 is a real time, not "missing". */
-export function isEpoch(value: number): boolean {
-  return Number.isInteger(value) && value >= 0 && value <= MAX_EPOCH
+export { isEpoch }
+
+/**
+ * Why a time cannot be believed at `now`, or undefined. Facts from this release never hold
+ * such times (the collectors drop them); older stored facts and hand-made input may.
+ */
+export function timeProblem(time: number, now: number): string | undefined {
+  if (!isEpoch(time)) return 'invalid time'
+  return isFuture(time, now) ? 'time in the future' : undefined
 }
 
 export function isVmid(value: number): boolean {

@@ -65,8 +65,23 @@ function isAccessLogin(response: Response): boolean {
   return location.includes('cloudflareaccess.com') || type.includes('text/html')
 }
 
+/** Statuses a proxy sends for an origin it cannot reach (Cloudflare: 52x, 530 tunnel down). */
+const PROXY_UNREACHABLE = new Set([502, 503, 504, 520, 521, 522, 523, 524, 530])
+
 function mapStatus(response: Response, body: string, where: string): ProxmoxError {
   const status = response.status
+  // Proxmox never answers with HTML; a proxy's or Cloudflare's error page would otherwise
+  // become the reason ("HTTP 530: <!DOCTYPE html>").
+  if (
+    PROXY_UNREACHABLE.has(status) &&
+    (response.headers.get('content-type') ?? '').includes('text/html')
+  ) {
+    return new ProxmoxError(
+      'unreachable',
+      `${where}: not reachable through the tunnel or proxy in front of it (HTTP ${status})`,
+      { status },
+    )
+  }
   const reason = upstreamReason(body, response.statusText)
   if (status === 401) {
     return new ProxmoxError(

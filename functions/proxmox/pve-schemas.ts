@@ -1,7 +1,7 @@
 // Raw PVE response shapes (proxmox-api.md §1, PVE 9.1.3 schema): only the fields we read,
 // unknown fields ignored, booleans and integers decoded leniently.
 import * as z from 'zod'
-import { looseInt, looseNumber, perlBool } from './lenient.ts'
+import { epochSeconds, looseInt, looseNumber, pathSegment, perlBool } from './lenient.ts'
 
 export const PveClusterStatusItemSchema = z.object({
   type: z.string(),
@@ -12,7 +12,7 @@ export const PveClusterStatusItemSchema = z.object({
 export const PveResourceGuestSchema = z.object({
   vmid: looseInt.pipe(z.number().int().positive()),
   type: z.enum(['qemu', 'lxc']),
-  node: z.string().min(1),
+  node: pathSegment,
   status: z.string().default('unknown'),
   name: z.string().optional(),
   template: perlBool.optional(),
@@ -20,7 +20,7 @@ export const PveResourceGuestSchema = z.object({
 })
 
 export const PveStorageConfigSchema = z.object({
-  storage: z.string().min(1),
+  storage: pathSegment,
   type: z.string().min(1),
   content: z.string().default(''),
   shared: perlBool.optional(),
@@ -33,7 +33,7 @@ export const PveStorageConfigSchema = z.object({
 })
 
 export const PveNodeStorageSchema = z.object({
-  storage: z.string().min(1),
+  storage: pathSegment,
   type: z.string(),
   shared: perlBool.optional(),
   active: perlBool.optional(),
@@ -45,7 +45,7 @@ export const PveBackupVolumeSchema = z.object({
   format: z.string().default(''),
   subtype: z.string().optional(),
   vmid: looseInt.optional(),
-  ctime: looseInt.optional(),
+  ctime: epochSeconds.optional(),
   size: looseNumber.optional(),
   notes: z.string().optional(),
   protected: perlBool.optional(),
@@ -54,16 +54,16 @@ export const PveBackupVolumeSchema = z.object({
 
 export const PveSnapshotSchema = z.object({
   name: z.string().min(1),
-  snaptime: looseInt.optional(),
+  snaptime: epochSeconds.optional(),
   description: z.string().default(''),
   vmstate: perlBool.optional(),
 })
 
 export const PveTaskSchema = z.object({
-  upid: z.string().min(1),
-  node: z.string().min(1),
-  starttime: looseInt,
-  endtime: looseInt.optional(),
+  upid: pathSegment,
+  node: pathSegment,
+  starttime: epochSeconds,
+  endtime: epochSeconds.optional(),
   type: z.string(),
   id: z.string().default(''),
   status: z.string().optional(),
@@ -72,6 +72,6 @@ export const PveTaskSchema = z.object({
 export const PveTaskLogLineSchema = z.object({ n: looseInt, t: z.string() })
 
 export const PveNotBackedUpSchema = z.object({
-  vmid: looseInt,
+  vmid: looseInt.pipe(z.number().int().positive()),
   type: z.enum(['qemu', 'lxc']),
 })

@@ -12,7 +12,7 @@ import type { AppEnv } from '../env.ts'
 import { neverRefreshed, refresh } from '../refresh.ts'
 import { anonymousRefreshAllowed, subrequestBudget } from '../refresh-settings.ts'
 import { digestOf } from '../store/digest.ts'
-import { readGuest, readIndex, readStatus } from '../store/kv-store.ts'
+import { currentStoreError, readGuest, readIndex, readStatus } from '../store/kv-store.ts'
 import { VERSION } from '../version.ts'
 
 /** Kept in step with `crons` in wrangler.toml (a unit test checks). */
@@ -100,6 +100,7 @@ export const api = new Hono<AppEnv>()
       lastRefresh: stored?.lastRefresh ?? null,
       nextRefresh: Math.ceil((now + 1) / REFRESH_INTERVAL_SECONDS) * REFRESH_INTERVAL_SECONDS,
       refreshAllowed: Boolean(c.env.PULSE_API_TOKEN) || anonymousRefreshAllowed(c.env),
+      storeError: currentStoreError(stored),
     }
     c.header('Cache-Control', 'no-store')
     return c.json(body)

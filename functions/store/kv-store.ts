@@ -4,7 +4,11 @@
 import * as z from 'zod'
 import { type GuestRecord, GuestRecordSchema } from '../../shared/schema/guest.ts'
 import { type GuestIndex, GuestIndexSchema } from '../../shared/schema/index.ts'
-import { SourceStatusSchema } from '../../shared/schema/status.ts'
+import {
+  SourceStatusSchema,
+  type StoreError,
+  StoreErrorSchema,
+} from '../../shared/schema/status.ts'
 import type { SourceFacts } from '../collect/facts.ts'
 import { digestOf } from './digest.ts'
 import { factsKvKey, guestKvKey, KV_INDEX_KEY, KV_STATUS_KEY } from './keys.ts'
@@ -32,6 +36,7 @@ const StoredStatusSchema = z.object({
       kvWrites: z.number().int(),
     })
     .nullable(),
+  storeError: z.optional(z.nullable(StoreErrorSchema)),
 })
 export type StoredStatus = z.infer<typeof StoredStatusSchema>
 
@@ -124,21 +129,25 @@ export async function writeGuestsIfChanged(
       log.writes += 1
     }
   }
+  const deletes: string[] = []
   for (const key of Object.keys(previous?.digests ?? {})) {
     if (digests[key] !== undefined) continue
     const [cluster, vmid] = key.split('/')
     if (cluster && vmid) {
-      writes.push(kv.delete(guestKvKey(cluster, vmid)))
+      deletes.push(guestKvKey(cluster, vmid))
       log.deletes += 1
     }
   }
   await Promise.all(writes)
-  // Written last, in one put: readers see the old index or the new one, never a mix.
+  // Written after the records, in one put: readers see the old index or the new one.
   const indexText = JSON.stringify({ ...index, digests })
   if (previous?.textDigest !== (await digestOf(indexText))) {
     await kv.put(KV_INDEX_KEY, indexText)
     log.writes += 1
   }
+  // Deleted only once the new index no longer lists them: a failed index write must leave
+  // the old index pointing at records that are all still there.
+  await Promise.all(deletes.map((key) => kv.delete(key)))
 }
 
 export async function writeStatus(
@@ -148,4 +157,26 @@ export async function writeStatus(
 ): Promise<void> {
   await kv.put(KV_STATUS_KEY, JSON.stringify(status))
   log.writes += 1
+}
+
+/** First line of a KV failure, short: Workers KV messages name the limit that was hit. */
+export function describeStoreFailure(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+  const line = text.split('\n')[0] ?? ''
+  return `KV write failed (${line.length > 200 ? `${line.slice(0, 200)}…` : line})`
+}
+
+// A status that could not be written cannot be read back from KV, so the isolate that tried
+// keeps it for /api/status; other isolates still see the last stored status and its time.
+let unstoredError: StoreError | null = null
+
+export function rememberStoreError(error: StoreError | null): void {
+  unstoredError = error
+}
+
+/** The remembered store error unless a status stored since supersedes it (any isolate's). */
+export function currentStoreError(stored: StoredStatus | null): StoreError | null {
+  const storedAt = stored?.lastRefresh?.startedAt ?? Number.NEGATIVE_INFINITY
+  if (unstoredError && unstoredError.at >= storedAt) return unstoredError
+  return stored?.storeError ?? null
 }

@@ -24,6 +24,13 @@ export const SourceStatusSchema = z.object({
   counts: z.object({ guests: z.int(), backups: z.int(), snapshots: z.int() }),
 })
 
+/** A refresh whose results could not all be written to KV (e.g. the daily write limit). */
+export const StoreErrorSchema = z.object({
+  message: z.string(),
+  /** Epoch seconds of the refresh that could not store its results. */
+  at: z.int(),
+})
+
 export const StatusSchema = z.object({
   sources: z.array(SourceStatusSchema),
   configIssues: z.array(z.object({ field: z.string(), message: z.string() })),
@@ -39,8 +46,14 @@ export const StatusSchema = z.object({
   ),
   /** Epoch seconds of the next scheduled refresh, when known. */
   nextRefresh: z.nullable(z.int()),
+  /**
+   * Set while the newest refresh could not store everything it collected: the guests shown
+   * are older than the sources' times say. Cleared by the next refresh that stores it all.
+   */
+  storeError: z.optional(z.nullable(StoreErrorSchema)),
   refreshAllowed: z.boolean(),
 })
 
 export type SourceStatus = z.infer<typeof SourceStatusSchema>
+export type StoreError = z.infer<typeof StoreErrorSchema>
 export type Status = z.infer<typeof StatusSchema>

@@ -68,12 +68,43 @@ describe('faults', () => {
     )
   })
 
-  it('answers matching paths with truncated JSON under malformed-json', async () => {
+  it('answers matching paths with a complete body that is not JSON under malformed-json', async () => {
+    const s = source(lab, 'pve/homelab')
+    const good = await (await get(s, '/cluster/resources?type=vm')).text()
     lab.setFaults([{ kind: 'malformed-json', source: 'pve/homelab', path: '/cluster/resources' }])
-    const res = await get(source(lab, 'pve/homelab'), '/cluster/resources?type=vm')
+    const res = await get(s, '/cluster/resources?type=vm')
     expect(res.status).toBe(200)
-    await expect(res.json()).rejects.toThrow()
+    const text = await res.text()
+    expect(text.endsWith(good.slice(1))).toBe(true)
+    expect(() => JSON.parse(text)).toThrow()
+    expect((await get(s, '/version')).status).toBe(200)
+  })
+
+  it('answers matching paths with a cut-off body under truncated-json, on every path without one', async () => {
+    const s = source(lab, 'pbs/pbs')
+    const good = await (await get(s, '/admin/datastore')).text()
+    lab.setFaults([{ kind: 'truncated-json', source: 'pbs/pbs' }])
+    const res = await get(s, '/admin/datastore')
+    expect(res.status).toBe(200)
+    const text = await res.text()
+    expect(good.startsWith(text) && text.length < good.length).toBe(true)
+    expect(() => JSON.parse(text)).toThrow()
+  })
+
+  it('closes every connection to a source that is down, and only to that one', async () => {
+    lab.setFaults([{ kind: 'source-down', source: 'pbs/pbs' }])
+    await expect(get(source(lab, 'pbs/pbs'), '/version')).rejects.toThrow(TypeError)
     expect((await get(source(lab, 'pve/homelab'), '/version')).status).toBe(200)
+    lab.clearFaults()
+    expect((await get(source(lab, 'pbs/pbs'), '/version')).status).toBe(200)
+  })
+
+  it("answers for a source down behind a tunnel with Cloudflare's 530 page", async () => {
+    lab.setFaults([{ kind: 'source-down', source: 'pbs/pbs', via: 'tunnel' }])
+    const res = await get(source(lab, 'pbs/pbs'), '/version')
+    expect(res.status).toBe(530)
+    expect(res.headers.get('content-type')).toContain('text/html')
+    expect(await res.text()).toContain('Error 1033')
   })
 
   it('injects PVE http errors with and without a message key', async () => {

@@ -3,7 +3,15 @@
 export type LabFault =
   | { kind: 'node-offline'; source: string; node: string }
   | { kind: 'datastore-unavailable'; source: string; datastore: string; message?: string }
+  /** A complete body that is not JSON: a bare `nan`, as Perl's JSON encoder writes NaN. */
   | { kind: 'malformed-json'; source: string; path?: string }
+  /** The body cut off part-way, as by a dropped connection or a proxy's size limit. */
+  | { kind: 'truncated-json'; source: string; path?: string }
+  /**
+   * The whole source is unreachable: every connection to it is closed without an answer, or
+   * (`via: 'tunnel'`) Cloudflare answers for it with its 530 "tunnel error" page.
+   */
+  | { kind: 'source-down'; source: string; via?: 'connection' | 'tunnel' }
   | { kind: 'slow'; source: string; path?: string; delayMs: number }
   | { kind: 'bad-token'; source: string }
   | { kind: 'http-error'; source: string; path?: string; status: number; message?: string }
@@ -15,6 +23,8 @@ const kinds: readonly LabFaultKind[] = [
   'node-offline',
   'datastore-unavailable',
   'malformed-json',
+  'truncated-json',
+  'source-down',
   'slow',
   'bad-token',
   'http-error',
@@ -69,6 +79,14 @@ export function parseFaults(input: unknown, sourceIds: readonly string[]): LabFa
         }
         case 'malformed-json':
           return { kind: 'malformed-json', source, ...withPath }
+        case 'truncated-json':
+          return { kind: 'truncated-json', source, ...withPath }
+        case 'source-down': {
+          const via = str(o, 'via', false)
+          if (via !== undefined && via !== 'connection' && via !== 'tunnel')
+            throw new Error("fault.via must be 'connection' or 'tunnel'")
+          return { kind: 'source-down', source, ...(via ? { via } : {}) }
+        }
         case 'slow':
           return { kind: 'slow', source, ...withPath, delayMs: int(o, 'delayMs', 0, 600000) }
         case 'bad-token':

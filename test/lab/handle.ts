@@ -1,5 +1,6 @@
 // createLabHandler: web-standard Request → Response for every lab source and the /_lab API.
-// Order per request: count, latency, slow faults, auth, offline node, http-error, route, malformed.
+// Order per request: source down, count, latency, slow faults, auth, offline node, http-error,
+// route, malformed or truncated body.
 import { parsePbsToken, parsePveToken } from './auth.ts'
 import { type LabFault, pathMatches } from './faults.ts'
 import { handleControl } from './lab-control.ts'
@@ -27,10 +28,45 @@ const statusTexts: Record<number, string> = {
   504: 'Gateway Timeout',
 }
 
-async function malformed(response: Response): Promise<Response> {
+/** A broken body for a successful answer, if a malformed- or truncated-json fault applies. */
+async function broken(
+  response: Response,
+  faults: readonly LabFault[],
+  apiPath: string,
+): Promise<Response> {
+  const applies = (kind: 'malformed-json' | 'truncated-json') =>
+    faults.some(
+      (f) =>
+        (f.kind === 'malformed-json' || f.kind === 'truncated-json') &&
+        f.kind === kind &&
+        pathMatches(f.path, apiPath),
+    )
+  const truncated = applies('truncated-json')
+  if (!truncated && !applies('malformed-json')) return response
   const text = await response.text()
-  const cut = text.slice(0, Math.max(1, Math.floor(text.length * 0.6)))
-  return new Response(cut, { status: 200, headers: response.headers })
+  const body = truncated
+    ? text.slice(0, Math.max(1, Math.floor(text.length * 0.6)))
+    : text.replace(/^\{/, '{"status":nan,')
+  return new Response(body, { status: 200, headers: response.headers })
+}
+
+const TUNNEL_ERROR_PAGE =
+  '<!DOCTYPE html>\n<html><head><title>Cloudflare Tunnel error | lab.example.com | Cloudflare' +
+  '</title></head><body><h1>Error 1033</h1><p>Cloudflare is currently unable to resolve it.' +
+  '</p></body></html>\n'
+
+/**
+ * The answer of a source that is down, or undefined. Response.error() is a network failure:
+ * the Node adapter closes the connection without answering.
+ */
+function sourceDown(state: LabState, sourceId: string): Response | undefined {
+  const fault = state.faults.find((f) => f.kind === 'source-down' && f.source === sourceId)
+  if (fault?.kind !== 'source-down') return undefined
+  if (fault.via !== 'tunnel') return Response.error()
+  return new Response(TUNNEL_ERROR_PAGE, {
+    status: 530,
+    headers: { 'content-type': 'text/html; charset=UTF-8', server: 'cloudflare' },
+  })
 }
 
 interface Prepared {
@@ -88,13 +124,9 @@ async function handlePve(
   // All faults: a PBS-side outage also breaks this cluster's pbs-type storages.
   const ctx: PveContext = { model, cluster, auditor, offline, faults: state.faults }
   const result = await match.route.handle(ctx, match.params, query)
-  const response = result.ok
-    ? pveSuccess(result.data, result.extra)
+  return result.ok
+    ? broken(pveSuccess(result.data, result.extra), faults, apiPath)
     : pveError(result.status, `${result.message}\n`, result.errors, legacy)
-  return result.ok &&
-    faults.some((f) => f.kind === 'malformed-json' && pathMatches(f.path, apiPath))
-    ? malformed(response)
-    : response
 }
 
 async function handlePbs(
@@ -118,13 +150,9 @@ async function handlePbs(
   if (!match) return pbsError(404, `Path '/api2/json${apiPath}' not found.`)
   const ctx: PbsContext = { server, faults }
   const result = await match.route.handle(ctx, match.params, query)
-  const response = result.ok
-    ? pbsSuccess(result.data, result.extra)
+  return result.ok
+    ? broken(pbsSuccess(result.data, result.extra), faults, apiPath)
     : pbsError(result.status, result.message)
-  return result.ok &&
-    faults.some((f) => f.kind === 'malformed-json' && pathMatches(f.path, apiPath))
-    ? malformed(response)
-    : response
 }
 
 export function createLabHandler(model: LabModel, state: LabState): LabHandler {
@@ -138,9 +166,13 @@ export function createLabHandler(model: LabModel, state: LabState): LabHandler {
     const apiPath = rest && rest !== '/' ? rest.replace(/\/+$/, '') : '/'
     if (kind === 'pve') {
       const cluster = model.clusters.find((c) => c.name === name)
+      const down = cluster && sourceDown(state, cluster.id)
+      if (down) return down
       if (cluster) return handlePve(model, state, cluster, request, apiPath, url.searchParams)
     } else {
       const server = model.pbs.find((p) => p.id === `pbs/${name}`)
+      const down = server && sourceDown(state, server.id)
+      if (down) return down
       if (server) return handlePbs(state, server, request, apiPath, url.searchParams)
     }
     return labJson({ error: `no lab source ${kind}/${name}` }, 404)

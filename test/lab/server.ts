@@ -49,12 +49,21 @@ async function toRequest(req: IncomingMessage, origin: string): Promise<Request>
 }
 
 async function send(res: ServerResponse, response: Response): Promise<void> {
+  // Response.error() from the handler: a source that is down; the client sees a network error.
+  if (response.type === 'error') {
+    res.destroy()
+    return
+  }
   const body = Buffer.from(await response.arrayBuffer())
   const headers: Record<string, string> = {}
   response.headers.forEach((value, key) => {
     headers[key] = value
   })
   headers['content-length'] = String(body.length)
+  // One request per connection: a kept-alive connection that the server closes just as a
+  // client reuses it fails that request ("Network connection lost" in workerd), which made
+  // tests with idle pauses (slow faults) flaky. Loopback connections cost next to nothing.
+  headers.connection = 'close'
   res.writeHead(response.status, response.statusText || undefined, headers)
   res.end(body)
 }

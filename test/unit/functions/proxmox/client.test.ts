@@ -84,6 +84,15 @@ describe('createProxmoxClient', () => {
     expect((await failure(source, status, body)).kind).toBe(kind)
   })
 
+  it('reads a Cloudflare error page for a down tunnel as unreachable, without quoting it', async () => {
+    const page = '<!DOCTYPE html>\n<title>Cloudflare Tunnel error | error code: 1033</title>'
+    const error = await failure(pbs, 530, page, { headers: { 'content-type': 'text/html' } })
+    expect(error.kind).toBe('unreachable')
+    expect(error.message).toBe(
+      'pbs GET /cluster/resources: not reachable through the tunnel or proxy in front of it (HTTP 530)',
+    )
+  })
+
   it('keeps the upstream reason: PVE message first, PBS text, else the status text', async () => {
     expect(
       (await failure(pve, 500, '{"data":null,"message":"storage \'nas\' does not exist\\n"}'))

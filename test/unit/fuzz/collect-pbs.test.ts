@@ -1,0 +1,262 @@
+// Properties of the PBS collector over a lab server whose answers fast-check breaks: facts or
+// a ProxmoxError and nothing else, good items of a list with bad ones kept, bad ones counted,
+// and the previous run's groups and snapshots kept wherever a listing failed.
+import fc from 'fast-check'
+import { beforeAll, describe, expect, it } from 'vitest'
+import * as z from 'zod'
+import type { PbsFacts } from '../../../functions/collect/facts.ts'
+import { collectPbs } from '../../../functions/collect/pbs.ts'
+import { FUTURE_SKEW_SECONDS } from '../../../functions/epoch.ts'
+import { normalizeGuests } from '../../../functions/normalize/index.ts'
+import { createProxmoxClient } from '../../../functions/proxmox/client.ts'
+import { isProxmoxError } from '../../../functions/proxmox/errors.ts'
+import { createLimiter } from '../../../functions/proxmox/limit.ts'
+import { expectDropCounted, goodItems, isRecord } from './listings.ts'
+import { FUZZ, FUZZ_TIMEOUT_MS } from './settings.ts'
+import {
+  breakableUpstream,
+  LAB_NOW,
+  mutationPlan,
+  recordBaseline,
+  type Served,
+  sourceConfig,
+} from './upstream.ts'
+
+const source = sourceConfig('pbs/pbs')
+const host = new URL(source.url).hostname
+
+function collect(fetch: typeof globalThis.fetch, previous?: PbsFacts): Promise<PbsFacts> {
+  return collectPbs({
+    client: createProxmoxClient(source, { fetch }),
+    limit: createLimiter(),
+    now: LAB_NOW,
+    previous,
+    host,
+    serverNames: [host],
+  })
+}
+
+const name = z.string().min(1)
+const backupType = z.enum(['vm', 'ct'])
+
+const PbsFactsShape = z.strictObject({
+  kind: z.literal('pbs'),
+  sourceId: z.literal(source.id),
+  host: z.literal(host),
+  serverNames: z.array(z.string()),
+  collectedAt: z.literal(LAB_NOW),
+  datastores: z.array(z.strictObject({ store: name, namespaces: z.array(z.string()) })),
+  groups: z.array(
+    z.strictObject({
+      datastore: name,
+      namespace: z.string(),
+      backupType,
+      backupId: name,
+      lastBackup: z.number().int(),
+      backupCount: z.number().int().nonnegative(),
+      owner: z.string().optional(),
+      listedAt: z.number().int(),
+    }),
+  ),
+  snapshots: z.array(
+    z.strictObject({
+      datastore: name,
+      namespace: z.string(),
+      backupType,
+      backupId: name,
+      backupTime: z
+        .number()
+        .int()
+        .min(0)
+        .max(LAB_NOW + FUTURE_SKEW_SECONDS),
+      size: z.number().optional(),
+      inProgress: z.boolean(),
+      owner: z.string().optional(),
+      protected: z.boolean(),
+      comment: z.string().optional(),
+      verification: z.enum(['ok', 'failed']).optional(),
+    }),
+  ),
+  warnings: z.array(z.string()),
+  deferred: z.array(z.string()).length(0),
+})
+
+const groupKey = (g: {
+  datastore: string
+  namespace: string
+  backupType: string
+  backupId: string
+}) => `${g.datastore}/${g.namespace}/${g.backupType}/${g.backupId}`
+
+function checkShape(facts: PbsFacts): void {
+  const parsed = PbsFactsShape.safeParse(facts)
+  expect(parsed.success ? [] : parsed.error.issues.slice(0, 3)).toEqual([])
+  const unique = (keys: string[], what: string) =>
+    expect(
+      keys.filter((k, i) => keys.indexOf(k) !== i),
+      `${what} listed twice`,
+    ).toEqual([])
+  unique(
+    facts.datastores.map((d) => d.store),
+    'datastore',
+  )
+  unique(facts.groups.map(groupKey), 'group')
+  unique(
+    facts.snapshots.map((s) => `${groupKey(s)}@${s.backupTime}`),
+    'snapshot',
+  )
+}
+
+const nsOf = (served: Served) => served.query.get('ns') ?? ''
+
+/** The snapshot listings of (store, ns) that failed: their groups were not dropped as bad. */
+function failedGroupListings(served: Map<string, Served>, store: string, ns: string): string[] {
+  return [...served.values()]
+    .filter(
+      (s) =>
+        s.pattern === '/admin/datastore/{store}/snapshots' &&
+        s.params.store === store &&
+        nsOf(s) === ns &&
+        s.items === null,
+    )
+    .map((s) => `${s.query.get('backup-type')}/${s.query.get('backup-id')}`)
+}
+
+function checkGoodItemsKept(facts: PbsFacts, served: Served, all: Map<string, Served>): void {
+  const store = served.params.store ?? ''
+  for (const value of goodItems(served)) {
+    if (!isRecord(value)) continue
+    switch (served.pattern) {
+      case '/admin/datastore/{store}/groups': {
+        const id = `${value['backup-type']}/${value['backup-id']}`
+        if (value['backup-type'] === 'host') break
+        if (failedGroupListings(all, store, nsOf(served)).includes(id)) break
+        expect(facts.groups.map(groupKey)).toContain(`${store}/${nsOf(served)}/${id}`)
+        break
+      }
+      case '/admin/datastore/{store}/snapshots':
+        expect(facts.snapshots.map((s) => `${groupKey(s)}@${s.backupTime}`)).toContain(
+          `${store}/${nsOf(served)}/${value['backup-type']}/${value['backup-id']}@${value['backup-time']}`,
+        )
+        break
+      case '/admin/datastore/{store}/namespace':
+        expect(facts.datastores.find((d) => d.store === store)?.namespaces).toContain(value.ns)
+        break
+      default:
+        break
+    }
+  }
+}
+
+/** Every untouched finished snapshot that was served reaches the output (here: an orphan). */
+function checkGoodItemsNormalized(facts: PbsFacts, served: Iterable<Served>): void {
+  const result = normalizeGuests({ pve: [], pbs: [facts], clusterMaps: {}, now: LAB_NOW })
+  for (const list of served) {
+    if (list.pattern !== '/admin/datastore/{store}/snapshots') continue
+    const ns = nsOf(list)
+    const location = ns === '' ? list.params.store : `${list.params.store}/${ns}`
+    for (const value of goodItems(list)) {
+      if (!isRecord(value)) continue
+      const fact = facts.snapshots.find(
+        (s) =>
+          s.datastore === list.params.store &&
+          s.namespace === ns &&
+          s.backupId === value['backup-id'] &&
+          s.backupTime === value['backup-time'],
+      )
+      if (!fact || fact.inProgress) continue
+      const orphan = result.orphans.find((o) => o.guestId === Number(fact.backupId))
+      expect(orphan?.locations, `${location} ${fact.backupId}`).toContain(location)
+    }
+  }
+}
+
+function checkDropsCounted(facts: PbsFacts, served: Served, all: Map<string, Served>): void {
+  const { items } = served
+  if (!items) return
+  const store = served.params.store ?? ''
+  const ns = nsOf(served)
+  const place = ns === '' ? store : `${store}/${ns}`
+  if (served.pattern === '/admin/datastore/{store}/groups') {
+    const listed = items.filter((i) => !(isRecord(i.value) && i.value['backup-type'] === 'host'))
+    const kept = new Set([
+      ...facts.groups
+        .filter((g) => g.datastore === store && g.namespace === ns)
+        .map((g) => `${g.backupType}/${g.backupId}`),
+      ...failedGroupListings(all, store, ns),
+    ])
+    expectDropCounted(facts.warnings, listed.length, kept.size, `groups in ${place}`)
+  } else if (served.pattern === '/admin/datastore/{store}/snapshots') {
+    const type = served.query.get('backup-type')
+    const id = served.query.get('backup-id')
+    const kept = facts.snapshots.filter(
+      (s) =>
+        s.datastore === store && s.namespace === ns && s.backupType === type && s.backupId === id,
+    ).length
+    expectDropCounted(facts.warnings, items.length, kept, `snapshots of ${place} ${type}/${id}`)
+  }
+}
+
+/** Where the groups or snapshots of a group could not be listed, the previous ones stay. */
+function checkPreviousKept(facts: PbsFacts, previous: PbsFacts, served: Map<string, Served>): void {
+  const listed = [...served.values()]
+  const failed = (pattern: string, store: string, test: (s: Served) => boolean = () => true) =>
+    listed.some(
+      (s) => s.pattern === pattern && s.params.store === store && s.items === null && test(s),
+    )
+  for (const group of previous.groups) {
+    const { datastore: store, namespace: ns } = group
+    const kept =
+      failed('/admin/datastore/{store}/namespace', store) ||
+      failed('/admin/datastore/{store}/groups', store, (s) => nsOf(s) === ns) ||
+      failedGroupListings(served, store, ns).includes(`${group.backupType}/${group.backupId}`)
+    if (!kept) continue
+    expect(facts.groups.map(groupKey)).toContain(groupKey(group))
+    const snapshots = facts.snapshots.filter((s) => groupKey(s) === groupKey(group))
+    expect(snapshots).toEqual(previous.snapshots.filter((s) => groupKey(s) === groupKey(group)))
+  }
+}
+
+let baseline: Map<string, string>
+let good: PbsFacts
+
+beforeAll(async () => {
+  baseline = await recordBaseline((fetch) => collect(fetch))
+  good = await collect(breakableUpstream(baseline, []).fetch)
+  expect(good.warnings).toEqual([])
+  expect(good.snapshots.length).toBeGreaterThan(20)
+})
+
+describe('collectPbs on broken answers', () => {
+  it(
+    'returns well-formed facts or a ProxmoxError, keeps good items and counts bad ones',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(mutationPlan(baseline), fc.boolean(), async (plan, withPrevious) => {
+          const upstream = breakableUpstream(baseline, plan)
+          // An old listing time makes every group listed again, so the plan reaches them.
+          const previous = withPrevious
+            ? { ...structuredClone(good), groups: good.groups.map((g) => ({ ...g, listedAt: 0 })) }
+            : undefined
+          let facts: PbsFacts
+          try {
+            facts = await collect(upstream.fetch, previous)
+          } catch (error) {
+            expect(isProxmoxError(error), String(error)).toBe(true)
+            return
+          }
+          expect(upstream.strayPaths).toEqual([])
+          checkShape(facts)
+          for (const served of upstream.served.values()) {
+            checkGoodItemsKept(facts, served, upstream.served)
+            checkDropsCounted(facts, served, upstream.served)
+          }
+          checkGoodItemsNormalized(facts, upstream.served.values())
+          if (previous) checkPreviousKept(facts, previous, upstream.served)
+        }),
+        FUZZ,
+      )
+    },
+    FUZZ_TIMEOUT_MS,
+  )
+})
