@@ -106,8 +106,10 @@ describe('dashboard', () => {
     ).toMatch(/17h ago.*PVE.*nas-nfs.*GiB/)
     // Escape closes it and the URL forgets the guest.
     await page.keyboard.press('Escape')
-    expect(await dialog.isVisible()).toBe(false)
-    expect(new URL(page.url()).searchParams.has('guest')).toBe(false)
+    // The key is handled after press() resolves; wait for the close, with a time limit.
+    await dialog.waitFor({ state: 'hidden', timeout: 5_000 })
+    // The dialog's close event (which updates the URL) is dispatched after it hides.
+    await page.waitForURL((url) => !url.searchParams.has('guest'), { timeout: 5_000 })
   })
 
   it('renders a guest named as HTML as text and runs nothing', async () => {
@@ -229,7 +231,7 @@ describe('dashboard', () => {
     await page.getByRole('dialog').locator('.calendar').waitFor()
     expect(await page.evaluate(() => document.activeElement?.closest('dialog') !== null)).toBe(true)
     await page.keyboard.press('Escape')
-    expect(await page.getByRole('dialog').isVisible()).toBe(false)
+    await page.getByRole('dialog').waitFor({ state: 'hidden', timeout: 5_000 })
   })
 
   it('fits a phone and follows the dark system theme', async () => {
@@ -338,6 +340,22 @@ describe('dashboard', () => {
     // Searching still reaches every guest, painted or not.
     await page.getByLabel('Search guests').fill('guest-1234')
     expect(await page.locator('table.guests tbody tr[data-key]').count()).toBe(1)
+  })
+
+  it('says so when the last refresh could not be stored', async () => {
+    const { page } = await openPage(browser, '')
+    await page.route('**/api/status', async (route) => {
+      const response = await route.fetch()
+      const status = await response.json()
+      status.storeError = { message: 'KV put failed: 429 Too Many Requests', at: lab.now }
+      await route.fulfill({ response, json: status })
+    })
+    await goto(page, '/')
+    const banner = page.locator('.banner')
+    expect(await banner.getAttribute('data-state')).toBe('bad')
+    expect(await banner.locator('.problems li').first().textContent()).toMatch(
+      /^Storage could not save the refresh of .*: KV put failed: 429 Too Many Requests — showing the data stored before it\.$/,
+    )
   })
 
   // Last: it breaks a source, then repairs it.

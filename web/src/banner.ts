@@ -52,8 +52,20 @@ export function createBanner(onRefresh: () => void): Banner {
       const failing = status.sources.filter((s) => s.stale || s.lastError)
       const warned = status.sources.filter((s) => !s.stale && !s.lastError && s.warnings.length)
       problems.replaceChildren()
-      if (failing.length > 0 || status.configIssues.length > 0) {
+      const storeError = status.storeError ?? null
+      const bad = failing.length > 0 || status.configIssues.length > 0 || storeError !== null
+      if (bad) {
         const list = el('ul')
+        if (storeError) {
+          const li = el('li')
+          li.append(
+            el('strong', 'Storage'),
+            ` could not save the refresh of ${formatLocalTime(storeError.at)}: `,
+            el('span', storeError.message, 'reason'),
+            ' — showing the data stored before it.',
+          )
+          list.append(li)
+        }
         for (const s of failing) list.append(problem(s, now))
         for (const issue of status.configIssues) {
           const li = el('li')
@@ -73,7 +85,7 @@ export function createBanner(onRefresh: () => void): Banner {
         details.append(list)
         problems.append(details)
       }
-      element.dataset.state = failing.length > 0 || status.configIssues.length > 0 ? 'bad' : 'ok'
+      element.dataset.state = bad ? 'bad' : 'ok'
       const last = status.lastRefresh
       const healthy = status.sources.length - failing.length
       info.textContent = last
