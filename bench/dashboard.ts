@@ -6,7 +6,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
-import { chromium } from 'playwright-core'
+import { launchChromium } from '../scripts/chromium.ts'
 import { ageStatus, formatAge, getFilteredAge } from '../shared/age.ts'
 import type { GuestSummary } from '../shared/schema/guest.ts'
 import type { GuestIndex } from '../shared/schema/index.ts'
@@ -120,17 +120,7 @@ export async function benchDashboard(): Promise<void> {
     '/static.html': { type: 'text/html', body: staticPage(guests, now) },
   }
   const server = await serve(files)
-  const browser = await chromium.launch({
-    executablePath: process.env.PULSE_CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  })
+  const browser = await launchChromium()
   try {
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } })
     // The app marks "pulse:first-render" once its rows are in the DOM; force layout there too,

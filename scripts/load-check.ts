@@ -6,6 +6,7 @@
 import autocannon from 'autocannon'
 import * as z from 'zod/mini'
 import { GuestIndexSchema } from '../shared/schema/index.ts'
+import { clearLabFaults, resetLabStats, setLabFaults } from '../test/lab/client.ts'
 import { startLocalStack } from './local-stack.ts'
 
 const READ_REQUESTS = Number(process.env.LOAD_REQUESTS ?? 3000)
@@ -21,17 +22,6 @@ const stack = await startLocalStack({
   vars: { PULSE_WEBHOOK_SECRET: HOOK_SECRET },
 })
 const checks: { check: string; result: string; ok: boolean }[] = []
-
-async function lastRefresh(): Promise<string> {
-  const status = (await (await fetch(`${stack.base}/api/status`)).json()) as {
-    lastRefresh: unknown
-  }
-  return JSON.stringify(status.lastRefresh)
-}
-
-async function setFaults(faults: unknown[]) {
-  await fetch(`${stack.lab.url}/_lab/faults`, { method: 'PUT', body: JSON.stringify(faults) })
-}
 
 try {
   await stack.refresh()
@@ -56,15 +46,11 @@ try {
     ]
     let runs = 0
     while (!done) {
-      await setFaults(faults[runs % faults.length] ?? [])
-      const before = await lastRefresh()
+      await setLabFaults(stack.lab.url, faults[runs % faults.length] ?? [])
       await stack.scheduled()
-      for (let i = 0; i < 100 && (await lastRefresh()) === before; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 50))
-      }
       runs += 1
     }
-    await setFaults([])
+    await clearLabFaults(stack.lab.url)
     return runs
   })()
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
@@ -139,7 +125,7 @@ try {
 
   // Phase 2: a burst of Proxmox webhooks for one node.
   await new Promise((resolve) => setTimeout(resolve, 1500))
-  await fetch(`${stack.lab.url}/_lab/stats/reset`, { method: 'POST' })
+  await resetLabStats(stack.lab.url)
   const body = JSON.stringify({
     title: 'vzdump backup status',
     severity: 'info',

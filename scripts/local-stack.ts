@@ -25,7 +25,7 @@ export interface LocalStack {
   lab: RunningLab
   /** Runs refreshes until nothing is deferred; returns the last report. */
   refresh(): Promise<RefreshSummary>
-  /** The cron path (no manual-refresh rate limit), as Cloudflare would call it. */
+  /** The cron path (no manual-refresh rate limit), as Cloudflare would call it; waits for it. */
   scheduled(): Promise<void>
   stop(): Promise<void>
 }
@@ -34,6 +34,28 @@ export interface RefreshSummary {
   guests: number
   subrequests: number
   deferred: number
+}
+
+async function lastRefresh(base: string): Promise<string> {
+  const status = (await (await fetch(`${base}/api/status`)).json()) as { lastRefresh: unknown }
+  return JSON.stringify(status.lastRefresh)
+}
+
+/**
+ * Fires the cron handler (`--test-scheduled`; no manual-refresh rate limit) and waits until
+ * the refresh it ran is recorded.
+ */
+export async function runScheduledRefresh(base: string): Promise<void> {
+  const before = await lastRefresh(base)
+  // Refresh reports are stamped in whole seconds: make sure the new one cannot look the same.
+  await new Promise((resolve) => setTimeout(resolve, 1100))
+  const response = await fetch(`${base}/__scheduled?cron=${encodeURIComponent('*/15 * * * *')}`)
+  if (!response.ok) throw new Error(`scheduled run answered ${response.status}`)
+  for (let i = 0; i < 100; i++) {
+    if ((await lastRefresh(base)) !== before) return
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error('the scheduled refresh did not finish')
 }
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
@@ -72,10 +94,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     base,
     lab: running,
     stop,
-    async scheduled() {
-      const response = await fetch(`${base}/__scheduled?cron=${encodeURIComponent('*/15 * * * *')}`)
-      if (!response.ok) throw new Error(`scheduled run answered ${response.status}`)
-    },
+    scheduled: () => runScheduledRefresh(base),
     async refresh() {
       let report: RefreshSummary = { guests: 0, subrequests: 0, deferred: 0 }
       // Locally there is no subrequest cap, but keep going if a run deferred work anyway.

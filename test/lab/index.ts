@@ -1,4 +1,5 @@
 // Public entry of the simulated Proxmox lab: import from here in tests, benchmarks and scripts.
+export { clearLabFaults, resetLabStats, setLabFaults } from './client.ts'
 export type { LabFault, LabFaultKind } from './faults.ts'
 export { generateLab, notBackedUp } from './generate.ts'
 export { createLabHandler, type LabHandler } from './handle.ts'

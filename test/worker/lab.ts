@@ -6,6 +6,7 @@ import { env } from 'cloudflare:workers'
 import { inject } from 'vitest'
 import { app } from '../../functions/app.ts'
 import type { Env } from '../../functions/env.ts'
+import { clearLabFaults, setLabFaults } from '../lab/client.ts'
 import type { LabFacts } from '../lab/model.ts'
 
 export const labUrl = inject('labUrl')
@@ -18,17 +19,8 @@ export function labModel(): { now: number; facts: LabFacts } {
   return JSON.parse(inject('labFacts'))
 }
 
-export async function setFaults(faults: unknown[]): Promise<void> {
-  const response = await fetch(`${labUrl}/_lab/faults`, {
-    method: 'PUT',
-    body: JSON.stringify(faults),
-  })
-  if (!response.ok) throw new Error(`lab refused faults: ${await response.text()}`)
-}
-
-export async function clearFaults(): Promise<void> {
-  await fetch(`${labUrl}/_lab/faults`, { method: 'DELETE' })
-}
+export const setFaults = (faults: unknown[]) => setLabFaults(labUrl, faults)
+export const clearFaults = () => clearLabFaults(labUrl)
 
 export async function call(testEnv: Env, path: string, init?: RequestInit): Promise<Response> {
   const ctx = createExecutionContext()

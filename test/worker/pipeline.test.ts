@@ -6,6 +6,7 @@ import { getFilteredAge } from '../../shared/age.ts'
 import { GuestRecordSchema } from '../../shared/schema/guest.ts'
 import { GuestIndexSchema } from '../../shared/schema/index.ts'
 import { StatusSchema } from '../../shared/schema/status.ts'
+import { resetLabStats } from '../lab/client.ts'
 import { call, labEnv, labModel, labUrl } from './lab.ts'
 
 const testEnv = labEnv({ PULSE_SUBREQUEST_BUDGET: '1000' })
@@ -22,7 +23,7 @@ async function readGuest(cluster: string, vmid: number) {
 }
 
 beforeAll(async () => {
-  await fetch(`${labUrl}/_lab/stats/reset`, { method: 'POST' })
+  await resetLabStats(labUrl)
   const report = await refresh(testEnv, { now, reason: 'test', subrequestBudget: 1000 })
   expect(report.sources.map((s) => s.lastError)).toEqual([null, null, null])
 })

@@ -3,7 +3,7 @@
 import { ageStatus, formatAge, getFilteredAge, type Thresholds } from '../../shared/age.ts'
 import type { BackupDetail, GuestRecord } from '../../shared/schema/guest.ts'
 import { buildCalendar, type CalendarDay } from './calendar.ts'
-import { button, el } from './dom.ts'
+import { button, el, scrollTable } from './dom.ts'
 import { formatBytes, formatLocalTime, viewerTimeZone } from './format.ts'
 import { guestLabel } from './table.ts'
 
@@ -100,10 +100,7 @@ function backupList(record: GuestRecord, now: number): HTMLElement {
     section.append(el('p', 'None found on any source.', 'placeholder'))
     return section
   }
-  const wrap = el('div', undefined, 'scroll')
-  const table = el('table', undefined, 'backup-list')
-  const head = el('tr')
-  for (const h of [
+  const { wrap, tbody } = scrollTable('backup-list', [
     'Time',
     'Age',
     'Kind',
@@ -112,18 +109,9 @@ function backupList(record: GuestRecord, now: number): HTMLElement {
     'Verified',
     'Protected',
     'Notes',
-  ]) {
-    const th = el('th', h)
-    th.scope = 'col'
-    head.append(th)
-  }
-  const thead = el('thead')
-  thead.append(head)
-  const tbody = el('tbody')
+  ])
   for (const b of [...record.backups].sort((a, b) => b.time - a.time))
     tbody.append(backupRow(b, now))
-  table.append(thead, tbody)
-  wrap.append(table)
   section.append(wrap)
   return section
 }

@@ -21,3 +21,24 @@ export function button(label: string, className?: string): HTMLButtonElement {
 export function srOnly(text: string): HTMLSpanElement {
   return el('span', text, 'sr-only')
 }
+
+/** A horizontally scrollable table with its header row; the caller fills the body. */
+export function scrollTable(
+  className: string,
+  headers: readonly string[],
+): { wrap: HTMLDivElement; tbody: HTMLTableSectionElement } {
+  const wrap = el('div', undefined, 'scroll')
+  const table = el('table', undefined, className)
+  const head = el('tr')
+  for (const h of headers) {
+    const th = el('th', h)
+    th.scope = 'col'
+    head.append(th)
+  }
+  const thead = el('thead')
+  thead.append(head)
+  const tbody = el('tbody')
+  table.append(thead, tbody)
+  wrap.append(table)
+  return { wrap, tbody }
+}

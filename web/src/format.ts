@@ -28,4 +28,9 @@ export function formatLocalTime(epochSeconds: number): string {
   return exact.format(epochSeconds * 1000)
 }
 
+/** Short guest type: VM or CT (container). */
+export function guestTypeLabel(type: 'qemu' | 'lxc' | null): string {
+  return type === 'qemu' ? 'VM' : type === 'lxc' ? 'CT' : '—'
+}
+
 export const viewerTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone

@@ -55,7 +55,6 @@ function render(): void {
     index.guests.length === 0
       ? 'No guests yet. The first refresh may still be running; this page checks again shortly.'
       : 'No guest matches these filters.'
-  banner.render(status, now)
 }
 
 function change(patch: Partial<ViewState>, mode: 'push' | 'replace'): void {
@@ -95,6 +94,8 @@ async function loadAll(): Promise<void> {
   table.reset()
   index = nextIndex
   status = nextStatus
+  // Data health depends on the data, not on the view: drawn here and on the tick only.
+  banner.render(status, nowSeconds())
   extrasSlot.replaceChildren(renderExtras(index.orphans, index.ambiguous, nowSeconds()))
 }
 
@@ -187,7 +188,10 @@ window.addEventListener('popstate', () => {
   render()
   if (view.guest !== before) void syncDetail()
 })
-setInterval(render, TICK_MS)
+setInterval(() => {
+  render()
+  if (status) banner.render(status, nowSeconds())
+}, TICK_MS)
 setInterval(() => {
   loadAll()
     .then(render)

@@ -10,6 +10,7 @@ import {
 } from '../../shared/age.ts'
 import type { GuestSummary } from '../../shared/schema/guest.ts'
 import { el } from './dom.ts'
+import { guestTypeLabel } from './format.ts'
 import type { SortKey, ViewState } from './view-state.ts'
 
 export interface Column {
@@ -105,7 +106,7 @@ function buildRow(g: GuestSummary, href: string): RowView {
     cell(String(g.guestId), 'num'),
     cell(g.clusterName ?? g.cluster, 'opt'),
     cell(g.node, 'opt'),
-    cell(g.type === 'qemu' ? 'VM' : 'CT', 'opt'),
+    cell(guestTypeLabel(g.type), 'opt'),
     age,
     ...kinds,
     jobCell(g),
