@@ -2,8 +2,10 @@
 import type { RefreshMessage } from './queue.ts'
 
 export interface Env {
-  /** Per-guest backup records, the guest index and per-source status. */
+  /** The read cache: the guest index and per-guest records (written by the coordinator only). */
   PULSE_KV: KVNamespace
+  /** The coordinator Durable Object (functions/coordinator/): the only writer of state. */
+  PULSE_COORDINATOR: DurableObjectNamespace
   /** The dashboard (web/), built to dist/web. */
   ASSETS: Fetcher
   /** JSON array of Proxmox sources (no secrets in it); see README "Configuration". */

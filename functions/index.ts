@@ -5,6 +5,8 @@ import type { Env } from './env.ts'
 import { consumeRefreshBatch } from './queue.ts'
 import { runScheduledRefresh } from './scheduled.ts'
 
+export { Coordinator } from './coordinator/durable-object.ts'
+
 export default {
   fetch: app.fetch,
   scheduled(controller, env, ctx) {
@@ -13,7 +15,7 @@ export default {
   async queue(batch, env) {
     const report = await consumeRefreshBatch(batch, env)
     console.log(
-      `refresh (queue): ${report.refreshed.length} source(s) refreshed, ${report.continued.length} continued, ${report.dropped} dropped, ${report.retried} to retry`,
+      `refresh (queue): ${report.refreshed.length} source(s) refreshed, ${report.dropped} dropped, ${report.retried} to retry`,
     )
   },
 } satisfies ExportedHandler<Env, unknown>

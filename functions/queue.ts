@@ -1,28 +1,22 @@
-// Fan-out through Cloudflare Queues, for fleets one invocation cannot refresh within its limits:
-// the cron sends one message per source, and each message is one invocation running the same
-// refresh() for that source (its own subrequest budget). Run the consumer with
-// max_concurrency = 1 so two sources never write the guest index at the same time (KV has no
-// transactions). Without a PULSE_QUEUE binding the cron refreshes everything itself and work
-// left over continues on the next tick (deferred units).
+// Fan-out through Cloudflare Queues (optional): the cron sends one message per source, and each
+// message is one invocation in which the coordinator refreshes that source with the whole
+// subrequest budget. The coordinator serializes passes, so consumers may run concurrently; work
+// a pass defers continues in the coordinator's alarm. Without a PULSE_QUEUE binding the cron
+// asks the coordinator directly.
 import * as z from 'zod'
 import type { Config } from './config.ts'
 import { parseConfig } from './config.ts'
+import { coordinator } from './coordinator/client.ts'
 import type { Env } from './env.ts'
-import { refresh } from './refresh.ts'
-import { subrequestBudget } from './refresh-settings.ts'
 
 export const RefreshMessageSchema = z.object({
   sourceId: z.string().min(1).max(64),
   reason: z.string().min(1).max(64),
-  /** Epoch seconds the refresh was asked for; continuations keep the original. */
+  /** Epoch seconds the refresh was asked for. */
   requestedAt: z.int().nonnegative(),
-  /** How many continuation hops this source has taken in this refresh. */
-  hop: z.int().nonnegative().max(1000).default(0),
 })
 export type RefreshMessage = z.infer<typeof RefreshMessageSchema>
 
-/** Stop chasing a source whose work never shrinks (a bug upstream, not a big fleet). */
-export const MAX_CONTINUATIONS = 50
 const SEND_BATCH_LIMIT = 100
 const RETRY_DELAY_SECONDS = 60
 
@@ -33,7 +27,7 @@ export async function enqueueRefresh(
   now: number,
 ): Promise<number> {
   const messages = config.sources.map((s) => ({
-    body: { sourceId: s.id, reason, requestedAt: now, hop: 0 },
+    body: { sourceId: s.id, reason, requestedAt: now },
   }))
   for (let i = 0; i < messages.length; i += SEND_BATCH_LIMIT) {
     await queue.sendBatch(messages.slice(i, i + SEND_BATCH_LIMIT))
@@ -43,7 +37,6 @@ export async function enqueueRefresh(
 
 export interface QueueRunReport {
   refreshed: string[]
-  continued: string[]
   dropped: number
   retried: number
 }
@@ -51,11 +44,9 @@ export interface QueueRunReport {
 export async function consumeRefreshBatch(
   batch: MessageBatch<unknown>,
   env: Env,
-  nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
 ): Promise<QueueRunReport> {
-  const report: QueueRunReport = { refreshed: [], continued: [], dropped: 0, retried: 0 }
+  const report: QueueRunReport = { refreshed: [], dropped: 0, retried: 0 }
   const known = new Set(parseConfig(env).sources.map((s) => s.id))
-  // Sequential on purpose: each refresh reads and rewrites the index.
   for (const message of batch.messages) {
     const parsed = RefreshMessageSchema.safeParse(message.body)
     if (!parsed.success || !known.has(parsed.data.sourceId)) {
@@ -69,14 +60,11 @@ export async function consumeRefreshBatch(
     }
     const body = parsed.data
     try {
-      const result = await refresh(env, {
-        now: nowSeconds(),
-        reason: `${body.reason} (queue)`,
+      const result = await coordinator(env).refreshNow({
         sourceIds: [body.sourceId],
-        subrequestBudget: subrequestBudget(env),
-        continuation: body.hop > 0,
+        reason: `${body.reason} (queue)`,
       })
-      if (result.storeError) {
+      if (result?.storeError) {
         // What was collected could not be stored; a later attempt may succeed.
         console.error(`queue: refresh of ${body.sourceId} not stored: ${result.storeError}`)
         report.retried += 1
@@ -84,14 +72,10 @@ export async function consumeRefreshBatch(
         continue
       }
       report.refreshed.push(body.sourceId)
-      if (result.deferred > 0 && env.PULSE_QUEUE && body.hop < MAX_CONTINUATIONS) {
-        await env.PULSE_QUEUE.send({ ...body, hop: body.hop + 1 })
-        report.continued.push(body.sourceId)
-      }
       message.ack()
     } catch (error) {
-      // refresh() keeps per-source and storage failures inside its report; reaching here is
-      // unexpected (e.g. reading KV failed), and a later attempt may not meet it.
+      // The coordinator keeps per-source and storage failures inside its report; reaching here
+      // is unexpected (e.g. the coordinator was unreachable), and a later attempt may not be.
       console.error(
         `queue: refresh of ${body.sourceId} failed: ${error instanceof Error ? error.message : 'unknown error'}`,
       )

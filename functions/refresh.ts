@@ -1,294 +1,181 @@
-// The only orchestrator: collect every source (bounded concurrency, a time budget per source,
-// a subrequest budget per invocation) → normalize → store. A source that fails keeps its last
-// good facts and is marked stale with the error, so a failed refresh never removes anything.
-import type { SourceStatus, StoreError } from '../shared/schema/status.ts'
+// One refresh pass, run by the coordinator (the only writer): collect the planned sources, each
+// within its time budget and its share of this invocation's subrequest budget → store their
+// facts → rebuild every guest from all sources' stored facts → publish what changed to the read
+// cache → record status. A source that fails keeps its last good facts and is marked stale with
+// the error, so a failed pass never removes anything; a cache write that fails is reported and
+// the previous cache stays served.
+import type { StoreError } from '../shared/schema/status.ts'
 import type { PbsFacts, PveFacts, SourceFacts } from './collect/facts.ts'
-import { collectPbs } from './collect/pbs.ts'
-import { collectPve } from './collect/pve.ts'
-import { type Config, type PbsSourceConfig, parseConfig, type SourceConfig } from './config.ts'
+import { parseConfig } from './config.ts'
+import type { StateStore, StoredStatus } from './coordinator/state.ts'
 import type { Env } from './env.ts'
 import { normalizeGuests, toGuestSummary, warningsBySource } from './normalize/index.ts'
-import { createRequestBudget, type RequestBudget } from './proxmox/budget.ts'
-import { createProxmoxClient } from './proxmox/client.ts'
-import { ProxmoxError, type SourceError, toSourceError } from './proxmox/errors.ts'
-import { createLimiter, type Limiter } from './proxmox/limit.ts'
+import { createRequestBudget } from './proxmox/budget.ts'
+import { createLimiter } from './proxmox/limit.ts'
+import { budgetShares } from './refresh/budget-shares.ts'
 import {
-  describeStoreFailure,
-  readFacts,
-  readIndex,
-  readStatus,
-  rememberStoreError,
-  type StoredStatus,
-  type WriteLog,
-  writeFactsIfChanged,
-  writeGuestsIfChanged,
-  writeStatus,
-} from './store/kv-store.ts'
+  collectSource,
+  directPbsServers,
+  type Outcome,
+  SOURCE_TIME_BUDGET_MS,
+} from './refresh/collect-source.ts'
+import { sourceStatus } from './refresh/source-status.ts'
+import { describeStoreFailure, publishGuests, type WriteLog } from './store/read-cache.ts'
 
 /** Free plan: 50 external subrequests per invocation; keep a margin for the unexpected. */
 export const DEFAULT_SUBREQUEST_BUDGET = 45
-/** A source that has not finished by then is reported as timed out; others go on. */
-export const SOURCE_TIME_BUDGET_MS = 25_000
 
-export interface RefreshOptions {
+export interface PassOptions {
   now: number
   reason: string
+  /** Sources refreshed in full (deferred units first). */
+  full: readonly string[]
+  /** Sources that fetch only the units their previous pass deferred. */
+  continuation?: readonly string[]
+  subrequestBudget: number
   fetch?: typeof fetch
-  /** Refresh only these sources; the others keep their stored facts. */
-  sourceIds?: string[]
-  subrequestBudget?: number
-  /** Finish what the previous run deferred instead of starting over (queue continuations). */
-  continuation?: boolean
-  /**
-   * A PVE node that just finished a backup (from a webhook): its per-node work is queued first,
-   * so a tight subrequest budget defers other nodes' work instead of its own.
-   */
+  /** A PVE node whose work goes first (it just finished a backup, says a webhook). */
   priorityNode?: string
   /** Per-source time budget; SOURCE_TIME_BUDGET_MS unless a test needs a short one. */
   sourceTimeBudgetMs?: number
 }
 
 export interface RefreshReport {
-  sources: SourceStatus[]
+  sources: StoredStatus['sources']
+  /** Sources this pass refreshed. */
+  refreshed: string[]
   subrequests: number
   kvWrites: number
   kvDeletes: number
   guests: number
-  /** Work units left for a continuation run. */
+  /** Work units left for a continuation pass. */
   deferred: number
-  /** Why this refresh could not store all it collected in KV; the old data stays served. */
+  /** The same per source that answered (a failed source does not continue). */
+  deferredBySource: Record<string, number>
+  /** Why this pass could not store all it collected in the read cache; the old data stays. */
   storeError: string | null
 }
 
-type Outcome = { ok: true; facts: SourceFacts } | { ok: false; error: SourceError }
-
-/** Every name a PBS server goes by: its URL host, then what PVE storages call it. */
-function pbsServerNames(source: PbsSourceConfig): string[] {
-  return [new URL(source.url).hostname, ...source.pveServerNames]
-}
-
-function directPbsServers(config: Config): Set<string> {
-  return new Set(config.sources.flatMap((s) => (s.kind === 'pbs' ? pbsServerNames(s) : [])))
-}
-
-function withTimeBudget<T>(work: Promise<T>, sourceId: string, budgetMs: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new ProxmoxError('timeout', `${sourceId}: collection took longer than ${budgetMs} ms`),
-        ),
-      budgetMs,
-    )
-  })
-  return Promise.race([work, timeout]).finally(() => {
-    if (timer !== undefined) clearTimeout(timer)
-  })
-}
-
-async function collectSource(
-  source: SourceConfig,
+/** What a source is expected to need: its last known full cost, or its deferred units. */
+function expectedNeed(
+  id: string,
+  continuation: boolean,
   previous: SourceFacts | null,
-  ctx: {
-    now: number
-    budget: RequestBudget
-    limit: Limiter
-    directPbsServers: ReadonlySet<string>
-    timeBudgetMs: number
-    fetch?: typeof fetch
-    continuation?: boolean
-    priorityNode?: string
-  },
-): Promise<Outcome> {
-  const client = createProxmoxClient(source, {
-    budget: ctx.budget,
-    ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
-  })
-  try {
-    const work =
-      source.kind === 'pve'
-        ? collectPve({
-            client,
-            limit: ctx.limit,
-            now: ctx.now,
-            previous: previous?.kind === 'pve' ? previous : undefined,
-            directPbsServers: ctx.directPbsServers,
-            continuation: ctx.continuation ?? false,
-            ...(ctx.priorityNode ? { priorityNode: ctx.priorityNode } : {}),
-          })
-        : collectPbs({
-            client,
-            limit: ctx.limit,
-            now: ctx.now,
-            previous: previous?.kind === 'pbs' ? previous : undefined,
-            host: new URL(source.url).hostname,
-            serverNames: pbsServerNames(source),
-          })
-    return { ok: true, facts: await withTimeBudget<SourceFacts>(work, source.id, ctx.timeBudgetMs) }
-  } catch (error) {
-    return { ok: false, error: toSourceError(error, ctx.now) }
-  }
+  status: StoredStatus,
+): number | undefined {
+  if (continuation) return previous?.deferred.length ?? 0
+  return status.needs?.[id]
 }
 
-function countsOf(facts: SourceFacts | null) {
-  if (!facts) return { guests: 0, backups: 0, snapshots: 0 }
-  return facts.kind === 'pve'
-    ? {
-        guests: facts.guests.length,
-        backups: facts.backups.length,
-        snapshots: facts.snapshots.length,
-      }
-    : { guests: 0, backups: facts.snapshots.length, snapshots: 0 }
-}
-
-/** The status of a source no refresh has tried yet. */
-export function neverRefreshed(source: SourceConfig): SourceStatus {
-  return {
-    id: source.id,
-    kind: source.kind,
-    ...(source.name ? { name: source.name } : {}),
-    lastAttempt: null,
-    lastSuccess: null,
-    lastError: null,
-    stale: false,
-    warnings: [],
-    deferred: 0,
-    counts: { guests: 0, backups: 0, snapshots: 0 },
-  }
-}
-
-function sourceStatus(
-  source: SourceConfig,
-  outcome: Outcome | undefined,
-  facts: SourceFacts | null,
-  previous: SourceStatus | undefined,
-  now: number,
-  /** What the normalizer skipped or could not place in this source's facts. */
-  normalizeWarnings: readonly string[],
-): SourceStatus {
-  const base = {
-    id: source.id,
-    kind: source.kind,
-    ...(source.name ? { name: source.name } : {}),
-    counts: countsOf(facts),
-  }
-  if (!outcome) return previous ? { ...previous, ...base } : { ...neverRefreshed(source), ...base }
-  if (outcome.ok) {
-    return {
-      ...base,
-      lastAttempt: now,
-      lastSuccess: now,
-      lastError: null,
-      stale: false,
-      warnings: [...outcome.facts.warnings, ...normalizeWarnings],
-      deferred: outcome.facts.deferred.length,
-    }
-  }
-  return {
-    ...base,
-    lastAttempt: now,
-    lastSuccess: previous?.lastSuccess ?? null,
-    lastError: outcome.error,
-    stale: true,
-    // The facts still served are the last good ones: their warnings, not a guess.
-    warnings: [...(facts?.warnings ?? []), ...normalizeWarnings],
-    deferred: previous?.deferred ?? 0,
-  }
-}
-
-export async function refresh(env: Env, options: RefreshOptions): Promise<RefreshReport> {
+export async function runRefreshPass(
+  env: Env,
+  state: StateStore,
+  options: PassOptions,
+): Promise<RefreshReport> {
   const config = parseConfig(env)
   for (const issue of config.issues) console.warn(`config: ${issue.field} ${issue.message}`)
   const { now } = options
-  const kv = env.PULSE_KV
-  const [previousStatus, previousIndex, ...previousFacts] = await Promise.all([
-    readStatus(kv),
-    readIndex(kv),
-    ...config.sources.map((s) => readFacts(kv, s.id)),
-  ])
-  const budget = createRequestBudget(options.subrequestBudget ?? DEFAULT_SUBREQUEST_BUDGET)
-  const limit = createLimiter()
-  const selected = new Set(options.sourceIds ?? config.sources.map((s) => s.id))
-  const pbsServers = directPbsServers(config)
+  const previousStatus = state.readStatus()
+  const configured = new Set(config.sources.map((s) => s.id))
+  const continuing = new Set((options.continuation ?? []).filter((id) => configured.has(id)))
+  const selected = new Set([...options.full.filter((id) => configured.has(id)), ...continuing])
+  for (const id of options.full) continuing.delete(id)
+  const sources = config.sources.filter((s) => selected.has(s.id))
+  const previousFacts = new Map(sources.map((s) => [s.id, state.readFacts(s.id)?.facts ?? null]))
 
-  const outcomes = await Promise.all(
-    config.sources.map((source, i) =>
-      selected.has(source.id)
-        ? collectSource(source, previousFacts[i] ?? null, {
-            directPbsServers: pbsServers,
-            now,
-            budget,
-            limit,
-            continuation: options.continuation ?? false,
-            timeBudgetMs: options.sourceTimeBudgetMs ?? SOURCE_TIME_BUDGET_MS,
-            ...(options.fetch ? { fetch: options.fetch } : {}),
-            ...(options.priorityNode ? { priorityNode: options.priorityNode } : {}),
-          })
-        : Promise.resolve(undefined),
+  const shares = budgetShares(
+    options.subrequestBudget,
+    new Map(
+      sources.map((s) => [
+        s.id,
+        expectedNeed(s.id, continuing.has(s.id), previousFacts.get(s.id) ?? null, previousStatus),
+      ]),
     ),
   )
-  const facts = config.sources.map((_, i) => {
-    const outcome = outcomes[i]
-    return outcome?.ok ? outcome.facts : (previousFacts[i] ?? null)
-  })
-  // While the configuration has errors, a source missing from it may be a typo rather than a
-  // removal: its last facts and status stay, so a bad config never blanks guests.
-  const configured = new Set(config.sources.map((s) => s.id))
-  const held =
-    config.issues.length === 0
-      ? []
-      : (previousStatus?.sources ?? []).filter((s) => !configured.has(s.id))
-  const heldFacts = (await Promise.all(held.map((s) => readFacts(kv, s.id)))).filter(
-    (f): f is SourceFacts => f !== null,
+  const limit = createLimiter()
+  const pbsServers = directPbsServers(config)
+  const budgets = new Map(sources.map((s) => [s.id, createRequestBudget(shares.get(s.id) ?? 0)]))
+  const seqs = new Map(sources.map((s) => [s.id, state.nextSeq()]))
+  const outcomes = new Map<string, Outcome>(
+    await Promise.all(
+      sources.map(
+        async (source) =>
+          [
+            source.id,
+            await collectSource(source, previousFacts.get(source.id) ?? null, {
+              now,
+              budget: budgets.get(source.id) ?? createRequestBudget(0),
+              limit,
+              directPbsServers: pbsServers,
+              timeBudgetMs: options.sourceTimeBudgetMs ?? SOURCE_TIME_BUDGET_MS,
+              continuation: continuing.has(source.id),
+              ...(options.fetch ? { fetch: options.fetch } : {}),
+              ...(options.priorityNode ? { priorityNode: options.priorityNode } : {}),
+            }),
+          ] as const,
+      ),
+    ),
   )
-  facts.push(...heldFacts)
+
+  // While the sources' configuration has errors, a source missing from it may be a typo rather
+  // than a removal: its last facts and status stay, so a bad config never blanks guests. Once it
+  // is valid, a source that is gone takes its facts with it.
+  const holdMissing = config.issues.length > 0
+  const held = holdMissing ? previousStatus.sources.filter((s) => !configured.has(s.id)) : []
+  const served = state.transaction(() => {
+    for (const [id, outcome] of outcomes) {
+      if (outcome.ok) state.writeFacts(outcome.facts, seqs.get(id) ?? 0)
+    }
+    const all = state.allFacts().map((stored) => stored.facts)
+    if (!holdMissing) {
+      for (const facts of all) if (!configured.has(facts.sourceId)) state.deleteFacts(facts.sourceId)
+    }
+    const keep = new Set([...configured, ...held.map((s) => s.id)])
+    return all.filter((facts) => keep.has(facts.sourceId))
+  })
+  const factsById = new Map(served.map((f) => [f.sourceId, f]))
 
   const clusterMaps = Object.fromEntries(
     config.sources.flatMap((s) => (s.kind === 'pbs' && s.clusterMap ? [[s.id, s.clusterMap]] : [])),
   )
   const normalized = normalizeGuests({
-    pve: facts.filter((f): f is PveFacts => f?.kind === 'pve'),
-    pbs: facts.filter((f): f is PbsFacts => f?.kind === 'pbs'),
+    pve: served.filter((f): f is PveFacts => f.kind === 'pve'),
+    pbs: served.filter((f): f is PbsFacts => f.kind === 'pbs'),
     clusterMaps,
     now,
   })
   for (const warning of normalized.warnings) console.warn(`normalize: ${warning}`)
 
   const log: WriteLog = { writes: 0, deletes: 0 }
-  const factsDigests: Record<string, string> = { ...(previousStatus?.factsDigests ?? {}) }
-  // A KV write can fail (the Free plan's daily write limit, a rate limit): what is stored
-  // stays as it was and keeps being served, and the failure is reported instead of thrown.
   let storeError: StoreError | null = null
   try {
-    for (const outcome of outcomes) {
-      if (!outcome?.ok) continue
-      const id = outcome.facts.sourceId
-      factsDigests[id] = await writeFactsIfChanged(kv, outcome.facts, factsDigests[id], log)
-    }
-    await writeGuestsIfChanged(
-      kv,
+    await publishGuests(
+      env.PULSE_KV,
       normalized.guests,
       {
         guests: normalized.guests.map(toGuestSummary),
         orphans: normalized.orphans,
         ambiguous: normalized.ambiguous,
       },
-      previousIndex,
+      {
+        digests: state.cacheDigests(),
+        record: (key, digest) => state.setCacheDigest(key, digest),
+      },
       log,
     )
   } catch (error) {
     storeError = { message: describeStoreFailure(error), at: now }
+    console.error(`refresh: ${storeError.message}; the previous data stays served`)
   }
 
-  const previousById = new Map((previousStatus?.sources ?? []).map((s) => [s.id, s]))
+  const previousById = new Map(previousStatus.sources.map((s) => [s.id, s]))
   const normalizeWarnings = warningsBySource(normalized.warnings)
-  const sources = [
-    ...config.sources.map((source, i) =>
+  const statuses = [
+    ...config.sources.map((source) =>
       sourceStatus(
         source,
-        outcomes[i],
-        facts[i] ?? null,
+        outcomes.get(source.id),
+        factsById.get(source.id) ?? null,
         previousById.get(source.id),
         now,
         normalizeWarnings.get(source.id) ?? [],
@@ -296,38 +183,55 @@ export async function refresh(env: Env, options: RefreshOptions): Promise<Refres
     ),
     ...held,
   ]
-  for (const s of sources) {
+  for (const s of statuses) {
     if (s.lastError && s.lastAttempt === now)
       console.warn(`refresh: ${s.id} failed: ${s.lastError.message}`)
   }
+  const subrequests = [...budgets.values()].reduce((sum, b) => sum + b.used, 0)
+  const needs = { ...previousStatus.needs }
+  for (const [id, outcome] of outcomes) {
+    // A full pass that finished tells what the source costs; a continuation says nothing new.
+    if (outcome.ok && !continuing.has(id)) {
+      needs[id] = (budgets.get(id)?.used ?? 0) + outcome.facts.deferred.length
+    }
+  }
+  const left = statuses.reduce((sum, s) => sum + s.deferred, 0)
+  const round = previousStatus.progress
   const status: StoredStatus = {
-    sources,
-    factsDigests,
+    sources: statuses,
     lastRefresh: {
       startedAt: now,
       finishedAt: Math.floor(Date.now() / 1000),
       reason: options.reason,
-      subrequests: budget.used,
-      // The status write below is counted too.
-      kvWrites: log.writes + 1,
+      subrequests,
+      kvWrites: log.writes,
     },
     storeError,
+    progress:
+      left === 0
+        ? null
+        : {
+            since: round?.since ?? now,
+            passes: (round?.passes ?? 0) + 1,
+            done: (round?.done ?? 0) + subrequests,
+            left,
+          },
+    needs,
   }
-  try {
-    await writeStatus(kv, status, log)
-    rememberStoreError(null)
-  } catch (error) {
-    storeError ??= { message: describeStoreFailure(error), at: now }
-    rememberStoreError(storeError)
-  }
-  if (storeError) console.error(`refresh: ${storeError.message}; the previous data stays served`)
+  state.writeStatus(status)
+  // Only a source that answered can continue: a failing one waits for the next trigger.
+  const deferredBySource = Object.fromEntries(
+    [...outcomes].flatMap(([id, o]) => (o.ok ? [[id, o.facts.deferred.length]] : [])),
+  )
   return {
-    sources,
-    subrequests: budget.used,
+    sources: statuses,
+    refreshed: sources.map((s) => s.id),
+    subrequests,
     kvWrites: log.writes,
     kvDeletes: log.deletes,
     guests: normalized.guests.length,
-    deferred: sources.reduce((sum, s) => sum + (s.lastAttempt === now ? s.deferred : 0), 0),
+    deferred: Object.values(deferredBySource).reduce((sum, n) => sum + n, 0),
+    deferredBySource,
     storeError: storeError?.message ?? null,
   }
 }

@@ -1,10 +1,10 @@
 // The cron path: with a PULSE_QUEUE binding, one queue message per source (each its own
-// invocation); without, one refresh of every source through the same code as the manual trigger.
+// invocation); without, one trigger of every source at the coordinator, which runs the pass
+// from its alarm (and continues deferred work in further alarms).
 import { parseConfig } from './config.ts'
+import { coordinator } from './coordinator/client.ts'
 import type { Env } from './env.ts'
 import { enqueueRefresh } from './queue.ts'
-import { refresh } from './refresh.ts'
-import { subrequestBudget } from './refresh-settings.ts'
 
 export async function runScheduledRefresh(env: Env, scheduledTimeMs: number): Promise<void> {
   const now = Math.floor(scheduledTimeMs / 1000)
@@ -13,13 +13,6 @@ export async function runScheduledRefresh(env: Env, scheduledTimeMs: number): Pr
     console.log(`refresh (schedule): ${sent} source(s) sent to the refresh queue`)
     return
   }
-  const report = await refresh(env, {
-    now,
-    reason: 'schedule',
-    subrequestBudget: subrequestBudget(env),
-  })
-  console.log(
-    `refresh (schedule): ${report.guests} guests, ${report.subrequests} subrequests, ` +
-      `${report.kvWrites} KV writes, ${report.deferred} unit(s) deferred to the next run`,
-  )
+  const { decisions } = await coordinator(env).trigger({ reason: 'schedule' })
+  console.log(`refresh (schedule): ${Object.keys(decisions).length} source(s) queued`)
 }

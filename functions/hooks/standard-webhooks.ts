@@ -1,7 +1,7 @@
 // Standard Webhooks verification (standardwebhooks.com, spec/standard-webhooks.md) with
 // WebCrypto only: `webhook-signature` holds space-separated `v1,<base64 HMAC-SHA256>` entries
 // over `${webhook-id}.${webhook-timestamp}.${raw body}`, keyed by the base64 after `whsec_`.
-// Replay protection by id lives in seen-ids.ts; this file is pure apart from crypto.subtle.
+// Replay protection by id lives in the coordinator (claimWebhookId); this file is pure apart from crypto.subtle.
 
 /** The reference libraries allow five minutes either way. */
 export const TIMESTAMP_TOLERANCE_SECONDS = 5 * 60

@@ -1,5 +1,5 @@
-// /api: JSON for the dashboard and scripts. Reads come from KV only; the one write path is
-// POST /api/refresh, which runs the same refresh as the cron.
+// /api: JSON for the dashboard and scripts. Guests come from the read cache (one KV read per
+// request); status and refreshes come from the coordinator, where they live.
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
@@ -9,15 +9,16 @@ import type { GuestIndex } from '../../shared/schema/index.ts'
 import type { Status } from '../../shared/schema/status.ts'
 import { parseConfig } from '../config.ts'
 import type { AppEnv } from '../env.ts'
-import { neverRefreshed, refresh } from '../refresh.ts'
-import { anonymousRefreshAllowed, subrequestBudget } from '../refresh-settings.ts'
+import { coordinator } from '../coordinator/client.ts'
+import { neverRefreshed } from '../refresh/source-status.ts'
+import { anonymousRefreshAllowed } from '../refresh-settings.ts'
 import { digestOf } from '../store/digest.ts'
-import { currentStoreError, readGuest, readIndex, readStatus } from '../store/kv-store.ts'
+import { readGuest, readIndex } from '../store/read-cache.ts'
 import { VERSION } from '../version.ts'
 
 /** Kept in step with `crons` in wrangler.toml (a unit test checks). */
 export const REFRESH_INTERVAL_SECONDS = 900
-/** An empty cache starts a refresh at most this often, however many readers ask. */
+/** An empty cache asks the coordinator for a refresh at most this often per isolate. */
 const EMPTY_CACHE_REFRESH_SECONDS = 60
 /** Manual refreshes closer together than this are refused (429). */
 const MIN_MANUAL_REFRESH_SECONDS = 30
@@ -63,9 +64,8 @@ export const api = new Hono<AppEnv>()
       const config = parseConfig(c.env)
       if (config.sources.length > 0 && now - emptyCacheRefreshAt >= EMPTY_CACHE_REFRESH_SECONDS) {
         emptyCacheRefreshAt = now
-        c.executionCtx.waitUntil(
-          refresh(c.env, { now, reason: 'empty cache', subrequestBudget: subrequestBudget(c.env) }),
-        )
+        // The coordinator coalesces: however many isolates ask, one refresh is queued.
+        c.executionCtx.waitUntil(coordinator(c.env).trigger({ reason: 'empty cache' }))
       }
       const empty: GuestIndex = { guests: [], orphans: [], ambiguous: [] }
       c.header('Cache-Control', 'no-store')
@@ -90,17 +90,18 @@ export const api = new Hono<AppEnv>()
   })
   .get('/status', async (c) => {
     const config = parseConfig(c.env)
-    const stored = await readStatus(c.env.PULSE_KV)
-    const byId = new Map((stored?.sources ?? []).map((s) => [s.id, s]))
+    const stored = await coordinator(c.env).status()
+    const byId = new Map(stored.sources.map((s) => [s.id, s]))
     const now = nowSeconds()
     const body: Status = {
       sources: config.sources.map((s) => byId.get(s.id) ?? neverRefreshed(s)),
       configIssues: config.issues,
       thresholds: config.thresholds,
-      lastRefresh: stored?.lastRefresh ?? null,
+      lastRefresh: stored.lastRefresh,
+      progress: stored.progress,
       nextRefresh: Math.ceil((now + 1) / REFRESH_INTERVAL_SECONDS) * REFRESH_INTERVAL_SECONDS,
       refreshAllowed: Boolean(c.env.PULSE_API_TOKEN) || anonymousRefreshAllowed(c.env),
-      storeError: currentStoreError(stored),
+      storeError: stored.storeError,
     }
     c.header('Cache-Control', 'no-store')
     return c.json(body)
@@ -114,7 +115,8 @@ export const api = new Hono<AppEnv>()
       )
     }
     const now = nowSeconds()
-    const last = (await readStatus(c.env.PULSE_KV))?.lastRefresh
+    const api = coordinator(c.env)
+    const last = (await api.status()).lastRefresh
     if (last && now - last.startedAt < MIN_MANUAL_REFRESH_SECONDS) {
       c.header('Retry-After', String(MIN_MANUAL_REFRESH_SECONDS - (now - last.startedAt)))
       return c.json(
@@ -122,10 +124,6 @@ export const api = new Hono<AppEnv>()
         429,
       )
     }
-    const report = await refresh(c.env, {
-      now,
-      reason: 'manual',
-      subrequestBudget: subrequestBudget(c.env),
-    })
-    return c.json(report)
+    const report = await api.refreshNow({ reason: 'manual' })
+    return c.json(report ?? { refreshed: [], message: 'Nothing to refresh' })
   })

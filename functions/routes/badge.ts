@@ -26,7 +26,7 @@ import { parseConfig } from '../config.ts'
 import type { AppEnv } from '../env.ts'
 import { digestOf } from '../store/digest.ts'
 import { guestKvKey, KV_INDEX_KEY } from '../store/keys.ts'
-import { readGuest, readIndex } from '../store/kv-store.ts'
+import { readGuest, readIndex } from '../store/read-cache.ts'
 import { createReadMemory } from '../store/read-memory.ts'
 
 type BadgeFormat = 'svg' | 'json'

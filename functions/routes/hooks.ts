@@ -1,6 +1,6 @@
 // /hooks: refresh triggers from Proxmox notification webhooks and Standard Webhooks senders.
 // Both answer at once (202 and which source will refresh) and refresh in waitUntil, well
-// inside Proxmox's 10 s timeout; the refresh itself is the ordinary refresh() (hooks/trigger.ts).
+// inside Proxmox's 10 s timeout; the coordinator queues the refresh (and coalesces bursts).
 // Unconfigured secrets close the route (503), never open it.
 import type { Context } from 'hono'
 import { Hono } from 'hono'
@@ -8,15 +8,13 @@ import { bodyLimit } from 'hono/body-limit'
 import { timingSafeEqual } from 'hono/utils/buffer'
 import type { ApiError } from '../../shared/schema/error.ts'
 import { parseConfig } from '../config.ts'
+import { coordinator } from '../coordinator/client.ts'
 import type { AppEnv } from '../env.ts'
-import { parseProxmoxEvent, sourceKindOf } from '../hooks/proxmox-event.ts'
+import { parseProxmoxEvent } from '../hooks/proxmox-event.ts'
 import { parseRefreshRequest } from '../hooks/refresh-request.ts'
-import { claimWebhookId } from '../hooks/seen-ids.ts'
-import { proxmoxHookSecret, signingKeys } from '../hooks/settings.ts'
+import { hookMinIntervalSeconds, proxmoxHookSecret, signingKeys } from '../hooks/settings.ts'
 import { matchSources, sourceNames } from '../hooks/source-match.ts'
 import { verifyStandardWebhook } from '../hooks/standard-webhooks.ts'
-import { triggerRefresh } from '../hooks/trigger.ts'
-import { readFacts } from '../store/kv-store.ts'
 
 /** vzdump logs are capped at 1 MiB (proxmox-api.md §4.2); escaped into JSON they grow a bit. */
 const PROXMOX_BODY_LIMIT = 4 * 1024 * 1024
@@ -76,18 +74,13 @@ export const hooks = new Hono<AppEnv>()
 
     const config = parseConfig(c.env)
     const requested = c.req.query('source') || undefined
-    const kind = sourceKindOf(event.type)
-    // Stored facts know the node names and datastores; read only when they can decide.
-    const names = await Promise.all(
-      config.sources.map(async (source) =>
-        sourceNames(
-          source,
-          requested === undefined && source.kind === kind
-            ? await readFacts(c.env.PULSE_KV, source.id)
-            : null,
-        ),
-      ),
-    )
+    const api = coordinator(c.env)
+    // The coordinator's stored facts know the node names and datastores; needed only when the
+    // URL does not name the source.
+    const names =
+      requested === undefined
+        ? await api.sourceNames()
+        : config.sources.map((source) => sourceNames(source, null))
     const match = matchSources(names, event, requested)
     if (!match.ok) {
       // 200, not 404: Proxmox never retries, and an error status would only add a "could not
@@ -96,9 +89,10 @@ export const hooks = new Hono<AppEnv>()
       return c.json({ status: 'no-match', message: match.message })
     }
     const priorityNode = event.type === 'vzdump' ? event.hostname : undefined
-    const decisions = await triggerRefresh(c.executionCtx, match.sourceIds, {
-      env: c.env,
+    const { decisions } = await api.trigger({
+      sourceIds: match.sourceIds,
       reason: `webhook proxmox ${event.type}`,
+      minIntervalSeconds: hookMinIntervalSeconds(c.env),
       ...(priorityNode ? { priorityNode } : {}),
     })
     return c.json(
@@ -155,15 +149,17 @@ export const hooks = new Hono<AppEnv>()
       config.sources.map((s) => s.id),
     )
     if (!request.ok) return fail(c, 400, 'bad_request', request.message)
-    if (!(await claimWebhookId(c.env.PULSE_KV, verified.id, now))) {
+    const api = coordinator(c.env)
+    if (!(await api.claimWebhookId(verified.id, now))) {
       return fail(c, 409, 'replayed', 'This webhook-id was already accepted; nothing refreshed')
     }
     if (request.sourceIds.length === 0) {
       return c.json({ status: 'no-match', message: 'No sources are configured' })
     }
-    const decisions = await triggerRefresh(c.executionCtx, request.sourceIds, {
-      env: c.env,
+    const { decisions } = await api.trigger({
+      sourceIds: request.sourceIds,
       reason: 'webhook signed',
+      minIntervalSeconds: hookMinIntervalSeconds(c.env),
     })
     return c.json(
       {

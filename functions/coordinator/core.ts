@@ -1,0 +1,192 @@
+// The coordinator's logic, apart from the Durable Object that hosts it (durable-object.ts), so
+// the same code runs over SQLite in production and over memory in Node benches and tests. It is
+// the only writer of Pulse Edge's state: every trigger (cron, queue, webhooks, manual, an empty
+// cache) goes through trigger() or refreshNow(); passes run one at a time (at most one refresh
+// of a source at a time, at most one follow-up queued behind it); work the subrequest budget
+// deferred continues in the next invocation, chained by the alarm, until nothing is left.
+import { parseConfig } from '../config.ts'
+import type { Env } from '../env.ts'
+import { sourceNames, type SourceNames } from '../hooks/source-match.ts'
+import { TIMESTAMP_TOLERANCE_SECONDS } from '../hooks/standard-webhooks.ts'
+import { type RefreshReport, runRefreshPass } from '../refresh.ts'
+import { subrequestBudget } from '../refresh-settings.ts'
+import { digestOf } from '../store/digest.ts'
+import {
+  beginPass,
+  type Decision,
+  endPass,
+  hasWork,
+  recoverSchedule,
+  requestRefresh,
+  type Schedule,
+} from './schedule.ts'
+import type { StateStore, StoredStatus } from './state.ts'
+
+/**
+ * A replayed webhook must still pass the timestamp check, so it can only arrive while its
+ * timestamp is within the tolerance of now; the original arrived within the tolerance of it.
+ */
+const REMEMBER_SECONDS = 2 * TIMESTAMP_TOLERANCE_SECONDS
+
+/** Pause between the invocations of one refresh round, so a long round is gentle upstream. */
+export const CONTINUE_DELAY_MS = 1_000
+
+export interface TriggerInput {
+  /** Default: every configured source. */
+  sourceIds?: string[]
+  reason: string
+  priorityNode?: string
+  /** Webhooks: least seconds between webhook-started refreshes of one source. */
+  minIntervalSeconds?: number
+}
+
+export interface TriggerResult {
+  decisions: Record<string, Decision>
+}
+
+/** For tests and benches: what production takes from the clock and the configuration. */
+export interface PassOverrides {
+  now?: number
+  subrequestBudget?: number
+  fetch?: typeof fetch
+  sourceTimeBudgetMs?: number
+}
+
+/** How the host runs alarm() later: the Durable Object's alarm, or a test's own loop. */
+export type SetAlarm = (atMs: number) => void | Promise<void>
+
+const nowSeconds = () => Math.floor(Date.now() / 1000)
+
+export class CoordinatorCore {
+  private schedule: Schedule | null = null
+  private running: Promise<void> | null = null
+
+  private readonly state: StateStore
+  private readonly setAlarm: SetAlarm
+
+  constructor(state: StateStore, setAlarm: SetAlarm) {
+    this.state = state
+    this.setAlarm = setAlarm
+  }
+
+  private loadSchedule(env: Env): Schedule {
+    if (!this.schedule) {
+      // First use since the object started: a pass that was running when it stopped is queued.
+      const ids = parseConfig(env).sources.map((s) => s.id)
+      this.schedule = recoverSchedule(this.state.readSchedule(), ids)
+      this.state.writeSchedule(this.schedule)
+    }
+    return this.schedule
+  }
+
+  private saveSchedule(schedule: Schedule): void {
+    this.schedule = schedule
+    this.state.writeSchedule(schedule)
+  }
+
+  /** Queues refreshes; the alarm runs them (a running pass's follow-up runs after it). */
+  async trigger(env: Env, input: TriggerInput): Promise<TriggerResult> {
+    const config = parseConfig(env)
+    const known = new Set(config.sources.map((s) => s.id))
+    const ids = (input.sourceIds ?? config.sources.map((s) => s.id)).filter((id) => known.has(id))
+    const { schedule, decisions } = requestRefresh(this.loadSchedule(env), ids, {
+      reason: input.reason,
+      now: nowSeconds(),
+      ...(input.minIntervalSeconds !== undefined
+        ? { minIntervalSeconds: input.minIntervalSeconds }
+        : {}),
+      ...(input.priorityNode ? { priorityNode: input.priorityNode } : {}),
+    })
+    this.saveSchedule(schedule)
+    if (Object.values(decisions).some((d) => d.outcome !== 'coalesced')) {
+      await this.setAlarm(Date.now())
+    }
+    return { decisions }
+  }
+
+  /**
+   * Runs one pass over what is queued (this invocation's subrequest budget), after any pass
+   * already running. Null when there was nothing to do.
+   */
+  async runPass(env: Env, overrides: PassOverrides = {}): Promise<RefreshReport | null> {
+    while (this.running) await this.running
+    const schedule = this.loadSchedule(env)
+    const now = overrides.now ?? nowSeconds()
+    const { schedule: begun, plan } = beginPass(schedule, now)
+    if (!plan) return null
+    this.saveSchedule(begun)
+    let deferred: Record<string, number> = {}
+    const pass = (async () => {
+      try {
+        const report = await runRefreshPass(env, this.state, {
+          now,
+          reason: plan.reason,
+          full: plan.full,
+          continuation: plan.continuation,
+          subrequestBudget: overrides.subrequestBudget ?? subrequestBudget(env),
+          ...(plan.priorityNode ? { priorityNode: plan.priorityNode } : {}),
+          ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
+          ...(overrides.sourceTimeBudgetMs !== undefined
+            ? { sourceTimeBudgetMs: overrides.sourceTimeBudgetMs }
+            : {}),
+        })
+        deferred = report.deferredBySource
+        console.log(
+          `refresh (${plan.reason}): ${report.refreshed.join(', ') || 'nothing'}` +
+            `${plan.priorityNode ? ` (node ${plan.priorityNode} first)` : ''}, ` +
+            `${report.subrequests} subrequests, ${report.kvWrites} KV writes, ` +
+            `${report.deferred} unit(s) deferred`,
+        )
+        return report
+      } finally {
+        const after = endPass(this.loadSchedule(env), plan, deferred)
+        this.saveSchedule(after)
+        this.running = null
+        if (hasWork(after)) {
+          const queued = Object.values(after.sources).some((s) => s.pending)
+          await this.setAlarm(Date.now() + (queued ? 0 : CONTINUE_DELAY_MS))
+        }
+      }
+    })()
+    this.running = pass.then(
+      () => {},
+      () => {},
+    )
+    return pass
+  }
+
+  /** Queues a refresh and runs it in this invocation; the report of that pass. */
+  async refreshNow(
+    env: Env,
+    input: TriggerInput,
+    overrides: PassOverrides = {},
+  ): Promise<RefreshReport | null> {
+    const config = parseConfig(env)
+    const known = new Set(config.sources.map((s) => s.id))
+    const ids = (input.sourceIds ?? config.sources.map((s) => s.id)).filter((id) => known.has(id))
+    this.saveSchedule(
+      requestRefresh(this.loadSchedule(env), ids, {
+        reason: input.reason,
+        now: overrides.now ?? nowSeconds(),
+        ...(input.priorityNode ? { priorityNode: input.priorityNode } : {}),
+      }).schedule,
+    )
+    return this.runPass(env, overrides)
+  }
+
+  status(): StoredStatus {
+    return this.state.readStatus()
+  }
+
+  /** True the first time a (correctly signed) webhook id is seen; false for every replay. */
+  async claimWebhookId(id: string, now: number): Promise<boolean> {
+    return this.state.claimId(await digestOf(id), now, now + REMEMBER_SECONDS)
+  }
+
+  /** Names notifications may use for each source, from the stored facts. */
+  sourceNames(env: Env): SourceNames[] {
+    return parseConfig(env).sources.map((source) =>
+      sourceNames(source, this.state.readFacts(source.id)?.facts ?? null),
+    )
+  }
+}

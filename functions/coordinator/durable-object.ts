@@ -1,0 +1,53 @@
+// The coordinator Durable Object (SQLite storage backend, included in the Workers Free plan):
+// one instance for the whole deployment, named COORDINATOR_NAME. It hosts CoordinatorCore over
+// its SQLite database and runs passes from its alarm, each alarm an invocation with its own
+// subrequest budget — so a round the budget splits continues until nothing is left.
+import { DurableObject } from 'cloudflare:workers'
+import type { Env } from '../env.ts'
+import type { SourceNames } from '../hooks/source-match.ts'
+import type { RefreshReport } from '../refresh.ts'
+import type { CoordinatorApi } from './client.ts'
+import { CoordinatorCore, type TriggerInput, type TriggerResult } from './core.ts'
+import { createSqliteState } from './sqlite-state.ts'
+import type { StoredStatus } from './state.ts'
+
+export class Coordinator extends DurableObject<Env> implements CoordinatorApi {
+  private readonly core: CoordinatorCore
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env)
+    // Migrations are synchronous SQLite work: nothing else can run before they finish.
+    this.core = new CoordinatorCore(createSqliteState(ctx.storage), (at) =>
+      ctx.storage.setAlarm(at),
+    )
+  }
+
+  trigger(input: TriggerInput): Promise<TriggerResult> {
+    return this.core.trigger(this.env, input)
+  }
+
+  refreshNow(input: TriggerInput): Promise<RefreshReport | null> {
+    return this.core.refreshNow(this.env, input)
+  }
+
+  async status(): Promise<StoredStatus> {
+    return this.core.status()
+  }
+
+  claimWebhookId(id: string, now: number): Promise<boolean> {
+    return this.core.claimWebhookId(id, now)
+  }
+
+  async sourceNames(): Promise<SourceNames[]> {
+    return this.core.sourceNames(this.env)
+  }
+
+  override async alarm(): Promise<void> {
+    await this.core.runPass(this.env)
+  }
+
+  /** For tests: the core, to drive passes with an overridden clock, budget or fetch. */
+  get coreForTests(): CoordinatorCore {
+    return this.core
+  }
+}

@@ -1,0 +1,72 @@
+// The coordinator's state in memory: for the refresh pass in Node (benches, convergence tests)
+// and for Worker tests that drive the pass with an environment of their own. Same contract as
+// the SQLite store, including copy-on-read, so no caller can change stored state by accident.
+import type { SourceFacts } from '../collect/facts.ts'
+import { EMPTY_SCHEDULE, type Schedule } from './schedule.ts'
+import { EMPTY_STATUS, type StateStore, type StoredFacts, type StoredStatus } from './state.ts'
+
+const copy = <T>(value: T): T => structuredClone(value)
+
+export function createMemoryState(): StateStore {
+  let facts = new Map<string, StoredFacts>()
+  let status: StoredStatus = EMPTY_STATUS
+  let schedule: Schedule = EMPTY_SCHEDULE
+  let digests = new Map<string, string>()
+  let claimed = new Map<string, number>()
+  let seq = 0
+  return {
+    transaction(work) {
+      const saved = {
+        facts: new Map(facts),
+        status,
+        schedule,
+        digests: new Map(digests),
+        claimed: new Map(claimed),
+        seq,
+      }
+      try {
+        return work()
+      } catch (error) {
+        ;({ facts, status, schedule, digests, claimed, seq } = saved)
+        throw error
+      }
+    },
+    readFacts: (id) => {
+      const stored = facts.get(id)
+      return stored ? copy(stored) : null
+    },
+    allFacts: () => [...facts.values()].map(copy),
+    writeFacts(value: SourceFacts, at: number) {
+      const stored = facts.get(value.sourceId)
+      if (stored && stored.seq > at) return false
+      facts.set(value.sourceId, { facts: copy(value), seq: at })
+      return true
+    },
+    deleteFacts: (id) => {
+      facts.delete(id)
+    },
+    nextSeq: () => {
+      seq += 1
+      return seq
+    },
+    readStatus: () => copy(status),
+    writeStatus: (value) => {
+      status = copy(value)
+    },
+    readSchedule: () => copy(schedule),
+    writeSchedule: (value) => {
+      schedule = copy(value)
+    },
+    cacheDigests: () => new Map(digests),
+    setCacheDigest: (key, digest) => {
+      if (digest === null) digests.delete(key)
+      else digests.set(key, digest)
+    },
+    claimId(digest, now, until) {
+      for (const [known, expires] of claimed) if (expires <= now) claimed.delete(known)
+      if (claimed.has(digest)) return false
+      claimed.set(digest, until)
+      return true
+    },
+  }
+}

@@ -1,0 +1,135 @@
+// The coordinator's state in its Durable Object's SQLite database. Versioned migrations run in
+// order when the object starts, so an object created by an older release upgrades itself and
+// keeps its rows. Values that are whole documents (facts, status, schedule) are stored as JSON
+// and parsed with their zod schemas when read back: a row an older release wrote in another
+// shape counts as missing instead of crashing a refresh.
+import * as z from 'zod'
+import type { SourceFacts } from '../collect/facts.ts'
+import { parseStoredFacts } from './facts-codec.ts'
+import { EMPTY_SCHEDULE, ScheduleSchema } from './schedule.ts'
+import { EMPTY_STATUS, type StateStore, type StoredFacts, StoredStatusSchema } from './state.ts'
+
+/** Each entry upgrades the database from version i to i + 1. Append only; never edit one. */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE facts (source_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, body TEXT NOT NULL);
+   CREATE TABLE documents (name TEXT PRIMARY KEY, body TEXT NOT NULL);
+   CREATE TABLE cache_digests (key TEXT PRIMARY KEY, digest TEXT NOT NULL);
+   CREATE TABLE claimed_ids (digest TEXT PRIMARY KEY, until INTEGER NOT NULL);
+   CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);`,
+]
+
+type Row = Record<string, SqlStorageValue>
+
+function schemaVersion(sql: SqlStorage): number {
+  sql.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)')
+  const row = sql.exec<{ version: number }>('SELECT version FROM schema_version').toArray()[0]
+  if (row) return row.version
+  sql.exec('INSERT INTO schema_version (version) VALUES (0)')
+  return 0
+}
+
+/** Brings the database to the newest schema; returns the version it started at. */
+export function migrate(storage: DurableObjectStorage): number {
+  return storage.transactionSync(() => {
+    const sql = storage.sql
+    const start = schemaVersion(sql)
+    for (let version = start; version < MIGRATIONS.length; version += 1) {
+      sql.exec(MIGRATIONS[version] as string)
+      sql.exec('UPDATE schema_version SET version = ?', version + 1)
+    }
+    return start
+  })
+}
+
+function parseJson<T extends z.ZodType>(schema: T, text: unknown, what: string): z.output<T> | null {
+  if (typeof text !== 'string') return null
+  try {
+    const parsed = schema.safeParse(JSON.parse(text))
+    if (parsed.success) return parsed.data
+  } catch {
+    // fall through
+  }
+  console.warn(`coordinator: ignoring unreadable ${what}`)
+  return null
+}
+
+export function createSqliteState(storage: DurableObjectStorage): StateStore {
+  migrate(storage)
+  const sql = storage.sql
+  const rows = <T extends Row>(query: string, ...bindings: unknown[]) =>
+    sql.exec<T>(query, ...bindings).toArray()
+  const readDocument = <T extends z.ZodType>(name: string, schema: T) =>
+    parseJson(schema, rows<{ body: string }>('SELECT body FROM documents WHERE name = ?', name)[0]?.body, name)
+  const writeDocument = (name: string, value: unknown) =>
+    sql.exec(
+      'INSERT INTO documents (name, body) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET body = excluded.body',
+      name,
+      JSON.stringify(value),
+    )
+  const toStored = (row: { source_id: string; seq: number; body: string }): StoredFacts | null => {
+    const facts = parseStoredFacts(row.body, row.source_id)
+    return facts ? { facts, seq: row.seq } : null
+  }
+  return {
+    transaction: (work) => storage.transactionSync(work),
+    readFacts(id) {
+      const row = rows<{ source_id: string; seq: number; body: string }>(
+        'SELECT source_id, seq, body FROM facts WHERE source_id = ?',
+        id,
+      )[0]
+      return row ? toStored(row) : null
+    },
+    allFacts: () =>
+      rows<{ source_id: string; seq: number; body: string }>(
+        'SELECT source_id, seq, body FROM facts ORDER BY source_id',
+      ).flatMap((row) => toStored(row) ?? []),
+    writeFacts(facts: SourceFacts, seq: number) {
+      const cursor = sql.exec(
+        `INSERT INTO facts (source_id, seq, body) VALUES (?, ?, ?)
+         ON CONFLICT (source_id) DO UPDATE SET seq = excluded.seq, body = excluded.body
+         WHERE excluded.seq >= facts.seq`,
+        facts.sourceId,
+        seq,
+        JSON.stringify(facts),
+      )
+      return cursor.rowsWritten > 0
+    },
+    deleteFacts: (id) => {
+      sql.exec('DELETE FROM facts WHERE source_id = ?', id)
+    },
+    nextSeq: () =>
+      rows<{ value: number }>(
+        `INSERT INTO counters (name, value) VALUES ('seq', 1)
+         ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value`,
+      )[0]?.value ?? 1,
+    readStatus: () => readDocument('status', StoredStatusSchema) ?? EMPTY_STATUS,
+    writeStatus: (status) => writeDocument('status', status),
+    readSchedule: () => readDocument('schedule', ScheduleSchema) ?? EMPTY_SCHEDULE,
+    writeSchedule: (schedule) => writeDocument('schedule', schedule),
+    cacheDigests: () =>
+      new Map(
+        rows<{ key: string; digest: string }>('SELECT key, digest FROM cache_digests').map((r) => [
+          r.key,
+          r.digest,
+        ]),
+      ),
+    setCacheDigest(key, digest) {
+      if (digest === null) sql.exec('DELETE FROM cache_digests WHERE key = ?', key)
+      else
+        sql.exec(
+          'INSERT INTO cache_digests (key, digest) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET digest = excluded.digest',
+          key,
+          digest,
+        )
+    },
+    claimId(digest, now, until) {
+      sql.exec('DELETE FROM claimed_ids WHERE until <= ?', now)
+      const cursor = sql.exec(
+        'INSERT INTO claimed_ids (digest, until) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING',
+        digest,
+        until,
+      )
+      return cursor.rowsWritten > 0
+    },
+  }
+}

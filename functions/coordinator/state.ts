@@ -1,0 +1,75 @@
+// What the coordinator keeps, and the one interface through which it is kept: the Durable
+// Object's SQLite (sqlite-state.ts) in production, a Map (memory-state.ts) for Node benches and
+// tests of the refresh pass. Synchronous on purpose: SQLite in a Durable Object is synchronous,
+// and nothing else may interleave between a read and the write that depends on it.
+import * as z from 'zod'
+import { SourceStatusSchema, StoreErrorSchema } from '../../shared/schema/status.ts'
+import type { SourceFacts } from '../collect/facts.ts'
+import { ScheduleSchema } from './schedule.ts'
+
+export const LastRefreshSchema = z.object({
+  startedAt: z.int(),
+  finishedAt: z.int(),
+  reason: z.string(),
+  subrequests: z.int(),
+  kvWrites: z.int(),
+})
+
+/** Work left of a refresh round that the subrequest budget cut into several invocations. */
+export const ProgressSchema = z.object({
+  /** When the round began (epoch seconds). */
+  since: z.int(),
+  /** Invocations (passes) this round has taken so far. */
+  passes: z.int(),
+  /** Work units fetched in this round so far. */
+  done: z.int(),
+  /** Work units still deferred. */
+  left: z.int(),
+})
+
+export const StoredStatusSchema = z.object({
+  sources: z.array(SourceStatusSchema),
+  lastRefresh: LastRefreshSchema.nullable(),
+  storeError: z.nullable(StoreErrorSchema),
+  progress: ProgressSchema.nullable(),
+  /** Requests each source's last complete full refresh cost: how the budget is shared. */
+  needs: z.optional(z.record(z.string(), z.int())),
+})
+export type StoredStatus = z.infer<typeof StoredStatusSchema>
+export type Progress = z.infer<typeof ProgressSchema>
+
+export const EMPTY_STATUS: StoredStatus = {
+  sources: [],
+  lastRefresh: null,
+  storeError: null,
+  progress: null,
+}
+
+export { ScheduleSchema }
+
+export interface StoredFacts {
+  facts: SourceFacts
+  /** Collection sequence number: facts of an older collection never replace newer ones. */
+  seq: number
+}
+
+export interface StateStore {
+  /** Runs `work` atomically: all of its writes land, or none. */
+  transaction<T>(work: () => T): T
+  readFacts(sourceId: string): StoredFacts | null
+  allFacts(): StoredFacts[]
+  /** Stores facts unless facts of a newer collection (higher seq) are stored. True if written. */
+  writeFacts(facts: SourceFacts, seq: number): boolean
+  deleteFacts(sourceId: string): void
+  /** The next collection sequence number (monotonic across restarts). */
+  nextSeq(): number
+  readStatus(): StoredStatus
+  writeStatus(status: StoredStatus): void
+  readSchedule(): z.infer<typeof ScheduleSchema>
+  writeSchedule(schedule: z.infer<typeof ScheduleSchema>): void
+  /** Digest of what the read cache (KV) holds at `key`, as last written by the coordinator. */
+  cacheDigests(): Map<string, string>
+  setCacheDigest(key: string, digest: string | null): void
+  /** Claims a webhook id (by digest) until `until`; false when it is already claimed. */
+  claimId(digest: string, now: number, until: number): boolean
+}

@@ -1,0 +1,76 @@
+// The status of each source after a pass: fresh, or stale with the error while its last good
+// facts stay served; warnings from the collector and from the normalizer; work units left.
+import type { SourceStatus } from '../../shared/schema/status.ts'
+import type { SourceFacts } from '../collect/facts.ts'
+import type { SourceConfig } from '../config.ts'
+import type { Outcome } from './collect-source.ts'
+
+function countsOf(facts: SourceFacts | null) {
+  if (!facts) return { guests: 0, backups: 0, snapshots: 0 }
+  return facts.kind === 'pve'
+    ? {
+        guests: facts.guests.length,
+        backups: facts.backups.length,
+        snapshots: facts.snapshots.length,
+      }
+    : { guests: 0, backups: facts.snapshots.length, snapshots: 0 }
+}
+
+/** The status of a source no refresh has tried yet. */
+export function neverRefreshed(source: SourceConfig): SourceStatus {
+  return {
+    id: source.id,
+    kind: source.kind,
+    ...(source.name ? { name: source.name } : {}),
+    lastAttempt: null,
+    lastSuccess: null,
+    lastError: null,
+    stale: false,
+    warnings: [],
+    deferred: 0,
+    counts: { guests: 0, backups: 0, snapshots: 0 },
+  }
+}
+
+export function sourceStatus(
+  source: SourceConfig,
+  outcome: Outcome | undefined,
+  facts: SourceFacts | null,
+  previous: SourceStatus | undefined,
+  now: number,
+  /** What the normalizer skipped or could not place in this source's facts. */
+  normalizeWarnings: readonly string[],
+): SourceStatus {
+  const base = {
+    id: source.id,
+    kind: source.kind,
+    ...(source.name ? { name: source.name } : {}),
+    counts: countsOf(facts),
+  }
+  if (!outcome) {
+    // Not refreshed in this pass: what it was, with warnings about the facts now served.
+    const kept = previous ? { ...previous, ...base } : { ...neverRefreshed(source), ...base }
+    return facts ? { ...kept, warnings: [...facts.warnings, ...normalizeWarnings] } : kept
+  }
+  if (outcome.ok) {
+    return {
+      ...base,
+      lastAttempt: now,
+      lastSuccess: now,
+      lastError: null,
+      stale: false,
+      warnings: [...outcome.facts.warnings, ...normalizeWarnings],
+      deferred: outcome.facts.deferred.length,
+    }
+  }
+  return {
+    ...base,
+    lastAttempt: now,
+    lastSuccess: previous?.lastSuccess ?? null,
+    lastError: outcome.error,
+    stale: true,
+    // The facts still served are the last good ones: their warnings, not a guess.
+    warnings: [...(facts?.warnings ?? []), ...normalizeWarnings],
+    deferred: previous?.deferred ?? 0,
+  }
+}

@@ -1,0 +1,106 @@
+// The only KV code: the read cache that the page, the API and the badges read (one KV read per
+// request). Written only by the coordinator and only where content changed: the coordinator
+// keeps the digest of every key it wrote, so a refresh that changes nothing writes no key.
+// Reads go through the schemas, so a bad value counts as missing.
+import * as z from 'zod'
+import { type GuestRecord, GuestRecordSchema } from '../../shared/schema/guest.ts'
+import { type GuestIndex, GuestIndexSchema } from '../../shared/schema/index.ts'
+import { digestOf } from './digest.ts'
+import { guestKvKey, KV_INDEX_KEY } from './keys.ts'
+
+export type StoredIndex = GuestIndex & {
+  /** Digest of the stored text (computed on read, for the ETag). */
+  textDigest: string
+}
+
+async function readStored<T extends z.core.$ZodType>(
+  kv: KVNamespace,
+  key: string,
+  schema: T,
+): Promise<{ value: z.output<T>; raw: string } | null> {
+  const raw = await kv.get(key, 'text')
+  if (raw === null) return null
+  try {
+    const parsed = z.safeParse(schema, JSON.parse(raw))
+    if (parsed.success) return { value: parsed.data, raw }
+  } catch {
+    // fall through: unreadable counts as missing
+  }
+  console.warn(`kv: ignoring unreadable value at ${key}`)
+  return null
+}
+
+export async function readIndex(kv: KVNamespace): Promise<StoredIndex | null> {
+  const stored = await readStored(kv, KV_INDEX_KEY, GuestIndexSchema)
+  return stored ? { ...stored.value, textDigest: await digestOf(stored.raw) } : null
+}
+
+export async function readGuest(
+  kv: KVNamespace,
+  cluster: string,
+  vmid: string,
+): Promise<GuestRecord | null> {
+  return (await readStored(kv, guestKvKey(cluster, vmid), GuestRecordSchema))?.value ?? null
+}
+
+/** Counts KV operations so a refresh can report them (and tests can assert on them). */
+export interface WriteLog {
+  writes: number
+  deletes: number
+}
+
+/** What the cache holds, as the coordinator last wrote it: key → digest of the value. */
+export interface CacheLedger {
+  digests: ReadonlyMap<string, string>
+  /** Called after each successful write (digest) or delete (null). */
+  record(key: string, digest: string | null): void
+}
+
+/**
+ * Publishes the guests: changed records first, then the index in one put (readers see the old
+ * index or the new one), then deletes of records the new index no longer lists — so a failed
+ * write leaves an index whose records all exist. Throws on the first KV failure; what was
+ * written by then is in the ledger, so the next refresh writes only what is still missing.
+ */
+export async function publishGuests(
+  kv: KVNamespace,
+  records: readonly GuestRecord[],
+  index: GuestIndex,
+  ledger: CacheLedger,
+  log: WriteLog,
+): Promise<void> {
+  const wanted = new Set<string>([KV_INDEX_KEY])
+  const writes: Promise<void>[] = []
+  for (const record of records) {
+    const key = guestKvKey(record.cluster, record.guestId)
+    wanted.add(key)
+    const text = JSON.stringify(record)
+    const digest = await digestOf(text)
+    if (ledger.digests.get(key) === digest) continue
+    log.writes += 1
+    writes.push(kv.put(key, text).then(() => ledger.record(key, digest)))
+  }
+  await Promise.all(writes)
+  const indexText = JSON.stringify(index)
+  const indexDigest = await digestOf(indexText)
+  if (ledger.digests.get(KV_INDEX_KEY) !== indexDigest) {
+    log.writes += 1
+    await kv.put(KV_INDEX_KEY, indexText)
+    ledger.record(KV_INDEX_KEY, indexDigest)
+  }
+  const stale = [...ledger.digests.keys()].filter((key) => !wanted.has(key))
+  await Promise.all(
+    stale.map(async (key) => {
+      log.deletes += 1
+      await kv.delete(key)
+      ledger.record(key, null)
+    }),
+  )
+}
+
+/** First line of a KV failure, short: Workers KV messages name the limit that was hit. */
+export function describeStoreFailure(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+  const line = text.split('\n')[0] ?? ''
+  return `KV write failed (${line.length > 200 ? `${line.slice(0, 200)}…` : line})`
+}
