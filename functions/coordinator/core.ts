@@ -108,11 +108,18 @@ export class CoordinatorCore {
    * Runs one pass over what is queued (this invocation's subrequest budget), after any pass
    * already running. Null when there was nothing to do.
    */
-  async runPass(env: Env, overrides: PassOverrides = {}): Promise<RefreshReport | null> {
+  async runPass(
+    env: Env,
+    overrides: PassOverrides = {},
+    options: { rebuild?: boolean } = {},
+  ): Promise<RefreshReport | null> {
     while (this.running) await this.running
     const schedule = this.loadSchedule(env)
     const now = overrides.now ?? nowSeconds()
-    const { schedule: begun, plan } = beginPass(schedule, now)
+    const { schedule: begun, plan: planned } = beginPass(schedule, now)
+    // With no source to refresh, a rebuild from the stored facts still drops the guests of
+    // sources that were removed (asked for by refreshNow; costs no subrequest).
+    const plan = planned ?? (options.rebuild ? { full: [], continuation: [], reason: 'rebuild' } : null)
     if (!plan) return null
     this.saveSchedule(begun)
     let deferred: Record<string, number> = {}
@@ -171,7 +178,7 @@ export class CoordinatorCore {
         ...(input.priorityNode ? { priorityNode: input.priorityNode } : {}),
       }).schedule,
     )
-    return this.runPass(env, overrides)
+    return this.runPass(env, overrides, { rebuild: true })
   }
 
   status(): StoredStatus {

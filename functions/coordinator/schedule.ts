@@ -15,7 +15,7 @@ import * as z from 'zod'
 const SourceScheduleSchema = z.object({
   /** A full refresh is queued. */
   pending: z.boolean(),
-  /** The pending refresh was asked for by a webhook (it opens a new minimum interval). */
+  /** A webhook with a minimum interval asked for the pending refresh (it opens an interval). */
   pendingByHook: z.boolean(),
   running: z.boolean(),
   /** Work units the budget deferred are left: the next pass continues with them. */
@@ -64,7 +64,7 @@ function queue(state: SourceSchedule, request: TriggerRequest): SourceSchedule {
   return {
     ...state,
     pending: true,
-    pendingByHook: state.pendingByHook || request.minIntervalSeconds !== undefined,
+    pendingByHook: state.pendingByHook || (request.minIntervalSeconds ?? 0) > 0,
     reasons: state.reasons.includes(request.reason)
       ? state.reasons
       : [...state.reasons, request.reason],

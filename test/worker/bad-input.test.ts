@@ -3,7 +3,7 @@
 // the same answer are still served.
 import { describe, expect, it } from 'vitest'
 import type { Env } from '../../functions/env.ts'
-import { refresh } from '../../functions/refresh.ts'
+import { refresh } from './local-coordinator.ts'
 import { getFilteredAge } from '../../shared/age.ts'
 import { GuestRecordSchema } from '../../shared/schema/guest.ts'
 import { StatusSchema } from '../../shared/schema/status.ts'

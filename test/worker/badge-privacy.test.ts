@@ -1,7 +1,7 @@
 // What a public badge gives away, inside workerd: by default an age and a status only; names,
 // opaque ids and switching badges off as configured; hostile names stay inert text.
 import { beforeAll, describe, expect, it } from 'vitest'
-import { refresh } from '../../functions/refresh.ts'
+import { refresh } from './local-coordinator.ts'
 import { StatusSchema } from '../../shared/schema/status.ts'
 import { readBadgeSvg } from './badge-svg.ts'
 import { putGuest } from './guest-records.ts'

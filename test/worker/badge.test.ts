@@ -1,7 +1,7 @@
 // Status badges inside workerd, against data the lab refresh wrote to KV and records written
 // with controlled timestamps: what an embedding page or shields.io receives.
 import { beforeAll, describe, expect, it } from 'vitest'
-import { refresh } from '../../functions/refresh.ts'
+import { refresh } from './local-coordinator.ts'
 import { guestKvKey } from '../../functions/store/keys.ts'
 import { ageStatus, getFilteredAge } from '../../shared/age.ts'
 import { GuestIndexSchema } from '../../shared/schema/index.ts'

@@ -1,7 +1,7 @@
 // A broken configuration must not blank the dashboard: a source that drops out of PULSE_SOURCES
 // because its entry became invalid keeps its guests until the configuration is valid again.
 import { describe, expect, it } from 'vitest'
-import { refresh } from '../../functions/refresh.ts'
+import { refresh } from './local-coordinator.ts'
 import { GuestIndexSchema } from '../../shared/schema/index.ts'
 import { StatusSchema } from '../../shared/schema/status.ts'
 import { call, labEnv, labModel } from './lab.ts'

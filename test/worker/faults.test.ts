@@ -2,7 +2,7 @@
 // faults (offline, 401, 500, timeouts, bad JSON, KV write failure) are the fault matrix:
 // fault-matrix.test.ts, printed as a table by `npm run faults`.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { refresh } from '../../functions/refresh.ts'
+import { refresh } from './local-coordinator.ts'
 import { GuestRecordSchema } from '../../shared/schema/guest.ts'
 import { GuestIndexSchema } from '../../shared/schema/index.ts'
 import { StatusSchema } from '../../shared/schema/status.ts'

@@ -10,9 +10,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { app } from '../../functions/app.ts'
 import type { Env } from '../../functions/env.ts'
 import { signStandardWebhook } from '../../functions/hooks/standard-webhooks.ts'
-import { hookRuns } from '../../functions/hooks/trigger.ts'
-import { refresh } from '../../functions/refresh.ts'
-import { readFacts } from '../../functions/store/kv-store.ts'
+import {
+  localState,
+  refresh,
+  restartLocal,
+  settle,
+  withLocalCoordinator,
+} from './local-coordinator.ts'
 import { StatusSchema } from '../../shared/schema/status.ts'
 import { call, labEnv, labModel, labUrl } from './lab.ts'
 
@@ -145,8 +149,11 @@ afterAll(() => {
   vi.restoreAllMocks()
 })
 
+/** Refreshes of a PVE source: each asks /cluster/status exactly once. */
+const runsOf = (source: SourceId) =>
+  outbound.filter((r) => r.source === source && r.path === '/cluster/status').length
+
 beforeEach(() => {
-  hookRuns.reset()
   outbound = []
   hold = null
 })
@@ -175,12 +182,13 @@ describe('POST /hooks/proxmox', () => {
     expect(attempts(after).pbs).toBe(before.pbs)
   })
 
-  it('answers before the refresh has finished, which then goes on in waitUntil', async () => {
+  it('answers at once, before the refresh it queued has run', async () => {
     const before = await status()
     let release = () => {}
     hold = new Promise<void>((resolve) => {
       release = resolve
     })
+    const routed = withLocalCoordinator(baseEnv)
     const ctx = createExecutionContext()
     const response = await app.request(
       '/hooks/proxmox',
@@ -189,13 +197,16 @@ describe('POST /hooks/proxmox', () => {
         headers: { authorization: `Bearer ${SECRET}` },
         body: vzdump('pve1'),
       },
-      baseEnv,
+      routed,
       ctx,
     )
     expect(response.status).toBe(202)
-    expect((await status()).lastRefresh).toEqual(before.lastRefresh)
-    release()
     await waitOnExecutionContext(ctx)
+    // Read without running the queued pass (status() would run it, as the alarm does).
+    expect(localState(baseEnv).readStatus().lastRefresh).toEqual(before.lastRefresh)
+    release()
+    // The coordinator's alarm runs the pass.
+    await settle(routed)
     expect((await status()).lastRefresh?.reason).toBe('webhook proxmox vzdump')
   })
 
@@ -344,8 +355,8 @@ describe('POST /hooks/refresh (Standard Webhooks)', () => {
       pbs: expect.any(Number),
     })
     expect(Object.values(requestsBySource()).every((n) => n > 0)).toBe(true)
-    expect(hookRuns.runsStarted()).toEqual({ homelab: 1, office: 1, pbs: 1 })
-    // One refresh() for all three: one status write, so one lastRefresh covering them.
+    expect([runsOf('homelab'), runsOf('office')]).toEqual([1, 1])
+    // One pass for all three: one lastRefresh covering them.
     const after = await status()
     expect(new Set(Object.values(attempts(after))).size).toBe(1)
   })
@@ -421,12 +432,7 @@ describe('coalescing', () => {
     expect(count('started')).toBe(1)
     expect(count('follow-up')).toBeLessThanOrEqual(1)
     expect(count('started') + count('follow-up') + count('coalesced')).toBe(20)
-    const runs = hookRuns.runsStarted().homelab
-    expect(runs).toBe(1 + count('follow-up'))
-    // /cluster/status is asked exactly once per refresh of a PVE source.
-    expect(
-      outbound.filter((r) => r.source === 'homelab' && r.path === '/cluster/status'),
-    ).toHaveLength(runs ?? 0)
+    expect(runsOf('homelab')).toBe(1 + count('follow-up'))
     expect(requestsBySource()).toMatchObject({ office: 0, pbs: 0 })
 
     // Inside the interval, one more trigger is folded away.
@@ -437,10 +443,10 @@ describe('coalescing', () => {
     expect(await late.json()).toMatchObject({ sources: [{ id: 'homelab', outcome: 'coalesced' }] })
   })
 
-  it('keeps the interval across isolates through the KV record', async () => {
+  it('keeps the interval in the coordinator, across a restart of it', async () => {
     expect((await proxmox(vzdump('pve1'), { env: everyMinute })).status).toBe(202)
-    // A fresh isolate knows nothing in memory; only KV tells it a run just started.
-    hookRuns.reset()
+    // A new coordinator instance over the same storage knows when the last run started.
+    restartLocal(everyMinute)
     const response = await expectNothingRefreshed(
       () => proxmox(vzdump('pve1'), { env: everyMinute }),
       202,
@@ -448,7 +454,7 @@ describe('coalescing', () => {
     expect(await response.json()).toMatchObject({
       sources: [{ outcome: 'coalesced', reason: expect.stringContaining('less than 60 s ago') }],
     })
-    expect(hookRuns.runsStarted()).toEqual({})
+    expect(runsOf('homelab')).toBe(0)
   })
 })
 
@@ -467,7 +473,7 @@ describe('the node that just finished a backup', () => {
       sourceIds: ['homelab'],
       subrequestBudget: 20,
     })
-    expect((await readFacts(baseEnv.PULSE_KV, 'homelab'))?.deferred).toEqual(
+    expect(localState(baseEnv).readFacts('homelab')?.facts.deferred).toEqual(
       expect.arrayContaining(['tasks:pve1', 'tasks:pve2', 'tasks:pve3']),
     )
 
@@ -483,7 +489,7 @@ describe('the node that just finished a backup', () => {
     expect(perNode(/^\/nodes\/[^/]+\/tasks$/)).toEqual(['/nodes/pve2/tasks'])
     expect(perNode(/^\/nodes\/pve2\/storage\/[^/]+\/content$/)).toHaveLength(1)
 
-    const deferred = (await readFacts(baseEnv.PULSE_KV, 'homelab'))?.deferred ?? []
+    const deferred = localState(baseEnv).readFacts('homelab')?.facts.deferred ?? []
     expect(deferred).toEqual(expect.arrayContaining(['tasks:pve1', 'tasks:pve3']))
     expect(deferred.filter((unit) => /pve2/.test(unit))).toEqual([])
   })

@@ -8,10 +8,14 @@ export function freshKv(): KVNamespace {
 
 export const KV_WRITE_FAILURE = 'KV put() failed: 429 Too Many Requests (daily write limit)'
 
+/** The namespace a wrapper below stands for (one coordinator per namespace in tests). */
+export const UNDERLYING_KV = Symbol('underlying KV')
+
 /** Reads go through; every put and delete throws, as Workers KV does past its write limit. */
 export function failingWrites(kv: KVNamespace): KVNamespace {
   return new Proxy(kv, {
     get(target, property, receiver) {
+      if (property === UNDERLYING_KV) return target
       if (property === 'put' || property === 'delete') {
         return async () => {
           throw new Error(KV_WRITE_FAILURE)

@@ -1,7 +1,7 @@
 // The backup pipeline against the simulated lab, inside workerd: collect → normalize → KV →
 // /api. Every assertion is about what a user reads from the API.
-import { beforeAll, describe, expect, it } from 'vitest'
-import { refresh } from '../../functions/refresh.ts'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
+import { refresh } from './local-coordinator.ts'
 import { getFilteredAge } from '../../shared/age.ts'
 import { GuestRecordSchema } from '../../shared/schema/guest.ts'
 import { GuestIndexSchema } from '../../shared/schema/index.ts'
@@ -158,20 +158,28 @@ describe('classification and exclusions', () => {
 })
 
 describe('storage and serving', () => {
-  it('settles to writing only the status key when nothing new happens upstream', async () => {
+  it('settles to writing no KV key at all when nothing new happens upstream', async () => {
     // The first runs also read older vzdump logs a few per node per run (job outcomes of
-    // guests not in the newest jobs); once those are known, a refresh changes nothing.
+    // guests not in the newest jobs); once those are known, a refresh changes nothing, and
+    // status lives in the coordinator, not in KV. Counted at the KV binding itself.
+    const puts = vi.spyOn(testEnv.PULSE_KV, 'put')
+    const deletes = vi.spyOn(testEnv.PULSE_KV, 'delete')
     const writes: number[] = []
     for (let run = 1; run <= 10; run++) {
+      const before = puts.mock.calls.length + deletes.mock.calls.length
       const report = await refresh(testEnv, {
         now: now + run,
         reason: 'test',
         subrequestBudget: 1000,
       })
-      writes.push(report.kvWrites)
-      if (writes.slice(-2).join() === '1,1') break
+      const counted = puts.mock.calls.length + deletes.mock.calls.length - before
+      expect(report.kvWrites + report.kvDeletes).toBe(counted)
+      writes.push(counted)
+      if (writes.slice(-2).join() === '0,0') break
     }
-    expect(writes.slice(-2)).toEqual([1, 1])
+    expect(writes.slice(-2)).toEqual([0, 0])
+    puts.mockRestore()
+    deletes.mockRestore()
   })
 
   it('answers /api/guests with an ETag and 304 when it has not changed', async () => {

@@ -1,6 +1,6 @@
-// The Queues fan-out inside workerd: the cron sends one message per source, the consumer runs
-// the same refresh per message, continues a source that needed more than one invocation, drops
-// what can never succeed and retries what might.
+// The Queues fan-out inside workerd: the cron sends one message per source, the consumer asks
+// the coordinator to refresh that source in its invocation; work the budget deferred continues
+// in the coordinator's alarm; what can never succeed is dropped and what might is retried.
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import type { Env } from '../../functions/env.ts'
@@ -9,6 +9,7 @@ import type { RefreshMessage } from '../../functions/queue.ts'
 import { GuestIndexSchema } from '../../shared/schema/index.ts'
 import { StatusSchema } from '../../shared/schema/status.ts'
 import { call, labEnv, labModel } from './lab.ts'
+import { runAlarms, withLocalCoordinator } from './local-coordinator.ts'
 
 const { facts } = labModel()
 
@@ -32,7 +33,7 @@ async function consume(env: Env, bodies: unknown[]) {
     bodies.map((body) => ({ id: `m${nextId++}`, timestamp: Date.now(), attempts: 1, body })),
   )
   const ctx = createExecutionContext()
-  await worker.queue(batch, env)
+  await worker.queue(batch, withLocalCoordinator(env))
   return { result: await getQueueResult(batch, ctx), ids: batch.messages.map((m) => m.id) }
 }
 
@@ -53,7 +54,7 @@ describe('refresh through Cloudflare Queues', () => {
     const ctx = createExecutionContext()
     await worker.scheduled(
       { scheduledTime: Date.UTC(2026, 10, 26, 12), cron: '*/15 * * * *', noRetry() {} },
-      env,
+      withLocalCoordinator(env),
       ctx,
     )
     await getQueueResult(createMessageBatch('x', []), ctx)
@@ -83,23 +84,24 @@ describe('refresh through Cloudflare Queues', () => {
     expect(status.sources.every((s) => s.lastSuccess !== null && s.lastError === null)).toBe(true)
   })
 
-  it('continues a source that needs more than one invocation through the queue', async () => {
+  it('continues a source that needs more than one invocation in the coordinator, not the queue', async () => {
     const { queue, sent } = fakeQueue()
     const env = labEnv({ PULSE_SUBREQUEST_BUDGET: '25' })
     env.PULSE_QUEUE = queue
-    let pending: unknown[] = [{ sourceId: 'homelab', reason: 'schedule', requestedAt: 1 }]
-    let invocations = 0
-    while (pending.length > 0 && invocations < 40) {
-      await consume(env, pending)
-      invocations += 1
-      pending = sent.splice(0)
-    }
-    expect(invocations).toBeGreaterThan(1)
-    expect(pending).toEqual([])
+    await consume(env, [{ sourceId: 'homelab', reason: 'schedule', requestedAt: 1 }])
+    const first = StatusSchema.parse(await (await call(env, '/api/status')).json())
+    expect(first.sources.find((s) => s.id === 'homelab')?.deferred).toBeGreaterThan(0)
+    expect(first.progress?.left).toBeGreaterThan(0)
+    // Each alarm is an invocation with its own budget; nothing goes back through the queue.
+    const passes = await runAlarms(env, 40)
+    expect(passes).toBeGreaterThan(0)
+    expect(passes).toBeLessThan(40)
+    expect(sent).toEqual([])
     const status = StatusSchema.parse(await (await call(env, '/api/status')).json())
     const homelab = status.sources.find((s) => s.id === 'homelab')
     expect(homelab?.deferred).toBe(0)
     expect(homelab?.lastError).toBeNull()
+    expect(status.progress).toBeNull()
     const g = facts.designGuest
     const guest = (await index(env)).guests.find((x) => x.key === `${g.cluster}/${g.vmid}`)
     expect(guest?.latestTimes.pve).toBe(g.pveBackupTime)

@@ -6,7 +6,7 @@ import { env as baseBindings } from 'cloudflare:workers'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Env } from '../../functions/env.ts'
 import { signStandardWebhook } from '../../functions/hooks/standard-webhooks.ts'
-import { refresh } from '../../functions/refresh.ts'
+import { localState, refresh } from './local-coordinator.ts'
 import { call, clearFaults, labEnv, labModel, labUrl, setFaults } from './lab.ts'
 
 const API_TOKEN = 'api-token-7c1d2e3f4a5b6c7d8e9f'
@@ -167,6 +167,13 @@ beforeAll(async () => {
   seen.push({ where: 'leaky config /api/status', text: await response.text() })
   await refresh(leakyConfig, { now: Math.floor(Date.now() / 1000), reason: 'leaky config' })
 
+  // The coordinator's state (facts, status, schedule) is stored too: no secret in it either.
+  const state = localState(env)
+  seen.push({ where: 'coordinator status', text: JSON.stringify(state.readStatus()) })
+  seen.push({ where: 'coordinator schedule', text: JSON.stringify(state.readSchedule()) })
+  for (const stored of state.allFacts()) {
+    seen.push({ where: `coordinator facts ${stored.facts.sourceId}`, text: JSON.stringify(stored) })
+  }
   const kv = (baseBindings as unknown as Env).PULSE_KV
   for (const key of (await kv.list()).keys) {
     seen.push({ where: `kv ${key.name}`, text: `${key.name}\n${(await kv.get(key.name)) ?? ''}` })
@@ -197,6 +204,7 @@ describe('secrets', () => {
     expect(where.some((w) => w.includes('/hooks/proxmox → 202'))).toBe(true)
     expect(where.some((w) => w.includes('/hooks/refresh → 401'))).toBe(true)
     expect(where.some((w) => w.startsWith('kv guest/'))).toBe(true)
+    expect(where.some((w) => w.startsWith('coordinator facts '))).toBe(true)
     expect(outbound.length).toBeGreaterThan(50)
   })
 
