@@ -3,6 +3,17 @@
 // Chromium against `wrangler dev` and the lab).
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
+import { labWorkerVars } from './scripts/lab-env.ts'
+import { startLab } from './test/lab/server.ts'
+
+/** A whsec_ secret for the tests' signed webhooks (fake: 32 bytes of 0x01). */
+export const COORDINATOR_SIGNING_SECRET = `whsec_${Buffer.alloc(32, 1).toString('base64')}`
+
+// The `coordinator` project runs the real Durable Object, whose environment is the Worker's
+// bindings: they must point at a lab before workerd starts, so that lab starts here (and
+// test/coordinator/global-setup.ts closes it).
+const coordinatorLab = await startLab({ preset: 'demo', seed: 11 })
+;(globalThis as { coordinatorLab?: typeof coordinatorLab }).coordinatorLab = coordinatorLab
 
 export default defineConfig({
   test: {
@@ -28,6 +39,31 @@ export default defineConfig({
           name: 'worker',
           include: ['test/worker/**/*.test.ts'],
           globalSetup: ['test/worker/global-setup.ts'],
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              // Fake secrets only (the lab's tokens).
+              bindings: {
+                ...labWorkerVars(coordinatorLab.model, coordinatorLab.sources, {
+                  PULSE_SUBREQUEST_BUDGET: '1000',
+                  PULSE_WEBHOOK_SIGNING_SECRET: COORDINATOR_SIGNING_SECRET,
+                  PULSE_WEBHOOK_SECRET: 'coordinator-test-hook-secret',
+                  PULSE_ALLOW_ANONYMOUS_REFRESH: 'true',
+                  PULSE_HOOK_MIN_INTERVAL_SECONDS: '0',
+                }),
+                PULSE_TEST_LAB_URL: coordinatorLab.url,
+              },
+            },
+          }),
+        ],
+        test: {
+          name: 'coordinator',
+          include: ['test/coordinator/**/*.test.ts'],
+          globalSetup: ['test/coordinator/global-setup.ts'],
         },
       },
       {
