@@ -1,6 +1,9 @@
-// The dashboard in a real browser (Debian's Chromium) against `wrangler dev` and the lab.
+// The dashboard in a real browser (the Chromium from node_modules, scripts/chromium.ts) against
+// `wrangler dev` and the lab.
+import { fileURLToPath } from 'node:url'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { bundledChromium, chromiumExecutable } from '../../scripts/chromium.ts'
 import {
   ARTIFACTS,
   clearFaults,
@@ -26,6 +29,16 @@ const designKey = `${f.designGuest.cluster}/${f.designGuest.vmid}`
 const row = (key: string) => `tr[data-key="${key}"]`
 
 describe('dashboard', () => {
+  it.skipIf(process.env.PULSE_CHROMIUM)(
+    'runs the Chromium npm install brought, not a system one',
+    () => {
+      const nodeModules = fileURLToPath(new URL('../../node_modules/', import.meta.url))
+      expect(chromiumExecutable().startsWith(nodeModules)).toBe(true)
+      // The running browser is that build: @sparticuz/chromium's major is Chromium's major.
+      expect(browser.version().split('.')[0]).toBe(bundledChromium().version.split('.')[0])
+    },
+  )
+
   it('shows every lab guest, templates once asked for, and nothing else', async () => {
     const { page, errors } = await openPage(browser)
     const shown = await page.$$eval('table.guests tbody tr[data-key]', (rows) =>
