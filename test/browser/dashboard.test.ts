@@ -371,6 +371,102 @@ describe('dashboard', () => {
     )
   })
 
+  it("keeps every row's link on the current view after the filter, sort and search change", async () => {
+    const { page } = await openPage(browser)
+    const link = page.locator(`${row(designKey)} a`)
+    const hrefParams = async () =>
+      Object.fromEntries(new URL((await link.getAttribute('href')) ?? '', page.url()).searchParams)
+    expect(await hrefParams()).toEqual({ guest: designKey })
+    await page
+      .getByRole('group', { name: 'Backup type' })
+      .getByRole('button', { name: 'PBS', exact: true })
+      .click()
+    await page.getByRole('button', { name: 'Sort by VMID' }).click()
+    await page.getByLabel('Search guests').fill('debian')
+    const expected = { filter: 'pbs', sort: 'vmid', q: 'debian', guest: designKey }
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({
+      ...expected,
+      guest: undefined,
+    })
+    // Middle-click or "copy link" opens this view with the guest, not the first render's view.
+    expect(await hrefParams()).toEqual(expected)
+    // Back restores the previous view, and the links follow it too.
+    await page.getByLabel('Search guests').fill('')
+    await page.goBack()
+    await page.waitForURL((url) => url.searchParams.get('sort') !== 'vmid')
+    expect(await hrefParams()).toEqual({ filter: 'pbs', guest: designKey })
+  })
+
+  it('announces data problems when they change, not on every 30 s tick', async () => {
+    const { page } = await openPage(browser, '')
+    let failing = 1
+    const sourceNames: string[] = []
+    await page.route('**/api/status', async (route) => {
+      const response = await route.fetch()
+      const status = (await response.json()) as {
+        sources: { id: string; name?: string; stale: boolean; lastError: unknown }[]
+      }
+      sourceNames.splice(0, Infinity, ...status.sources.map((s) => s.name ?? s.id))
+      status.sources.slice(0, failing).forEach((s, i) => {
+        s.stale = true
+        s.lastError = { kind: 'http', message: `injected failure ${i}`, at: lab.now }
+      })
+      await route.fulfill({ response, json: status })
+    })
+    await page.clock.install()
+    await goto(page, '/')
+    const alert = page.locator('.banner [role="alert"]')
+    const announced = (await alert.textContent()) ?? ''
+    expect(announced).toContain('injected failure 0')
+    expect(announced).not.toContain('injected failure 1')
+    // Watch the live region and the visible list for any change, and tag the list item.
+    await page.evaluate(() => {
+      const w = window as unknown as { mutations: string[] }
+      w.mutations = []
+      const banner = document.querySelector('.banner') as HTMLElement
+      // The alert: any change inside it. The list: its items added or removed (its ages tick).
+      banner.querySelectorAll('[role="alert"], .problems').forEach((node) => {
+        new MutationObserver((records) => {
+          for (const r of records)
+            w.mutations.push(`${r.type} in ${(r.target as Element).outerHTML}`)
+        }).observe(node, {
+          childList: true,
+          characterData: true,
+          subtree: node.matches('[role="alert"]'),
+        })
+      })
+      ;(banner.querySelector('.problems li') as unknown as { probe: boolean }).probe = true
+    })
+    const problemText = () => page.locator('.banner .problems li').first().textContent()
+    const before = await problemText()
+    // Three ticks (30 s each), nothing changed: nothing is announced, the list item stays.
+    await page.clock.runFor(95_000)
+    // An hour on (one tick and one reload): the age in the list moves on, the alert does not.
+    await page.clock.fastForward('01:00:00')
+    await expect.poll(problemText).not.toBe(before)
+    expect(await problemText()).toMatch(/\(1h old\)/)
+    expect(await alert.textContent()).toBe(announced)
+    expect(
+      await page.evaluate(() => (window as unknown as { mutations: string[] }).mutations),
+    ).toEqual([])
+    expect(
+      await page.evaluate(
+        () =>
+          (document.querySelector('.banner .problems li') as unknown as { probe?: boolean }).probe,
+      ),
+    ).toBe(true)
+    // A second source fails: the next reload (5 min) announces the new set.
+    failing = 2
+    await page.clock.fastForward('05:00')
+    await expect.poll(() => alert.textContent()).toContain('injected failure 1')
+    expect(await alert.textContent()).toContain(sourceNames[1])
+    // All recover: that is announced too, once.
+    failing = 0
+    await page.clock.fastForward('05:00')
+    await expect.poll(() => page.locator('.banner').getAttribute('data-state')).toBe('ok')
+    expect(await alert.textContent()).toMatch(/healthy/)
+  })
+
   // Last: it breaks a source, then repairs it.
   it('raises the data-health banner when a source fails, and clears it when it recovers', async () => {
     await setFaults([{ kind: 'bad-token', source: 'pbs/pbs' }])
