@@ -1,6 +1,6 @@
 // Test projects: `unit` (pure code and the lab, in Node) and `worker` (the Worker inside
-// workerd through Cloudflare's Vitest integration) and `browser` (the dashboard in Debian's
-// Chromium against `wrangler dev` and the lab).
+// workerd through Cloudflare's Vitest integration) and `browser` (the dashboard in the Chromium
+// npm installs with @sparticuz/chromium, against `wrangler dev` and the lab).
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
 import { labWorkerVars } from './scripts/lab-env.ts'

@@ -1,5 +1,6 @@
-// Headless Chromium (Debian's, driven by playwright-core) for the dashboard tests: one browser
-// per file, a fresh page per test, with every console error, page error and dialog recorded.
+// Headless Chromium (the one @sparticuz/chromium ships in node_modules, driven by playwright-core;
+// see scripts/chromium.ts) for the dashboard tests: one browser per file, a fresh page per test,
+// with every console error, page error and dialog recorded.
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
 import { inject } from 'vitest'
 import { launchChromium } from '../../scripts/chromium.ts'

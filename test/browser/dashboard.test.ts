@@ -1,6 +1,9 @@
-// The dashboard in a real browser (Debian's Chromium) against `wrangler dev` and the lab.
+// The dashboard in a real browser (the Chromium from node_modules, scripts/chromium.ts) against
+// `wrangler dev` and the lab.
+import { fileURLToPath } from 'node:url'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { bundledChromium, chromiumExecutable } from '../../scripts/chromium.ts'
 import {
   ARTIFACTS,
   clearFaults,
@@ -26,6 +29,16 @@ const designKey = `${f.designGuest.cluster}/${f.designGuest.vmid}`
 const row = (key: string) => `tr[data-key="${key}"]`
 
 describe('dashboard', () => {
+  it.skipIf(process.env.PULSE_CHROMIUM)(
+    'runs the Chromium npm install brought, not a system one',
+    () => {
+      const nodeModules = fileURLToPath(new URL('../../node_modules/', import.meta.url))
+      expect(chromiumExecutable().startsWith(nodeModules)).toBe(true)
+      // The running browser is that build: @sparticuz/chromium's major is Chromium's major.
+      expect(browser.version().split('.')[0]).toBe(bundledChromium().version.split('.')[0])
+    },
+  )
+
   it('shows every lab guest, templates once asked for, and nothing else', async () => {
     const { page, errors } = await openPage(browser)
     const shown = await page.$$eval('table.guests tbody tr[data-key]', (rows) =>
@@ -356,6 +369,104 @@ describe('dashboard', () => {
     expect(await banner.locator('.problems li').first().textContent()).toMatch(
       /^Storage could not save the refresh of .*: KV put failed: 429 Too Many Requests — showing the data stored before it\.$/,
     )
+  })
+
+  it("keeps every row's link on the current view after the filter, sort and search change", async () => {
+    const { page } = await openPage(browser)
+    const link = page.locator(`${row(designKey)} a`)
+    const params = (url: string) => Object.fromEntries(new URL(url, workerUrl).searchParams)
+    const hrefParams = async () => params((await link.getAttribute('href')) ?? '')
+    expect(await hrefParams()).toEqual({ guest: designKey })
+    await page
+      .getByRole('group', { name: 'Backup type' })
+      .getByRole('button', { name: 'PBS', exact: true })
+      .click()
+    await page.getByRole('button', { name: 'Sort by VMID' }).click()
+    await page.getByLabel('Search guests').fill('debian')
+    // The page's URL changes by history.replaceState; Playwright hears of it a moment later.
+    await page.waitForURL((url) => url.searchParams.get('q') === 'debian')
+    expect(params(page.url())).toEqual({ filter: 'pbs', sort: 'vmid', q: 'debian' })
+    // Middle-click or "copy link" opens this view with the guest, not the first render's view.
+    expect(await hrefParams()).toEqual({
+      filter: 'pbs',
+      sort: 'vmid',
+      q: 'debian',
+      guest: designKey,
+    })
+    // Back restores the previous view, and the links follow it too.
+    await page.getByLabel('Search guests').fill('')
+    await page.goBack()
+    await expect.poll(hrefParams).toEqual({ filter: 'pbs', guest: designKey })
+  })
+
+  it('announces data problems when they change, not on every 30 s tick', async () => {
+    const { page } = await openPage(browser, '')
+    let failing = 1
+    const sourceNames: string[] = []
+    await page.route('**/api/status', async (route) => {
+      const response = await route.fetch()
+      const status = (await response.json()) as {
+        sources: { id: string; name?: string; stale: boolean; lastError: unknown }[]
+      }
+      sourceNames.splice(0, Infinity, ...status.sources.map((s) => s.name ?? s.id))
+      status.sources.slice(0, failing).forEach((s, i) => {
+        s.stale = true
+        s.lastError = { kind: 'http', message: `injected failure ${i}`, at: lab.now }
+      })
+      await route.fulfill({ response, json: status })
+    })
+    await page.clock.install()
+    await goto(page, '/')
+    const alert = page.locator('.banner [role="alert"]')
+    const announced = (await alert.textContent()) ?? ''
+    expect(announced).toContain('injected failure 0')
+    expect(announced).not.toContain('injected failure 1')
+    // Watch the live region and the visible list for any change, and tag the list item.
+    await page.evaluate(() => {
+      const w = window as unknown as { mutations: string[] }
+      w.mutations = []
+      const banner = document.querySelector('.banner') as HTMLElement
+      // The alert: any change inside it. The list: its items added or removed (its ages tick).
+      banner.querySelectorAll('[role="alert"], .problems').forEach((node) => {
+        new MutationObserver((records) => {
+          for (const r of records)
+            w.mutations.push(`${r.type} in ${(r.target as Element).outerHTML}`)
+        }).observe(node, {
+          childList: true,
+          characterData: true,
+          subtree: node.matches('[role="alert"]'),
+        })
+      })
+      ;(banner.querySelector('.problems li') as unknown as { probe: boolean }).probe = true
+    })
+    const problemText = () => page.locator('.banner .problems li').first().textContent()
+    const before = await problemText()
+    // Three ticks (30 s each), nothing changed: nothing is announced, the list item stays.
+    await page.clock.runFor(95_000)
+    // An hour on (one tick and one reload): the age in the list moves on, the alert does not.
+    await page.clock.fastForward('01:00:00')
+    await expect.poll(problemText).not.toBe(before)
+    expect(await problemText()).toMatch(/\(1h old\)/)
+    expect(await alert.textContent()).toBe(announced)
+    expect(
+      await page.evaluate(() => (window as unknown as { mutations: string[] }).mutations),
+    ).toEqual([])
+    expect(
+      await page.evaluate(
+        () =>
+          (document.querySelector('.banner .problems li') as unknown as { probe?: boolean }).probe,
+      ),
+    ).toBe(true)
+    // A second source fails: the next reload (5 min) announces the new set.
+    failing = 2
+    await page.clock.fastForward('05:00')
+    await expect.poll(() => alert.textContent()).toContain('injected failure 1')
+    expect(await alert.textContent()).toContain(sourceNames[1])
+    // All recover: that is announced too, once.
+    failing = 0
+    await page.clock.fastForward('05:00')
+    await expect.poll(() => page.locator('.banner').getAttribute('data-state')).toBe('ok')
+    expect(await alert.textContent()).toMatch(/healthy/)
   })
 
   // Last: it breaks a source, then repairs it.

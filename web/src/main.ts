@@ -31,7 +31,7 @@ const bannerSlot = document.getElementById('banner') as HTMLElement
 
 const banner = createBanner(() => void refreshNow())
 const controls = createControls((patch) => change(patch, 'search' in patch ? 'replace' : 'push'))
-const table = createGuestTable((g) => formatViewState({ ...view, guest: g.key }) || '?')
+const table = createGuestTable((g, v) => formatViewState({ ...v, guest: g.key }))
 const detail = createDetail(() => {
   if (view.guest) change({ guest: null }, 'push')
 })

@@ -1,5 +1,7 @@
-// The guest table. Rows are built once per guest and updated in place (ages tick, filters
-// switch), then re-ordered, so a filter switch over thousands of guests touches text, not DOM.
+// The guest table. Rows are built once per guest from what depends on the guest alone, and
+// everything that depends on the view or the clock (ages, status, the link's URL) is written
+// by updateRow on every paint; then rows are re-ordered. So a filter switch over thousands of
+// guests touches text and attributes, not DOM, and a cached row never shows an old view.
 import {
   type AgeStatus,
   ageStatus,
@@ -36,10 +38,12 @@ const TYPE_FILTERS = ['pve', 'pbs', 'snapshots'] as const satisfies BackupFilter
 
 interface RowView {
   tr: HTMLTableRowElement
+  link: HTMLAnchorElement
   age: HTMLTableCellElement
   kinds: HTMLTableCellElement[]
-  /** What the cells currently show, to skip writes that change nothing. */
+  /** What the cells and the link currently show, to skip writes that change nothing. */
   shown: string[]
+  href: string
 }
 
 export function guestLabel(g: GuestSummary): string {
@@ -84,13 +88,12 @@ function cell(text?: string | null, className?: string): HTMLTableCellElement {
   return td
 }
 
-function buildRow(g: GuestSummary, href: string): RowView {
+function buildRow(g: GuestSummary): RowView {
   const tr = el('tr')
   tr.setAttribute('role', 'row')
   tr.dataset.key = g.key
   const name = cell(undefined, 'name')
   const link = el('a', guestLabel(g))
-  link.href = href
   link.dataset.guest = g.key
   name.append(link)
   if (g.template) name.append(el('span', 'template', 'tag'))
@@ -111,7 +114,7 @@ function buildRow(g: GuestSummary, href: string): RowView {
     ...kinds,
     jobCell(g),
   )
-  return { tr, age, kinds, shown: [] }
+  return { tr, link, age, kinds, shown: [], href: '' }
 }
 
 function paint(view: RowView, i: number, cell: HTMLElement, text: string, status: AgeStatus) {
@@ -125,10 +128,17 @@ function paint(view: RowView, i: number, cell: HTMLElement, text: string, status
 function updateRow(
   view: RowView,
   g: GuestSummary,
+  href: string,
   filter: BackupFilter,
   now: number,
   t: Thresholds,
 ) {
+  // The link opens this guest in the current view (middle-click, copy link), not the view of
+  // the paint that built the row.
+  if (view.href !== href) {
+    view.href = href
+    view.link.href = href
+  }
   const age = getFilteredAge(g, filter, now)
   const status = ageStatus(age, t)
   paint(view, 0, view.age, formatAge(age), status)
@@ -161,7 +171,10 @@ function spacer(): HTMLTableRowElement {
   return tr
 }
 
-export function createGuestTable(hrefFor: (g: GuestSummary) => string): GuestTable {
+/** `hrefFor` gives a guest's link in a view; it is asked on every paint of the row. */
+export function createGuestTable(
+  hrefFor: (g: GuestSummary, view: ViewState) => string,
+): GuestTable {
   const table = el('table', undefined, 'guests')
   table.setAttribute('role', 'table')
   const caption = el('caption', 'Guests and the age of their newest backup', 'sr-only')
@@ -213,10 +226,10 @@ export function createGuestTable(hrefFor: (g: GuestSummary) => string): GuestTab
       const g = shownRows[i] as GuestSummary
       let rv = cache.get(g.key)
       if (!rv) {
-        rv = buildRow(g, hrefFor(g))
+        rv = buildRow(g)
         cache.set(g.key, rv)
       }
-      updateRow(rv, g, view.filter, now, t)
+      updateRow(rv, g, hrefFor(g, view), view.filter, now, t)
       rv.tr.setAttribute('aria-rowindex', String(i + 2))
       next.push(rv.tr)
     }
