@@ -12,7 +12,7 @@ export const COORDINATOR_SIGNING_SECRET = `whsec_${Buffer.alloc(32, 1).toString(
 // The `coordinator` project runs the real Durable Object, whose environment is the Worker's
 // bindings: they must point at a lab before workerd starts, so that lab starts here (and
 // test/coordinator/global-setup.ts closes it).
-const coordinatorLab = await startLab({ preset: 'demo', seed: 11 })
+const coordinatorLab = await startLab({ preset: 'demo', seed: 11, keepAlive: false })
 ;(globalThis as { coordinatorLab?: typeof coordinatorLab }).coordinatorLab = coordinatorLab
 
 export default defineConfig({

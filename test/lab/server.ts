@@ -14,6 +14,8 @@ export interface StartLabOptions extends LabOptions {
   latencyMs?: number
   authFailureDelayMs?: number
   faults?: LabFault[]
+  /** False: the lab does not keep the process alive by itself (a lab started by a config). */
+  keepAlive?: boolean
 }
 
 export interface RunningLab {
@@ -96,6 +98,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
   })
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  if (options.keepAlive === false) server.unref()
   return {
     url,
     sources: labSources(model, url),
