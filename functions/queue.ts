@@ -4,22 +4,12 @@
 // max_concurrency = 1 so two sources never write the guest index at the same time (KV has no
 // transactions). Without a PULSE_QUEUE binding the cron refreshes everything itself and work
 // left over continues on the next tick (deferred units).
-import * as z from 'zod'
-import type { Config } from './config.ts'
-import { parseConfig } from './config.ts'
+import { type Config, readConfig } from './config.ts'
 import type { Env } from './env.ts'
+import { type RefreshMessage, RefreshMessageSchema } from './queue-message.ts'
 import { refresh } from './refresh.ts'
-import { subrequestBudget } from './refresh-settings.ts'
 
-export const RefreshMessageSchema = z.object({
-  sourceId: z.string().min(1).max(64),
-  reason: z.string().min(1).max(64),
-  /** Epoch seconds the refresh was asked for; continuations keep the original. */
-  requestedAt: z.int().nonnegative(),
-  /** How many continuation hops this source has taken in this refresh. */
-  hop: z.int().nonnegative().max(1000).default(0),
-})
-export type RefreshMessage = z.infer<typeof RefreshMessageSchema>
+export type { RefreshMessage } from './queue-message.ts'
 
 /** Stop chasing a source whose work never shrinks (a bug upstream, not a big fleet). */
 export const MAX_CONTINUATIONS = 50
@@ -54,7 +44,8 @@ export async function consumeRefreshBatch(
   nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
 ): Promise<QueueRunReport> {
   const report: QueueRunReport = { refreshed: [], continued: [], dropped: 0, retried: 0 }
-  const known = new Set(parseConfig(env).sources.map((s) => s.id))
+  const config = readConfig(env)
+  const known = new Set(config.sources.map((s) => s.id))
   // Sequential on purpose: each refresh reads and rewrites the index.
   for (const message of batch.messages) {
     const parsed = RefreshMessageSchema.safeParse(message.body)
@@ -73,7 +64,7 @@ export async function consumeRefreshBatch(
         now: nowSeconds(),
         reason: `${body.reason} (queue)`,
         sourceIds: [body.sourceId],
-        subrequestBudget: subrequestBudget(env),
+        subrequestBudget: config.refresh.subrequestBudget,
         continuation: body.hop > 0,
       })
       if (result.storeError) {

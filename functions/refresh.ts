@@ -5,7 +5,7 @@ import type { SourceStatus, StoreError } from '../shared/schema/status.ts'
 import type { PbsFacts, PveFacts, SourceFacts } from './collect/facts.ts'
 import { collectPbs } from './collect/pbs.ts'
 import { collectPve } from './collect/pve.ts'
-import { type Config, type PbsSourceConfig, parseConfig, type SourceConfig } from './config.ts'
+import { type Config, type PbsSourceConfig, readConfig, type SourceConfig } from './config.ts'
 import type { Env } from './env.ts'
 import { normalizeGuests, toGuestSummary, warningsBySource } from './normalize/index.ts'
 import { createRequestBudget, type RequestBudget } from './proxmox/budget.ts'
@@ -25,8 +25,6 @@ import {
   writeStatus,
 } from './store/kv-store.ts'
 
-/** Free plan: 50 external subrequests per invocation; keep a margin for the unexpected. */
-export const DEFAULT_SUBREQUEST_BUDGET = 45
 /** A source that has not finished by then is reported as timed out; others go on. */
 export const SOURCE_TIME_BUDGET_MS = 25_000
 
@@ -198,8 +196,7 @@ function sourceStatus(
 }
 
 export async function refresh(env: Env, options: RefreshOptions): Promise<RefreshReport> {
-  const config = parseConfig(env)
-  for (const issue of config.issues) console.warn(`config: ${issue.field} ${issue.message}`)
+  const config = readConfig(env)
   const { now } = options
   const kv = env.PULSE_KV
   const [previousStatus, previousIndex, ...previousFacts] = await Promise.all([
@@ -207,7 +204,7 @@ export async function refresh(env: Env, options: RefreshOptions): Promise<Refres
     readIndex(kv),
     ...config.sources.map((s) => readFacts(kv, s.id)),
   ])
-  const budget = createRequestBudget(options.subrequestBudget ?? DEFAULT_SUBREQUEST_BUDGET)
+  const budget = createRequestBudget(options.subrequestBudget ?? config.refresh.subrequestBudget)
   const limit = createLimiter()
   const selected = new Set(options.sourceIds ?? config.sources.map((s) => s.id))
   const pbsServers = directPbsServers(config)
@@ -232,13 +229,13 @@ export async function refresh(env: Env, options: RefreshOptions): Promise<Refres
     const outcome = outcomes[i]
     return outcome?.ok ? outcome.facts : (previousFacts[i] ?? null)
   })
-  // While the configuration has errors, a source missing from it may be a typo rather than a
-  // removal: its last facts and status stay, so a bad config never blanks guests.
+  // While PULSE_SOURCES has errors, a source missing from it may be a typo rather than a
+  // removal: its last facts and status stay, so a bad config never blanks guests. A problem in
+  // any other setting cannot drop a source, so it holds nothing.
   const configured = new Set(config.sources.map((s) => s.id))
-  const held =
-    config.issues.length === 0
-      ? []
-      : (previousStatus?.sources ?? []).filter((s) => !configured.has(s.id))
+  const held = config.sourcesIncomplete
+    ? (previousStatus?.sources ?? []).filter((s) => !configured.has(s.id))
+    : []
   const heldFacts = (await Promise.all(held.map((s) => readFacts(kv, s.id)))).filter(
     (f): f is SourceFacts => f !== null,
   )

@@ -1,12 +1,11 @@
 // Where webhooks start refreshes: the coalescer decides, the KV record carries the minimum
 // interval to other isolates, and the run is the ordinary refresh() of the chosen sources with
 // the ordinary subrequest budget. The caller answers at once; the run goes on in waitUntil.
+import { readConfig } from '../config.ts'
 import type { Env } from '../env.ts'
 import { refresh } from '../refresh.ts'
-import { subrequestBudget } from '../refresh-settings.ts'
 import { hookLastRunKvKey } from '../store/keys.ts'
 import { createCoalescer, type KeyDecision, type RunRequest } from './coalesce.ts'
-import { hookMinIntervalSeconds } from './settings.ts'
 
 export interface HookTrigger {
   env: Env
@@ -30,7 +29,8 @@ async function execute({ keys, payloads, followUps }: RunRequest<HookTrigger>): 
     [...new Set(triggers.map((t) => t.reason))].join(', ') +
     (followUps.length > 0 ? ' (follow-up)' : '')
   const now = nowSeconds()
-  const minInterval = hookMinIntervalSeconds(env)
+  const config = readConfig(env)
+  const minInterval = config.hooks.minIntervalSeconds
   try {
     if (minInterval > 0) {
       const ttl = Math.max(MIN_KV_TTL_SECONDS, minInterval)
@@ -45,7 +45,7 @@ async function execute({ keys, payloads, followUps }: RunRequest<HookTrigger>): 
       now,
       reason,
       sourceIds: keys,
-      subrequestBudget: subrequestBudget(env),
+      subrequestBudget: config.refresh.subrequestBudget,
       ...(priorityNode ? { priorityNode } : {}),
     })
     console.log(
@@ -77,7 +77,7 @@ export async function triggerRefresh(
   sourceIds: string[],
   trigger: HookTrigger,
 ): Promise<Record<string, KeyDecision>> {
-  const minIntervalSeconds = hookMinIntervalSeconds(trigger.env)
+  const minIntervalSeconds = readConfig(trigger.env).hooks.minIntervalSeconds
   const { decisions, done } = hookRuns.trigger(sourceIds, trigger, {
     minIntervalSeconds,
     ...(minIntervalSeconds > 0

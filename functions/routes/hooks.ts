@@ -7,12 +7,11 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { timingSafeEqual } from 'hono/utils/buffer'
 import type { ApiError } from '../../shared/schema/error.ts'
-import { parseConfig } from '../config.ts'
+import { readConfig } from '../config.ts'
 import type { AppEnv } from '../env.ts'
 import { parseProxmoxEvent, sourceKindOf } from '../hooks/proxmox-event.ts'
 import { parseRefreshRequest } from '../hooks/refresh-request.ts'
 import { claimWebhookId } from '../hooks/seen-ids.ts'
-import { proxmoxHookSecret, signingKeys } from '../hooks/settings.ts'
 import { matchSources, sourceNames } from '../hooks/source-match.ts'
 import { verifyStandardWebhook } from '../hooks/standard-webhooks.ts'
 import { triggerRefresh } from '../hooks/trigger.ts'
@@ -42,7 +41,8 @@ const limited = (maxSize: number) =>
 
 export const hooks = new Hono<AppEnv>()
   .post('/proxmox', limited(PROXMOX_BODY_LIMIT), async (c) => {
-    const secret = proxmoxHookSecret(c.env)
+    const config = readConfig(c.env)
+    const secret = config.hooks.proxmoxSecret
     if (!secret) {
       return fail(
         c,
@@ -74,7 +74,6 @@ export const hooks = new Hono<AppEnv>()
       })
     }
 
-    const config = parseConfig(c.env)
     const requested = c.req.query('source') || undefined
     const kind = sourceKindOf(event.type)
     // Stored facts know the node names and datastores; read only when they can decide.
@@ -118,22 +117,17 @@ export const hooks = new Hono<AppEnv>()
     )
   })
   .post('/refresh', limited(REFRESH_BODY_LIMIT), async (c) => {
-    const signing = signingKeys(c.env)
-    if (signing === 'unset') {
+    const config = readConfig(c.env)
+    const signingKeys = config.hooks.signingKeys
+    if (!signingKeys) {
+      const unreadable = config.issues.some((i) => i.field === 'PULSE_WEBHOOK_SIGNING_SECRET')
       return fail(
         c,
         503,
         'hooks_disabled',
-        'Signed webhook refresh is not configured: set the PULSE_WEBHOOK_SIGNING_SECRET secret',
-      )
-    }
-    if (signing === 'invalid') {
-      console.warn('config: PULSE_WEBHOOK_SIGNING_SECRET is not whsec_<base64> (space-separated)')
-      return fail(
-        c,
-        503,
-        'hooks_disabled',
-        'PULSE_WEBHOOK_SIGNING_SECRET is not a valid whsec_<base64> secret',
+        unreadable
+          ? 'PULSE_WEBHOOK_SIGNING_SECRET is not a valid whsec_<base64> secret'
+          : 'Signed webhook refresh is not configured: set the PULSE_WEBHOOK_SIGNING_SECRET secret',
       )
     }
     const body = await c.req.text()
@@ -145,11 +139,10 @@ export const hooks = new Hono<AppEnv>()
         signature: c.req.header('webhook-signature'),
       },
       body,
-      signing.keys,
+      signingKeys,
       now,
     )
     if (!verified.ok) return fail(c, 401, 'unauthorized', verified.reason)
-    const config = parseConfig(c.env)
     const request = parseRefreshRequest(
       body,
       config.sources.map((s) => s.id),
