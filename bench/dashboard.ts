@@ -107,6 +107,7 @@ export async function benchDashboard(): Promise<void> {
     configIssues: [],
     thresholds: { freshHours: 24, staleHours: 72 },
     lastRefresh: null,
+    progress: null,
     nextRefresh: null,
     refreshAllowed: false,
   }

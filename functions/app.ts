@@ -26,6 +26,8 @@ export const app = new Hono<AppEnv>()
     return c.json(body, 404)
   })
   .onError((err, c) => {
+    // Middleware that built its own answer (hono/bearer-auth's 401 with our error body).
+    if (err instanceof HTTPException && err.res) return err.getResponse()
     if (err instanceof HTTPException) {
       const body: ApiError = { error: { code: 'bad_request', message: err.message } }
       return c.json(body, err.status)

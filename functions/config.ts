@@ -1,218 +1,126 @@
-// Reads the Worker's environment into a validated Config. A bad source is reported by
-// field name and left out; the good ones keep working. No message ever echoes a value.
-import * as z from 'zod'
+// The Worker's configuration: every PULSE_* variable and secret read once per environment object
+// into one typed Config (pieces in config/). One policy: a bad source is left out while the good
+// ones keep working, a bad optional setting falls back to its documented safe default, and each
+// problem is a ConfigIssue named by field, never by value. Secrets stay in memory, in Config.
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../shared/age.ts'
-import { readBadgeSettings } from './badge/settings.ts'
+import { type GuestRef, parseBadgeIds } from './config/badge-ids.ts'
+import type { ConfigIssue } from './config/issue.ts'
+import { parseSettings } from './config/schema.ts'
+import { parseSources, type SourceConfig } from './config/sources.ts'
 import type { Env } from './env.ts'
+import type { KeyBytes } from './hooks/standard-webhooks.ts'
 
-const SOURCE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/
-// PVE splits token id and secret at the last '=', PBS at the last ':' (proxmox-api.md §0.2).
-const PVE_TOKEN_ID_PATTERN = /^[^\s@!=]+@[^\s@!=]+![A-Za-z][\w.-]*$/
-const PBS_TOKEN_ID_PATTERN = /^[^\s@!:]+@[^\s@!:]+![A-Za-z][\w.-]*$/
-const DEFAULT_TIMEOUT_MS = 15_000
-
-const HttpUrlSchema = z
-  .string()
-  .refine((value) => /^https?:\/\/[^\s/]+/.test(value) && URL.canParse(value), {
-    message: 'must be an http(s) URL such as https://pve.example.com',
-  })
-  .transform((value) => value.replace(/\/+$/, ''))
-
-const BaseSourceSchema = z.strictObject({
-  id: z.string().regex(SOURCE_ID_PATTERN, {
-    message: 'must be 1-32 lowercase letters, digits or dashes',
-  }),
-  name: z.string().min(1).max(64).optional(),
-  url: HttpUrlSchema,
-  timeoutMs: z.number().int().min(1_000).max(120_000).default(DEFAULT_TIMEOUT_MS),
-})
-
-const PveSourceSchema = BaseSourceSchema.extend({
-  kind: z.literal('pve'),
-  tokenId: z.string().regex(PVE_TOKEN_ID_PATTERN, { message: 'must look like user@realm!tokenid' }),
-})
-
-const ClusterMapSchema = z.strictObject({
-  namespaces: z.record(z.string(), z.string()).default({}),
-  datastores: z.record(z.string(), z.string()).default({}),
-  owners: z.record(z.string(), z.string()).default({}),
-})
-
-const PbsSourceSchema = BaseSourceSchema.extend({
-  kind: z.literal('pbs'),
-  tokenId: z
-    .string()
-    .regex(PBS_TOKEN_ID_PATTERN, { message: 'must look like user@realm!tokenname' }),
-  /** Which PVE cluster (source id) wrote a namespace, datastore or owner's backups. */
-  clusterMap: ClusterMapSchema.optional(),
-  /**
-   * Names PVE storages use for this server (storage.cfg `server`, often a LAN address while
-   * `url` is a tunnel hostname). PVE listings of those storages are skipped: PBS is read directly.
-   */
-  pveServerNames: z.array(z.string().min(1)).default([]),
-})
-
-const SourceSchema = z.discriminatedUnion('kind', [PveSourceSchema, PbsSourceSchema])
-
-export type ClusterMap = z.output<typeof ClusterMapSchema>
-type SourceSettings = z.output<typeof SourceSchema>
-
-export interface SourceCredentials {
-  tokenSecret: string
-  access?: { clientId: string; clientSecret: string }
-}
-
-export type SourceConfig = SourceSettings & { credentials: SourceCredentials }
-export type PveSourceConfig = Extract<SourceConfig, { kind: 'pve' }>
-export type PbsSourceConfig = Extract<SourceConfig, { kind: 'pbs' }>
-
-export interface ConfigIssue {
-  field: string
-  message: string
-}
+export { CLUSTER_PATTERN, type GuestRef, VMID_PATTERN } from './config/badge-ids.ts'
+export type { ConfigIssue } from './config/issue.ts'
+export { DEFAULT_HOOK_MIN_INTERVAL_SECONDS, DEFAULT_SUBREQUEST_BUDGET } from './config/schema.ts'
+export {
+  type ClusterMap,
+  type PbsSourceConfig,
+  type PveSourceConfig,
+  type SourceConfig,
+  type SourceCredentials,
+  secretSuffix,
+} from './config/sources.ts'
 
 export interface Config {
-  sources: SourceConfig[]
-  thresholds: Thresholds
-  issues: ConfigIssue[]
-}
-
-/** `homelab-2` → `HOMELAB_2`: the suffix of that source's secret names. */
-export function secretSuffix(sourceId: string): string {
-  return sourceId.toUpperCase().replace(/-/g, '_')
-}
-
-function formatPath(base: string, path: PropertyKey[]): string {
-  return path.reduce<string>(
-    (text, key) => (typeof key === 'number' ? `${text}[${key}]` : `${text}.${String(key)}`),
-    base,
-  )
-}
-
-function readSecret(env: Env, name: `PULSE_${string}`): string | undefined {
-  const value = env[name]
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined
-}
-
-function readCredentials(
-  env: Env,
-  source: SourceSettings,
-  issues: ConfigIssue[],
-): SourceCredentials | undefined {
-  const suffix = secretSuffix(source.id)
-  const tokenName = `PULSE_TOKEN_${suffix}` as const
-  const tokenSecret = readSecret(env, tokenName)
-  if (!tokenSecret) {
-    issues.push({
-      field: tokenName,
-      message: `is not set: the API token secret of source "${source.id}" (wrangler secret put ${tokenName})`,
-    })
-    return undefined
+  /** The valid sources of PULSE_SOURCES that have their secrets. */
+  readonly sources: readonly SourceConfig[]
+  /**
+   * PULSE_SOURCES could not be read or an entry of it was left out (invalid, or its secrets
+   * missing): a source stored earlier but absent from `sources` may be a typo, not a removal.
+   * Only this holds stored sources; no other setting's problem does.
+   */
+  readonly sourcesIncomplete: boolean
+  readonly thresholds: Thresholds
+  readonly refresh: {
+    /** Outbound requests one invocation may make. */
+    readonly subrequestBudget: number
+    /** Bearer token of POST /api/refresh; unset = refresh only on schedule (or anonymously). */
+    readonly apiToken: string | undefined
+    /** Local development only: anyone may POST /api/refresh while no token is set. */
+    readonly anonymousRefreshAllowed: boolean
   }
-  const clientId =
-    readSecret(env, `PULSE_ACCESS_CLIENT_ID_${suffix}`) ?? readSecret(env, 'PULSE_ACCESS_CLIENT_ID')
-  const clientSecret =
-    readSecret(env, `PULSE_ACCESS_CLIENT_SECRET_${suffix}`) ??
-    readSecret(env, 'PULSE_ACCESS_CLIENT_SECRET')
-  if (Boolean(clientId) !== Boolean(clientSecret)) {
-    issues.push({
-      field: clientId ? `PULSE_ACCESS_CLIENT_SECRET_${suffix}` : `PULSE_ACCESS_CLIENT_ID_${suffix}`,
-      message: `is not set: a Cloudflare Access service token needs both its id and its secret (source "${source.id}")`,
-    })
-    return undefined
+  readonly hooks: {
+    readonly minIntervalSeconds: number
+    /** Bearer secret of POST /hooks/proxmox; unset (or unreadable) = the route answers 503. */
+    readonly proxmoxSecret: string | undefined
+    /** HMAC keys of POST /hooks/refresh; unset (or unreadable) = the route answers 503. */
+    readonly signingKeys: KeyBytes[] | undefined
   }
-  return clientId && clientSecret
-    ? { tokenSecret, access: { clientId, clientSecret } }
-    : { tokenSecret }
+  readonly badges: {
+    readonly enabled: boolean
+    /** Label badges with the guest's name instead of only the backup type. */
+    readonly showNames: boolean
+    /** Answer only /badge/id/<opaque> for guests, so no URL carries a VMID. */
+    readonly idsOnly: boolean
+    readonly ids: ReadonlyMap<string, GuestRef>
+  }
+  /** Every problem found, by field name; listed in /api/status and logged once. */
+  readonly issues: ConfigIssue[]
 }
 
-function parseSources(env: Env, issues: ConfigIssue[]): SourceConfig[] {
-  const raw = env.PULSE_SOURCES
-  if (raw === undefined || raw.trim() === '') return []
-  let items: unknown
-  try {
-    items = JSON.parse(raw)
-  } catch {
-    // JSON.parse's own message quotes the input, which may hold a pasted secret.
-    issues.push({ field: 'PULSE_SOURCES', message: 'is not valid JSON' })
-    return []
-  }
-  if (!Array.isArray(items)) {
-    issues.push({ field: 'PULSE_SOURCES', message: 'must be a JSON array of sources' })
-    return []
-  }
-  const sources: SourceConfig[] = []
-  const seen = new Set<string>()
-  items.forEach((item, index) => {
-    const parsed = SourceSchema.safeParse(item)
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        issues.push({
-          field: formatPath(`PULSE_SOURCES[${index}]`, issue.path),
-          message: issue.message,
-        })
-      }
-      return
-    }
-    if (seen.has(parsed.data.id)) {
-      issues.push({ field: `PULSE_SOURCES[${index}].id`, message: 'is used by another source' })
-      return
-    }
-    seen.add(parsed.data.id)
-    const credentials = readCredentials(env, parsed.data, issues)
-    if (credentials) sources.push({ ...parsed.data, credentials })
-  })
-  checkClusterMaps(sources, issues)
-  return sources
-}
-
-function checkClusterMaps(sources: SourceConfig[], issues: ConfigIssue[]): void {
-  const clusters = new Set(sources.filter((s) => s.kind === 'pve').map((s) => s.id))
-  for (const source of sources) {
-    if (source.kind !== 'pbs' || !source.clusterMap) continue
-    for (const [mapName, map] of Object.entries(source.clusterMap)) {
-      for (const [key, cluster] of Object.entries(map)) {
-        if (!clusters.has(cluster)) {
-          issues.push({
-            field: `PULSE_SOURCES.${source.id}.clusterMap.${mapName}.${key}`,
-            message: `names "${cluster}", which is not a configured PVE source`,
-          })
-        }
-      }
-    }
-  }
-}
-
-function parseHours(
-  env: Env,
-  name: 'PULSE_FRESH_HOURS' | 'PULSE_STALE_HOURS',
-  fallback: number,
-  issues: ConfigIssue[],
-): number {
-  const raw = env[name]
-  if (raw === undefined || raw.trim() === '') return fallback
-  const hours = Number(raw)
-  if (!Number.isFinite(hours) || hours <= 0) {
-    issues.push({ field: name, message: 'must be a positive number of hours' })
-    return fallback
-  }
-  return hours
-}
-
-function parseThresholds(env: Env, issues: ConfigIssue[]): Thresholds {
-  const freshHours = parseHours(env, 'PULSE_FRESH_HOURS', DEFAULT_THRESHOLDS.freshHours, issues)
-  const staleHours = parseHours(env, 'PULSE_STALE_HOURS', DEFAULT_THRESHOLDS.staleHours, issues)
-  if (staleHours < freshHours) {
-    issues.push({ field: 'PULSE_STALE_HOURS', message: 'must not be less than PULSE_FRESH_HOURS' })
-    return DEFAULT_THRESHOLDS
-  }
-  return { freshHours, staleHours }
-}
-
-export function parseConfig(env: Env): Config {
+function buildConfig(env: Env): Config {
+  const { settings, issues: settingIssues, failed } = parseSettings(env)
   const issues: ConfigIssue[] = []
-  const sources = parseSources(env, issues)
-  const thresholds = parseThresholds(env, issues)
-  issues.push(...readBadgeSettings(env).issues)
-  return { sources, thresholds, issues }
+  const sourcesField = settingIssues.filter((i) => i.field === 'PULSE_SOURCES')
+  issues.push(...sourcesField)
+  const { sources, leftOut } = parseSources(settings.PULSE_SOURCES, env, issues)
+  issues.push(...settingIssues.filter((i) => i.field !== 'PULSE_SOURCES'))
+
+  let thresholds: Thresholds = {
+    freshHours: settings.PULSE_FRESH_HOURS,
+    staleHours: settings.PULSE_STALE_HOURS,
+  }
+  if (thresholds.staleHours < thresholds.freshHours) {
+    issues.push({
+      field: 'PULSE_STALE_HOURS',
+      message: 'must not be less than PULSE_FRESH_HOURS; the defaults are used until fixed',
+    })
+    thresholds = DEFAULT_THRESHOLDS
+  }
+  const ids = parseBadgeIds(settings.PULSE_BADGE_IDS, issues)
+
+  return {
+    sources,
+    sourcesIncomplete: failed.has('PULSE_SOURCES') || leftOut > 0,
+    thresholds,
+    refresh: {
+      subrequestBudget: settings.PULSE_SUBREQUEST_BUDGET,
+      apiToken: settings.PULSE_API_TOKEN,
+      // An unreadable token is not "no token": it must not open the route to anyone.
+      anonymousRefreshAllowed:
+        settings.PULSE_ALLOW_ANONYMOUS_REFRESH && !failed.has('PULSE_API_TOKEN'),
+    },
+    hooks: {
+      minIntervalSeconds: settings.PULSE_HOOK_MIN_INTERVAL_SECONDS,
+      proxmoxSecret: settings.PULSE_WEBHOOK_SECRET,
+      signingKeys: settings.PULSE_WEBHOOK_SIGNING_SECRET,
+    },
+    badges: {
+      enabled: settings.PULSE_BADGES,
+      showNames: settings.PULSE_BADGE_SHOW_NAMES,
+      idsOnly: settings.PULSE_BADGE_IDS_ONLY,
+      ids,
+    },
+    issues,
+  }
+}
+
+const byEnv = new WeakMap<Env, Config>()
+let lastLogged = ''
+
+/** The Config of this environment object: parsed on first use, then cached by identity. */
+export function readConfig(env: Env): Config {
+  const cached = byEnv.get(env)
+  if (cached) return cached
+  const config = buildConfig(env)
+  byEnv.set(env, config)
+  // Field names and fixed messages only; logged when they change, not on every request.
+  const lines = config.issues.map((issue) => `config: ${issue.field} ${issue.message}`)
+  const key = lines.join('\n')
+  if (key !== lastLogged) {
+    for (const line of lines) console.warn(line)
+    lastLogged = key
+  }
+  return config
 }

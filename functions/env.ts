@@ -1,5 +1,7 @@
-// The Worker's bindings, variables and secrets: one typed place, documented in README.md.
-import type { RefreshMessage } from './queue.ts'
+// The Worker's bindings, variables and secrets as the runtime hands them over (raw text; read
+// and validated once, in config.ts). Documented in README.md. At the bottom of the imports: it
+// names only the queue message type, from a module that imports nothing of the Worker.
+import type { RefreshMessage } from './queue-message.ts'
 
 export interface Env {
   /** The read cache: the guest index and per-guest records (written by the coordinator only). */

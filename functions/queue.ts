@@ -3,19 +3,12 @@
 // subrequest budget. The coordinator serializes passes, so consumers may run concurrently; work
 // a pass defers continues in the coordinator's alarm. Without a PULSE_QUEUE binding the cron
 // asks the coordinator directly.
-import * as z from 'zod'
-import type { Config } from './config.ts'
-import { parseConfig } from './config.ts'
+import { type Config, readConfig } from './config.ts'
 import { coordinator } from './coordinator/client.ts'
 import type { Env } from './env.ts'
+import { type RefreshMessage, RefreshMessageSchema } from './queue-message.ts'
 
-export const RefreshMessageSchema = z.object({
-  sourceId: z.string().min(1).max(64),
-  reason: z.string().min(1).max(64),
-  /** Epoch seconds the refresh was asked for. */
-  requestedAt: z.int().nonnegative(),
-})
-export type RefreshMessage = z.infer<typeof RefreshMessageSchema>
+export type { RefreshMessage } from './queue-message.ts'
 
 const SEND_BATCH_LIMIT = 100
 const RETRY_DELAY_SECONDS = 60
@@ -46,7 +39,7 @@ export async function consumeRefreshBatch(
   env: Env,
 ): Promise<QueueRunReport> {
   const report: QueueRunReport = { refreshed: [], dropped: 0, retried: 0 }
-  const known = new Set(parseConfig(env).sources.map((s) => s.id))
+  const known = new Set(readConfig(env).sources.map((s) => s.id))
   for (const message of batch.messages) {
     const parsed = RefreshMessageSchema.safeParse(message.body)
     if (!parsed.success || !known.has(parsed.data.sourceId)) {

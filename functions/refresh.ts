@@ -6,7 +6,7 @@
 // the previous cache stays served.
 import type { StoreError } from '../shared/schema/status.ts'
 import type { PbsFacts, PveFacts, SourceFacts } from './collect/facts.ts'
-import { parseConfig } from './config.ts'
+import { readConfig } from './config.ts'
 import type { StateStore, StoredStatus } from './coordinator/state.ts'
 import type { Env } from './env.ts'
 import { normalizeGuests, toGuestSummary, warningsBySource } from './normalize/index.ts'
@@ -72,8 +72,7 @@ export async function runRefreshPass(
   state: StateStore,
   options: PassOptions,
 ): Promise<RefreshReport> {
-  const config = parseConfig(env)
-  for (const issue of config.issues) console.warn(`config: ${issue.field} ${issue.message}`)
+  const config = readConfig(env)
   const { now } = options
   const previousStatus = state.readStatus()
   const configured = new Set(config.sources.map((s) => s.id))
@@ -120,7 +119,7 @@ export async function runRefreshPass(
   // While the sources' configuration has errors, a source missing from it may be a typo rather
   // than a removal: its last facts and status stay, so a bad config never blanks guests. Once it
   // is valid, a source that is gone takes its facts with it.
-  const holdMissing = config.issues.length > 0
+  const holdMissing = config.sourcesIncomplete
   const held = holdMissing ? previousStatus.sources.filter((s) => !configured.has(s.id)) : []
   const served = state.transaction(() => {
     for (const [id, outcome] of outcomes) {
@@ -128,7 +127,8 @@ export async function runRefreshPass(
     }
     const all = state.allFacts().map((stored) => stored.facts)
     if (!holdMissing) {
-      for (const facts of all) if (!configured.has(facts.sourceId)) state.deleteFacts(facts.sourceId)
+      for (const facts of all)
+        if (!configured.has(facts.sourceId)) state.deleteFacts(facts.sourceId)
     }
     const keep = new Set([...configured, ...held.map((s) => s.id)])
     return all.filter((facts) => keep.has(facts.sourceId))

@@ -4,12 +4,11 @@
 // cache) goes through trigger() or refreshNow(); passes run one at a time (at most one refresh
 // of a source at a time, at most one follow-up queued behind it); work the subrequest budget
 // deferred continues in the next invocation, chained by the alarm, until nothing is left.
-import { parseConfig } from '../config.ts'
+import { readConfig } from '../config.ts'
 import type { Env } from '../env.ts'
-import { sourceNames, type SourceNames } from '../hooks/source-match.ts'
+import { type SourceNames, sourceNames } from '../hooks/source-match.ts'
 import { TIMESTAMP_TOLERANCE_SECONDS } from '../hooks/standard-webhooks.ts'
 import { type RefreshReport, runRefreshPass } from '../refresh.ts'
-import { subrequestBudget } from '../refresh-settings.ts'
 import { digestOf } from '../store/digest.ts'
 import {
   beginPass,
@@ -72,7 +71,7 @@ export class CoordinatorCore {
   private loadSchedule(env: Env): Schedule {
     if (!this.schedule) {
       // First use since the object started: a pass that was running when it stopped is queued.
-      const ids = parseConfig(env).sources.map((s) => s.id)
+      const ids = readConfig(env).sources.map((s) => s.id)
       this.schedule = recoverSchedule(this.state.readSchedule(), ids)
       this.state.writeSchedule(this.schedule)
     }
@@ -86,7 +85,7 @@ export class CoordinatorCore {
 
   /** Queues refreshes; the alarm runs them (a running pass's follow-up runs after it). */
   async trigger(env: Env, input: TriggerInput): Promise<TriggerResult> {
-    const config = parseConfig(env)
+    const config = readConfig(env)
     const known = new Set(config.sources.map((s) => s.id))
     const ids = (input.sourceIds ?? config.sources.map((s) => s.id)).filter((id) => known.has(id))
     const { schedule, decisions } = requestRefresh(this.loadSchedule(env), ids, {
@@ -119,7 +118,8 @@ export class CoordinatorCore {
     const { schedule: begun, plan: planned } = beginPass(schedule, now)
     // With no source to refresh, a rebuild from the stored facts still drops the guests of
     // sources that were removed (asked for by refreshNow; costs no subrequest).
-    const plan = planned ?? (options.rebuild ? { full: [], continuation: [], reason: 'rebuild' } : null)
+    const plan =
+      planned ?? (options.rebuild ? { full: [], continuation: [], reason: 'rebuild' } : null)
     if (!plan) return null
     this.saveSchedule(begun)
     let deferred: Record<string, number> = {}
@@ -130,7 +130,7 @@ export class CoordinatorCore {
           reason: plan.reason,
           full: plan.full,
           continuation: plan.continuation,
-          subrequestBudget: overrides.subrequestBudget ?? subrequestBudget(env),
+          subrequestBudget: overrides.subrequestBudget ?? readConfig(env).refresh.subrequestBudget,
           ...(plan.priorityNode ? { priorityNode: plan.priorityNode } : {}),
           ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
           ...(overrides.sourceTimeBudgetMs !== undefined
@@ -168,7 +168,7 @@ export class CoordinatorCore {
     input: TriggerInput,
     overrides: PassOverrides = {},
   ): Promise<RefreshReport | null> {
-    const config = parseConfig(env)
+    const config = readConfig(env)
     const known = new Set(config.sources.map((s) => s.id))
     const ids = (input.sourceIds ?? config.sources.map((s) => s.id)).filter((id) => known.has(id))
     this.saveSchedule(
@@ -192,7 +192,7 @@ export class CoordinatorCore {
 
   /** Names notifications may use for each source, from the stored facts. */
   sourceNames(env: Env): SourceNames[] {
-    return parseConfig(env).sources.map((source) =>
+    return readConfig(env).sources.map((source) =>
       sourceNames(source, this.state.readFacts(source.id)?.facts ?? null),
     )
   }

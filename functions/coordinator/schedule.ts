@@ -99,7 +99,9 @@ export function requestRefresh(
     } else {
       const interval = request.minIntervalSeconds ?? 0
       const since =
-        state.hookWindowStart === null ? Number.POSITIVE_INFINITY : request.now - state.hookWindowStart
+        state.hookWindowStart === null
+          ? Number.POSITIVE_INFINITY
+          : request.now - state.hookWindowStart
       const wait = Math.ceil(interval - since)
       if (request.minIntervalSeconds !== undefined && wait > 0) {
         decisions[id] = {

@@ -3,7 +3,7 @@
 // keeps its rows. Values that are whole documents (facts, status, schedule) are stored as JSON
 // and parsed with their zod schemas when read back: a row an older release wrote in another
 // shape counts as missing instead of crashing a refresh.
-import * as z from 'zod'
+import type * as z from 'zod'
 import type { SourceFacts } from '../collect/facts.ts'
 import { parseStoredFacts } from './facts-codec.ts'
 import { EMPTY_SCHEDULE, ScheduleSchema } from './schedule.ts'
@@ -41,7 +41,11 @@ export function migrate(storage: DurableObjectStorage): number {
   })
 }
 
-function parseJson<T extends z.ZodType>(schema: T, text: unknown, what: string): z.output<T> | null {
+function parseJson<T extends z.ZodType>(
+  schema: T,
+  text: unknown,
+  what: string,
+): z.output<T> | null {
   if (typeof text !== 'string') return null
   try {
     const parsed = schema.safeParse(JSON.parse(text))
@@ -59,7 +63,11 @@ export function createSqliteState(storage: DurableObjectStorage): StateStore {
   const rows = <T extends Row>(query: string, ...bindings: unknown[]) =>
     sql.exec<T>(query, ...bindings).toArray()
   const readDocument = <T extends z.ZodType>(name: string, schema: T) =>
-    parseJson(schema, rows<{ body: string }>('SELECT body FROM documents WHERE name = ?', name)[0]?.body, name)
+    parseJson(
+      schema,
+      rows<{ body: string }>('SELECT body FROM documents WHERE name = ?', name)[0]?.body,
+      name,
+    )
   const writeDocument = (name: string, value: unknown) =>
     sql.exec(
       'INSERT INTO documents (name, body) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET body = excluded.body',

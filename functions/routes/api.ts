@@ -2,16 +2,18 @@
 // request); status and refreshes come from the coordinator, where they live.
 import type { Context } from 'hono'
 import { Hono } from 'hono'
+import { bearerAuth } from 'hono/bearer-auth'
+import { etag } from 'hono/etag'
+import { createMiddleware } from 'hono/factory'
 import { HTTPException } from 'hono/http-exception'
-import { timingSafeEqual } from 'hono/utils/buffer'
+import type { ApiError } from '../../shared/schema/error.ts'
 import type { Health } from '../../shared/schema/health.ts'
 import type { GuestIndex } from '../../shared/schema/index.ts'
 import type { Status } from '../../shared/schema/status.ts'
-import { parseConfig } from '../config.ts'
-import type { AppEnv } from '../env.ts'
+import { readConfig } from '../config.ts'
 import { coordinator } from '../coordinator/client.ts'
+import type { AppEnv } from '../env.ts'
 import { neverRefreshed } from '../refresh/source-status.ts'
-import { anonymousRefreshAllowed } from '../refresh-settings.ts'
 import { digestOf } from '../store/digest.ts'
 import { readGuest, readIndex } from '../store/read-cache.ts'
 import { VERSION } from '../version.ts'
@@ -28,25 +30,50 @@ let emptyCacheRefreshAt = 0
 
 const nowSeconds = () => Math.floor(Date.now() / 1000)
 
-function withEtag(c: Context<AppEnv>, etag: string, body: unknown) {
-  c.header('ETag', etag)
+/** The ETag is ours; hono/etag answers 304 when If-None-Match matches it weakly (RFC 9110). */
+function withEtag(c: Context<AppEnv>, tag: string, body: unknown) {
+  c.header('ETag', tag)
   c.header('Cache-Control', READ_CACHE_CONTROL)
-  if (c.req.header('if-none-match') === etag) return c.body(null, 304)
   return c.json(body)
 }
+const conditional = etag()
 
-async function canRefresh(c: Context<AppEnv>): Promise<boolean> {
-  const token = c.env.PULSE_API_TOKEN
-  if (token) {
-    const given = c.req.header('authorization')?.replace(/^Bearer\s+/i, '') ?? ''
-    return timingSafeEqual(given, token)
-  }
-  return anonymousRefreshAllowed(c.env)
+const REALM = 'pulse-edge'
+const UNAUTHORIZED: ApiError = {
+  error: { code: 'unauthorized', message: 'A valid API token is required' },
 }
+const deny = (c: Context) => c.json(UNAUTHORIZED, 401)
+
+/**
+ * POST /api/refresh needs PULSE_API_TOKEN as a bearer token (hono/bearer-auth: constant-time
+ * comparison, RFC 6750 challenges); with no token set, only an explicit dev opt-out opens it.
+ * Every refusal is 401 with the API's error body.
+ */
+const refreshAuth = createMiddleware<AppEnv>(async (c, next) => {
+  const { apiToken, anonymousRefreshAllowed } = readConfig(c.env).refresh
+  if (!apiToken) {
+    if (anonymousRefreshAllowed) return next()
+    c.header('WWW-Authenticate', `Bearer realm="${REALM}"`)
+    return deny(c)
+  }
+  return bearerAuth<AppEnv>({
+    token: apiToken,
+    realm: REALM,
+    noAuthenticationHeader: { message: deny },
+    invalidAuthenticationHeader: {
+      message: deny,
+      wwwAuthenticateHeader: { realm: REALM, error: 'invalid_request' },
+    },
+    invalidToken: {
+      message: deny,
+      wwwAuthenticateHeader: { realm: REALM, error: 'invalid_token' },
+    },
+  })(c, next)
+})
 
 export const api = new Hono<AppEnv>()
   .get('/health', (c) => {
-    const config = parseConfig(c.env)
+    const config = readConfig(c.env)
     const body: Health = {
       status: 'ok',
       version: VERSION,
@@ -57,11 +84,11 @@ export const api = new Hono<AppEnv>()
     c.header('Cache-Control', 'no-store')
     return c.json(body)
   })
-  .get('/guests', async (c) => {
+  .get('/guests', conditional, async (c) => {
     const stored = await readIndex(c.env.PULSE_KV)
     if (!stored) {
       const now = nowSeconds()
-      const config = parseConfig(c.env)
+      const config = readConfig(c.env)
       if (config.sources.length > 0 && now - emptyCacheRefreshAt >= EMPTY_CACHE_REFRESH_SECONDS) {
         emptyCacheRefreshAt = now
         // The coordinator coalesces: however many isolates ask, one refresh is queued.
@@ -76,9 +103,9 @@ export const api = new Hono<AppEnv>()
       orphans: stored.orphans,
       ambiguous: stored.ambiguous,
     }
-    return withEtag(c, `W/"${stored.textDigest ?? 'none'}"`, body)
+    return withEtag(c, `W/"${stored.textDigest}"`, body)
   })
-  .get('/guests/:cluster/:vmid', async (c) => {
+  .get('/guests/:cluster/:vmid', conditional, async (c) => {
     const { cluster, vmid } = c.req.param()
     if (!/^[a-z0-9-]{1,32}$/.test(cluster) || !/^\d{1,9}$/.test(vmid)) {
       throw new HTTPException(400, { message: 'Expected /api/guests/<cluster>/<vmid>' })
@@ -89,7 +116,7 @@ export const api = new Hono<AppEnv>()
     return withEtag(c, `W/"${await digestOf(JSON.stringify(record))}"`, record)
   })
   .get('/status', async (c) => {
-    const config = parseConfig(c.env)
+    const config = readConfig(c.env)
     const stored = await coordinator(c.env).status()
     const byId = new Map(stored.sources.map((s) => [s.id, s]))
     const now = nowSeconds()
@@ -100,20 +127,13 @@ export const api = new Hono<AppEnv>()
       lastRefresh: stored.lastRefresh,
       progress: stored.progress,
       nextRefresh: Math.ceil((now + 1) / REFRESH_INTERVAL_SECONDS) * REFRESH_INTERVAL_SECONDS,
-      refreshAllowed: Boolean(c.env.PULSE_API_TOKEN) || anonymousRefreshAllowed(c.env),
+      refreshAllowed: Boolean(config.refresh.apiToken) || config.refresh.anonymousRefreshAllowed,
       storeError: stored.storeError,
     }
     c.header('Cache-Control', 'no-store')
     return c.json(body)
   })
-  .post('/refresh', async (c) => {
-    if (!(await canRefresh(c))) {
-      c.header('WWW-Authenticate', 'Bearer realm="pulse-edge"')
-      return c.json(
-        { error: { code: 'unauthorized', message: 'A valid API token is required' } },
-        401,
-      )
-    }
+  .post('/refresh', refreshAuth, async (c) => {
     const now = nowSeconds()
     const api = coordinator(c.env)
     const last = (await api.status()).lastRefresh

@@ -14,15 +14,9 @@ import {
   isBackupFilter,
   unknownBadge,
 } from '../badge/content.ts'
-import {
-  CLUSTER_PATTERN,
-  type GuestRef,
-  readBadgeSettings,
-  VMID_PATTERN,
-} from '../badge/settings.ts'
 import { toShieldsEndpoint } from '../badge/shields-endpoint.ts'
 import { renderBadgeSvg } from '../badge/svg.ts'
-import { parseConfig } from '../config.ts'
+import { CLUSTER_PATTERN, type GuestRef, readConfig, VMID_PATTERN } from '../config.ts'
 import type { AppEnv } from '../env.ts'
 import { digestOf } from '../store/digest.ts'
 import { guestKvKey, KV_INDEX_KEY } from '../store/keys.ts'
@@ -118,7 +112,7 @@ function badgeContext(c: Context<AppEnv>, filter: BackupFilter): BadgeContext {
   return {
     filter,
     nowSeconds: Math.floor(Date.now() / 1000),
-    thresholds: parseConfig(c.env).thresholds,
+    thresholds: readConfig(c.env).thresholds,
   }
 }
 
@@ -131,25 +125,25 @@ async function sendGuestBadge(
   if (!filter) return sendBadge(c, INVALID_TYPE_BADGE, format, 400)
   const record = guest ? await readGuestAge(c.env.PULSE_KV, guest) : null
   if (!record) return sendBadge(c, unknownBadge(filter, 'guest'), format, 404)
-  const { showNames } = readBadgeSettings(c.env)
+  const { showNames } = readConfig(c.env).badges
   return sendBadge(c, guestBadge(record, badgeContext(c, filter), showNames), format)
 }
 
 export const badge = new Hono<AppEnv>()
   .use(async (c, next) => {
     // Switched off, badges look like any route that does not exist.
-    if (!readBadgeSettings(c.env).enabled) return c.notFound()
+    if (!readConfig(c.env).badges.enabled) return c.notFound()
     await next()
   })
   // Before /:cluster/:file, which would also match: a source named "id" needs opaque ids.
   .get('/id/:file', (c) => {
     const file = splitFile(c.req.param('file'))
     if (!file) return c.notFound()
-    return sendGuestBadge(c, readBadgeSettings(c.env).ids.get(file.name), file.format)
+    return sendGuestBadge(c, readConfig(c.env).badges.ids.get(file.name), file.format)
   })
   .get('/:cluster/:file', (c) => {
     const file = splitFile(c.req.param('file'))
-    if (!file || readBadgeSettings(c.env).idsOnly) return c.notFound()
+    if (!file || readConfig(c.env).badges.idsOnly) return c.notFound()
     const cluster = c.req.param('cluster')
     const known = CLUSTER_PATTERN.test(cluster) && VMID_PATTERN.test(file.name)
     return sendGuestBadge(c, known ? { cluster, vmid: file.name } : undefined, file.format)

@@ -7,12 +7,11 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { timingSafeEqual } from 'hono/utils/buffer'
 import type { ApiError } from '../../shared/schema/error.ts'
-import { parseConfig } from '../config.ts'
+import { readConfig } from '../config.ts'
 import { coordinator } from '../coordinator/client.ts'
 import type { AppEnv } from '../env.ts'
 import { parseProxmoxEvent } from '../hooks/proxmox-event.ts'
 import { parseRefreshRequest } from '../hooks/refresh-request.ts'
-import { hookMinIntervalSeconds, proxmoxHookSecret, signingKeys } from '../hooks/settings.ts'
 import { matchSources, sourceNames } from '../hooks/source-match.ts'
 import { verifyStandardWebhook } from '../hooks/standard-webhooks.ts'
 
@@ -40,7 +39,8 @@ const limited = (maxSize: number) =>
 
 export const hooks = new Hono<AppEnv>()
   .post('/proxmox', limited(PROXMOX_BODY_LIMIT), async (c) => {
-    const secret = proxmoxHookSecret(c.env)
+    const config = readConfig(c.env)
+    const secret = config.hooks.proxmoxSecret
     if (!secret) {
       return fail(
         c,
@@ -72,7 +72,6 @@ export const hooks = new Hono<AppEnv>()
       })
     }
 
-    const config = parseConfig(c.env)
     const requested = c.req.query('source') || undefined
     const api = coordinator(c.env)
     // The coordinator's stored facts know the node names and datastores; needed only when the
@@ -92,7 +91,7 @@ export const hooks = new Hono<AppEnv>()
     const { decisions } = await api.trigger({
       sourceIds: match.sourceIds,
       reason: `webhook proxmox ${event.type}`,
-      minIntervalSeconds: hookMinIntervalSeconds(c.env),
+      minIntervalSeconds: config.hooks.minIntervalSeconds,
       ...(priorityNode ? { priorityNode } : {}),
     })
     return c.json(
@@ -112,22 +111,17 @@ export const hooks = new Hono<AppEnv>()
     )
   })
   .post('/refresh', limited(REFRESH_BODY_LIMIT), async (c) => {
-    const signing = signingKeys(c.env)
-    if (signing === 'unset') {
+    const config = readConfig(c.env)
+    const signingKeys = config.hooks.signingKeys
+    if (!signingKeys) {
+      const unreadable = config.issues.some((i) => i.field === 'PULSE_WEBHOOK_SIGNING_SECRET')
       return fail(
         c,
         503,
         'hooks_disabled',
-        'Signed webhook refresh is not configured: set the PULSE_WEBHOOK_SIGNING_SECRET secret',
-      )
-    }
-    if (signing === 'invalid') {
-      console.warn('config: PULSE_WEBHOOK_SIGNING_SECRET is not whsec_<base64> (space-separated)')
-      return fail(
-        c,
-        503,
-        'hooks_disabled',
-        'PULSE_WEBHOOK_SIGNING_SECRET is not a valid whsec_<base64> secret',
+        unreadable
+          ? 'PULSE_WEBHOOK_SIGNING_SECRET is not a valid whsec_<base64> secret'
+          : 'Signed webhook refresh is not configured: set the PULSE_WEBHOOK_SIGNING_SECRET secret',
       )
     }
     const body = await c.req.text()
@@ -139,11 +133,10 @@ export const hooks = new Hono<AppEnv>()
         signature: c.req.header('webhook-signature'),
       },
       body,
-      signing.keys,
+      signingKeys,
       now,
     )
     if (!verified.ok) return fail(c, 401, 'unauthorized', verified.reason)
-    const config = parseConfig(c.env)
     const request = parseRefreshRequest(
       body,
       config.sources.map((s) => s.id),
@@ -159,7 +152,7 @@ export const hooks = new Hono<AppEnv>()
     const { decisions } = await api.trigger({
       sourceIds: request.sourceIds,
       reason: 'webhook signed',
-      minIntervalSeconds: hookMinIntervalSeconds(c.env),
+      minIntervalSeconds: config.hooks.minIntervalSeconds,
     })
     return c.json(
       {

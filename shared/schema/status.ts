@@ -48,9 +48,7 @@ export const StatusSchema = z.object({
    * While a refresh round is split over several invocations by the subrequest budget: since
    * when, how many invocations so far, requests done and work units left. Null when complete.
    */
-  progress: z.nullable(
-    z.object({ since: z.int(), passes: z.int(), done: z.int(), left: z.int() }),
-  ),
+  progress: z.nullable(z.object({ since: z.int(), passes: z.int(), done: z.int(), left: z.int() })),
   /** Epoch seconds of the next scheduled refresh, when known. */
   nextRefresh: z.nullable(z.int()),
   /**

@@ -80,7 +80,11 @@ async function queueMessages(sourceIds: string[]) {
 
 async function cron() {
   const ctx = createExecutionContext()
-  await worker.scheduled({ scheduledTime: Date.now(), cron: '*/15 * * * *', noRetry() {} }, testEnv, ctx)
+  await worker.scheduled(
+    { scheduledTime: Date.now(), cron: '*/15 * * * *', noRetry() {} },
+    testEnv,
+    ctx,
+  )
   await getQueueResult(createMessageBatch('x', []), ctx)
 }
 

@@ -4,9 +4,9 @@
 import { createExecutionContext, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { COORDINATOR_NAME } from '../../functions/coordinator/client.ts'
+import { type Schedule, ScheduleSchema } from '../../functions/coordinator/schedule.ts'
 import type { Env } from '../../functions/env.ts'
 import worker from '../../functions/index.ts'
-import { type Schedule, ScheduleSchema } from '../../functions/coordinator/schedule.ts'
 import { clearLabFaults, resetLabStats, setLabFaults } from '../lab/client.ts'
 
 export const testEnv = env as unknown as Env & { PULSE_TEST_LAB_URL: string }

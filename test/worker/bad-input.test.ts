@@ -3,12 +3,12 @@
 // the same answer are still served.
 import { describe, expect, it } from 'vitest'
 import type { Env } from '../../functions/env.ts'
-import { refresh } from './local-coordinator.ts'
 import { getFilteredAge } from '../../shared/age.ts'
 import { GuestRecordSchema } from '../../shared/schema/guest.ts'
 import { StatusSchema } from '../../shared/schema/status.ts'
 import { freshKv } from './kv.ts'
 import { call, labEnv, labModel } from './lab.ts'
+import { refresh } from './local-coordinator.ts'
 
 const { now, facts } = labModel()
 const g = facts.designGuest

@@ -1,11 +1,11 @@
 // What a public badge gives away, inside workerd: by default an age and a status only; names,
 // opaque ids and switching badges off as configured; hostile names stay inert text.
 import { beforeAll, describe, expect, it } from 'vitest'
-import { refresh } from './local-coordinator.ts'
 import { StatusSchema } from '../../shared/schema/status.ts'
 import { readBadgeSvg } from './badge-svg.ts'
 import { putGuest } from './guest-records.ts'
 import { call, labEnv, labModel } from './lab.ts'
+import { refresh } from './local-coordinator.ts'
 import { ShieldsEndpointSchema } from './shields-endpoint-schema.ts'
 
 const testEnv = labEnv({ PULSE_SUBREQUEST_BUDGET: '1000' })

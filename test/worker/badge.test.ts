@@ -1,13 +1,13 @@
 // Status badges inside workerd, against data the lab refresh wrote to KV and records written
 // with controlled timestamps: what an embedding page or shields.io receives.
 import { beforeAll, describe, expect, it } from 'vitest'
-import { refresh } from './local-coordinator.ts'
 import { guestKvKey } from '../../functions/store/keys.ts'
 import { ageStatus, getFilteredAge } from '../../shared/age.ts'
 import { GuestIndexSchema } from '../../shared/schema/index.ts'
 import { readBadgeSvg } from './badge-svg.ts'
 import { putGuest } from './guest-records.ts'
 import { call, labEnv, labModel } from './lab.ts'
+import { refresh } from './local-coordinator.ts'
 import { SHIELDS_HEX_COLOR, ShieldsEndpointSchema } from './shields-endpoint-schema.ts'
 
 const testEnv = labEnv({ PULSE_SUBREQUEST_BUDGET: '1000' })

@@ -6,13 +6,13 @@
 //   recovered     once the fault is gone, the next refresh serves fresh data again
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Env } from '../../functions/env.ts'
-import { type RefreshOptions, refresh } from './local-coordinator.ts'
 import { type GuestRecord, GuestRecordSchema } from '../../shared/schema/guest.ts'
 import { type GuestIndex, GuestIndexSchema } from '../../shared/schema/index.ts'
 import { type Status, StatusSchema } from '../../shared/schema/status.ts'
 import type { LabFault } from '../lab/faults.ts'
 import { failingWrites, freshKv, KV_WRITE_FAILURE } from './kv.ts'
 import { call, clearFaults, labEnv, labModel, setFaults } from './lab.ts'
+import { type RefreshOptions, refresh } from './local-coordinator.ts'
 
 const { now, facts } = labModel()
 const offlineNode = facts.migratedGuest.previousNode

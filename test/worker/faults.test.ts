@@ -2,11 +2,11 @@
 // faults (offline, 401, 500, timeouts, bad JSON, KV write failure) are the fault matrix:
 // fault-matrix.test.ts, printed as a table by `npm run faults`.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { refresh } from './local-coordinator.ts'
 import { GuestRecordSchema } from '../../shared/schema/guest.ts'
 import { GuestIndexSchema } from '../../shared/schema/index.ts'
 import { StatusSchema } from '../../shared/schema/status.ts'
 import { call, clearFaults, labEnv, labModel, labUrl, setFaults } from './lab.ts'
+import { refresh } from './local-coordinator.ts'
 
 const { now, facts } = labModel()
 const g = facts.designGuest

@@ -10,6 +10,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { app } from '../../functions/app.ts'
 import type { Env } from '../../functions/env.ts'
 import { signStandardWebhook } from '../../functions/hooks/standard-webhooks.ts'
+import { StatusSchema } from '../../shared/schema/status.ts'
+import { call, labEnv, labModel, labUrl } from './lab.ts'
 import {
   localState,
   refresh,
@@ -17,8 +19,6 @@ import {
   settle,
   withLocalCoordinator,
 } from './local-coordinator.ts'
-import { StatusSchema } from '../../shared/schema/status.ts'
-import { call, labEnv, labModel, labUrl } from './lab.ts'
 
 const SECRET = 'hook-secret-9f2c4e7a1b3d5f60'
 const SIGNING_KEY = crypto.getRandomValues(new Uint8Array(32))

@@ -26,8 +26,7 @@ const locals = new WeakMap<KVNamespace, Local>()
 
 function localOf(env: Env): Local {
   const kv =
-    (env.PULSE_KV as KVNamespace & { [UNDERLYING_KV]?: KVNamespace })[UNDERLYING_KV] ??
-    env.PULSE_KV
+    (env.PULSE_KV as KVNamespace & { [UNDERLYING_KV]?: KVNamespace })[UNDERLYING_KV] ?? env.PULSE_KV
   let local = locals.get(kv)
   if (!local) {
     const state = createMemoryState()

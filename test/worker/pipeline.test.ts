@@ -1,13 +1,13 @@
 // The backup pipeline against the simulated lab, inside workerd: collect → normalize → KV →
 // /api. Every assertion is about what a user reads from the API.
 import { beforeAll, describe, expect, it, vi } from 'vitest'
-import { refresh } from './local-coordinator.ts'
 import { getFilteredAge } from '../../shared/age.ts'
 import { GuestRecordSchema } from '../../shared/schema/guest.ts'
 import { GuestIndexSchema } from '../../shared/schema/index.ts'
 import { StatusSchema } from '../../shared/schema/status.ts'
 import { resetLabStats } from '../lab/client.ts'
 import { call, labEnv, labModel, labUrl } from './lab.ts'
+import { refresh } from './local-coordinator.ts'
 
 const testEnv = labEnv({ PULSE_SUBREQUEST_BUDGET: '1000' })
 const { now, facts } = labModel()

@@ -156,18 +156,28 @@ describe('the coordinator schedule', () => {
     }).schedule
     const { schedule: begun, plan } = beginPass(schedule, 100)
     schedule = endPass(begun, plan as PassPlan, {})
-    const hook = requestRefresh(schedule, ['pbs'], { reason: 'hook', now: 130, minIntervalSeconds: 60 })
+    const hook = requestRefresh(schedule, ['pbs'], {
+      reason: 'hook',
+      now: 130,
+      minIntervalSeconds: 60,
+    })
     expect(hook.decisions.pbs?.outcome).toBe('coalesced')
     expect(hasWork(hook.schedule)).toBe(false)
     const cron = requestRefresh(schedule, ['pbs'], { reason: 'schedule', now: 130 })
     expect(cron.decisions.pbs?.outcome).toBe('started')
-    const later = requestRefresh(schedule, ['pbs'], { reason: 'hook', now: 161, minIntervalSeconds: 60 })
+    const later = requestRefresh(schedule, ['pbs'], {
+      reason: 'hook',
+      now: 161,
+      minIntervalSeconds: 60,
+    })
     expect(later.decisions.pbs?.outcome).toBe('started')
   })
 
   it('continues deferred work, and queues again a pass a restart interrupted', () => {
-    let schedule = requestRefresh(EMPTY_SCHEDULE, ['homelab', 'office'], { reason: 'x', now: 1 })
-      .schedule
+    let schedule = requestRefresh(EMPTY_SCHEDULE, ['homelab', 'office'], {
+      reason: 'x',
+      now: 1,
+    }).schedule
     const first = beginPass(schedule, 1)
     schedule = endPass(first.schedule, first.plan as PassPlan, { homelab: 12, office: 0 })
     const next = beginPass(schedule, 2)
