@@ -150,7 +150,7 @@ export async function runRefreshPass(
   let storeError: StoreError | null = null
   try {
     await publishGuests(
-      env.PULSE_KV,
+      env,
       normalized.guests,
       {
         guests: normalized.guests.map(toGuestSummary),

@@ -85,7 +85,7 @@ export const api = new Hono<AppEnv>()
     return c.json(body)
   })
   .get('/guests', conditional, async (c) => {
-    const stored = await readIndex(c.env.PULSE_KV)
+    const stored = await readIndex(c.env)
     if (!stored) {
       const now = nowSeconds()
       const config = readConfig(c.env)
@@ -110,7 +110,7 @@ export const api = new Hono<AppEnv>()
     if (!/^[a-z0-9-]{1,32}$/.test(cluster) || !/^\d{1,9}$/.test(vmid)) {
       throw new HTTPException(400, { message: 'Expected /api/guests/<cluster>/<vmid>' })
     }
-    const record = await readGuest(c.env.PULSE_KV, cluster, vmid)
+    const record = await readGuest(c.env, cluster, vmid)
     if (!record)
       return c.json({ error: { code: 'not_found', message: `No guest ${cluster}/${vmid}` } }, 404)
     return withEtag(c, `W/"${await digestOf(JSON.stringify(record))}"`, record)

@@ -20,6 +20,7 @@ import { CLUSTER_PATTERN, type GuestRef, readConfig, VMID_PATTERN } from '../con
 import type { AppEnv } from '../env.ts'
 import { digestOf } from '../store/digest.ts'
 import { guestKvKey, KV_INDEX_KEY } from '../store/keys.ts'
+import type { CacheEnv } from '../store/read-cache.ts'
 import { readGuest, readIndex } from '../store/read-cache.ts'
 import { createReadMemory } from '../store/read-memory.ts'
 
@@ -37,18 +38,18 @@ type FleetAges = (AgeSubject & { template: boolean })[]
 const rememberGuest = createReadMemory<GuestAge | null>(READ_MEMORY_MS)
 const rememberFleet = createReadMemory<FleetAges | null>(READ_MEMORY_MS)
 
-async function readGuestAge(kv: KVNamespace, guest: GuestRef): Promise<GuestAge | null> {
-  return rememberGuest(kv, guestKvKey(guest.cluster, guest.vmid), async () => {
-    const record = await readGuest(kv, guest.cluster, guest.vmid)
+async function readGuestAge(env: CacheEnv, guest: GuestRef): Promise<GuestAge | null> {
+  return rememberGuest(env, guestKvKey(guest.cluster, guest.vmid), async () => {
+    const record = await readGuest(env, guest.cluster, guest.vmid)
     if (!record) return null
     const { guestName, latestBackupTime, latestTimes } = record
     return { guestName, latestBackupTime, latestTimes }
   })
 }
 
-async function readFleetAges(kv: KVNamespace): Promise<FleetAges | null> {
-  return rememberFleet(kv, KV_INDEX_KEY, async () => {
-    const index = await readIndex(kv)
+async function readFleetAges(env: CacheEnv): Promise<FleetAges | null> {
+  return rememberFleet(env, KV_INDEX_KEY, async () => {
+    const index = await readIndex(env)
     return (
       index?.guests.map(({ template, latestBackupTime, latestTimes }) => ({
         template,
@@ -123,7 +124,7 @@ async function sendGuestBadge(
 ): Promise<Response> {
   const filter = readFilter(c)
   if (!filter) return sendBadge(c, INVALID_TYPE_BADGE, format, 400)
-  const record = guest ? await readGuestAge(c.env.PULSE_KV, guest) : null
+  const record = guest ? await readGuestAge(c.env, guest) : null
   if (!record) return sendBadge(c, unknownBadge(filter, 'guest'), format, 404)
   const { showNames } = readConfig(c.env).badges
   return sendBadge(c, guestBadge(record, badgeContext(c, filter), showNames), format)
@@ -153,7 +154,7 @@ export const badge = new Hono<AppEnv>()
     if (file?.name !== 'summary') return c.notFound()
     const filter = readFilter(c)
     if (!filter) return sendBadge(c, INVALID_TYPE_BADGE, file.format, 400)
-    const guests = await readFleetAges(c.env.PULSE_KV)
+    const guests = await readFleetAges(c.env)
     // Before the first refresh: a grey badge that turns real by itself, not a broken image.
     if (!guests) return sendBadge(c, unknownBadge(filter, 'fleet'), file.format)
     return sendBadge(c, fleetBadge(guests, badgeContext(c, filter)), file.format)

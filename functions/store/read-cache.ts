@@ -5,8 +5,12 @@
 import * as z from 'zod'
 import { type GuestRecord, GuestRecordSchema } from '../../shared/schema/guest.ts'
 import { type GuestIndex, GuestIndexSchema } from '../../shared/schema/index.ts'
+import type { Env } from '../env.ts'
 import { digestOf } from './digest.ts'
 import { guestKvKey, KV_INDEX_KEY } from './keys.ts'
+
+/** The part of the environment the read cache lives in. */
+export type CacheEnv = Pick<Env, 'PULSE_KV'>
 
 export type StoredIndex = GuestIndex & {
   /** Digest of the stored text (computed on read, for the ETag). */
@@ -30,17 +34,19 @@ async function readStored<T extends z.core.$ZodType>(
   return null
 }
 
-export async function readIndex(kv: KVNamespace): Promise<StoredIndex | null> {
-  const stored = await readStored(kv, KV_INDEX_KEY, GuestIndexSchema)
+export async function readIndex(env: CacheEnv): Promise<StoredIndex | null> {
+  const stored = await readStored(env.PULSE_KV, KV_INDEX_KEY, GuestIndexSchema)
   return stored ? { ...stored.value, textDigest: await digestOf(stored.raw) } : null
 }
 
 export async function readGuest(
-  kv: KVNamespace,
+  env: CacheEnv,
   cluster: string,
   vmid: string,
 ): Promise<GuestRecord | null> {
-  return (await readStored(kv, guestKvKey(cluster, vmid), GuestRecordSchema))?.value ?? null
+  return (
+    (await readStored(env.PULSE_KV, guestKvKey(cluster, vmid), GuestRecordSchema))?.value ?? null
+  )
 }
 
 /** Counts KV operations so a refresh can report them (and tests can assert on them). */
@@ -63,12 +69,13 @@ export interface CacheLedger {
  * written by then is in the ledger, so the next refresh writes only what is still missing.
  */
 export async function publishGuests(
-  kv: KVNamespace,
+  env: CacheEnv,
   records: readonly GuestRecord[],
   index: GuestIndex,
   ledger: CacheLedger,
   log: WriteLog,
 ): Promise<void> {
+  const kv = env.PULSE_KV
   const wanted = new Set<string>([KV_INDEX_KEY])
   const writes: Promise<void>[] = []
   for (const record of records) {

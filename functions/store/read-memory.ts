@@ -17,7 +17,12 @@ interface Remembered<T> {
  */
 export function createReadMemory<T>(ttlMs: number) {
   const byBinding = new WeakMap<KVNamespace, Map<string, Remembered<T>>>()
-  return async function remember(kv: KVNamespace, key: string, read: () => Promise<T>): Promise<T> {
+  return async function remember(
+    env: { PULSE_KV: KVNamespace },
+    key: string,
+    read: () => Promise<T>,
+  ): Promise<T> {
+    const kv = env.PULSE_KV
     let entries = byBinding.get(kv)
     if (!entries) {
       entries = new Map()

@@ -22,21 +22,10 @@ interface Edge {
 }
 
 /**
- * Files outside functions/store/ that still name the KV binding. Each goes once the Durable
- * Object coordinator (issue 10) owns what it reads or writes there; none may be added.
+ * Files outside functions/store/ that may name the KV binding: none. The coordinator owns all
+ * state; routes and the refresh pass reach the read cache only through store/.
  */
-const TEMPORARY_KV_USERS: readonly string[] = [
-  // Webhook minimum interval, shared between isolates through a KV record.
-  'functions/hooks/trigger.ts',
-  // Reads status, index and facts, writes them (through store/) on every refresh.
-  'functions/refresh.ts',
-  // Reads index, guest and status for /api (through store/).
-  'functions/routes/api.ts',
-  // Reads guests and the index for badges (through store/).
-  'functions/routes/badge.ts',
-  // Reads stored facts for source matching and claims webhook ids (seen-ids.ts).
-  'functions/routes/hooks.ts',
-]
+const TEMPORARY_KV_USERS: readonly string[] = []
 /** Pure helpers outside normalize/ that it may use: each must itself import nothing. */
 const PURE_HELPERS: readonly string[] = ['functions/epoch.ts']
 /** Where the binding is declared. */

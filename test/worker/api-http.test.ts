@@ -2,9 +2,9 @@
 // comparison of If-None-Match, lists included) and the bearer token of POST /api/refresh
 // (hono/bearer-auth), with the API's own 401 body.
 import { beforeAll, describe, expect, it } from 'vitest'
-import { refresh } from '../../functions/refresh.ts'
 import { ApiErrorSchema } from '../../shared/schema/error.ts'
 import { call, labEnv, labModel } from './lab.ts'
+import { refresh } from './local-coordinator.ts'
 
 const TOKEN = 'api-token-0123456789abcdef'
 const testEnv = labEnv({ PULSE_SUBREQUEST_BUDGET: '1000', PULSE_API_TOKEN: TOKEN })

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createReadMemory } from '../../../../functions/store/read-memory.ts'
 
-const kv = () => ({}) as KVNamespace
+const kv = () => ({ PULSE_KV: {} as KVNamespace })
 
 beforeEach(() => {
   vi.useFakeTimers()
