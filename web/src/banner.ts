@@ -3,7 +3,7 @@
 import { formatAge } from '../../shared/age.ts'
 import type { SourceStatus, Status } from '../../shared/schema/status.ts'
 import { button, el } from './dom.ts'
-import { formatLocalTime } from './format.ts'
+import { formatLocalTime, progressText } from './format.ts'
 
 export interface Banner {
   element: HTMLElement
@@ -164,6 +164,8 @@ export function createBanner(onRefresh: () => void): Banner {
       info.textContent = last
         ? `${healthy} of ${status.sources.length} source(s) healthy · last refresh ${formatLocalTime(last.finishedAt)} (${formatAge(now - last.finishedAt)} ago)`
         : `${status.sources.length} source(s) configured · not refreshed yet`
+      // A large fleet on a small subrequest budget: the round goes on over several invocations.
+      if (status.progress) info.textContent += ` · ${progressText(status.progress, now)}`
       if (status.sources.length === 0)
         info.textContent = 'No Proxmox source is configured (see README, "Configuration").'
       refresh.hidden = !status.refreshAllowed

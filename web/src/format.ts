@@ -34,3 +34,21 @@ export function guestTypeLabel(type: 'qemu' | 'lxc' | null): string {
 }
 
 export const viewerTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone
+
+/**
+ * A refresh round the subrequest budget splits over several invocations, while it lasts:
+ * "catching up since 09:12 (3 min): 412 requests done, 380 items left after 9 steps".
+ */
+export function progressText(
+  progress: { since: number; passes: number; done: number; left: number },
+  now: number,
+): string {
+  const minutes = Math.max(0, Math.round((now - progress.since) / 60))
+  const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }).format(
+    progress.since * 1000,
+  )
+  return (
+    `catching up since ${time} (${minutes} min): ${progress.done} request(s) done, ` +
+    `${progress.left} item(s) left after ${progress.passes} step(s)`
+  )
+}
