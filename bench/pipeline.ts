@@ -8,11 +8,12 @@ import { normalizeGuests } from '../functions/normalize/index.ts'
 import { MAX_CONCURRENT_REQUESTS } from '../functions/proxmox/limit.ts'
 import { refresh } from '../functions/refresh.ts'
 import { factsKvKey } from '../functions/store/keys.ts'
-import { labWorkerVars, pveServerNames, workerSourceId } from '../scripts/lab-env.ts'
+import { labWorkerVars, workerSourceId } from '../scripts/lab-env.ts'
 import type { LabModel } from '../test/lab/model.ts'
 import { startLab } from '../test/lab/server.ts'
 import { median, row, timeIt } from './measure.ts'
 import { createMemoryKv } from './memory-kv.ts'
+import { minimumRequests } from './minimum.ts'
 
 const LATENCY_MS = 20
 /** Collect → (node storages, tasks) → (content, snapshots, logs) ; PBS: stores → ns → groups → snapshots. */
@@ -25,33 +26,6 @@ function labEnv(model: LabModel, sources: Parameters<typeof labWorkerVars>[1]) {
     PULSE_KV: kv.namespace,
   } as unknown as Env
   return { env, kv }
-}
-
-/** The fewest requests a complete refresh needs, derived from the lab model. */
-function minimumRequests(model: LabModel, steady: boolean): number {
-  const pbsServers = new Set(pveServerNames(model))
-  let total = 0
-  for (const c of model.clusters) {
-    const online = c.nodes.map((n) => n.name)
-    total += 4 + online.length * 2 // cluster-wide calls; per node: storage list + vzdump tasks
-    for (const s of c.storages) {
-      if (s.disable || !s.content.includes('backup')) continue
-      if (s.type === 'pbs' && pbsServers.has(String(s.config.server))) continue
-      const nodes = s.nodes ?? online
-      total += s.shared ? 1 : nodes.filter((n) => online.includes(n)).length
-    }
-    total += c.guests.filter((g) => !g.template).length // snapshot lists
-    // The newest multi-guest job log per node tells every guest's latest job outcome there.
-    if (!steady) total += new Set(c.tasks.filter((t) => t.id === '').map((t) => t.node)).size
-  }
-  for (const p of model.pbs) {
-    total += 1 + p.datastores.length
-    for (const d of p.datastores) {
-      total += d.namespaces.length
-      if (!steady) total += d.groups.filter((g) => g.type !== 'host').length
-    }
-  }
-  return total
 }
 
 async function payloadsOf(model: LabModel, url: string) {

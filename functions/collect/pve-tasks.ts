@@ -233,27 +233,29 @@ function reuseKnown(tasks: PveTaskFact[], previous: readonly PveTaskFact[]): voi
 }
 
 /**
- * The next job log the node's facts need, newest first: a job newer than every log read so
- * far (it changes someone's latest outcome), or, while a guest on the node that some job
- * covers has no result in the node's tasks yet, the next older unread one. The rule reads only
- * the node's facts, so an interrupted run picks up exactly where it stopped.
+ * The next job log the node's facts need, newest first: a running job's (its log grows until it
+ * ends), a job newer than every finished log already read (it changes someone's latest outcome),
+ * or, while a guest on the node that some job covers has no result in the node's tasks yet, the
+ * next older unread one. The rule reads only the node's facts, so a run cut short by the budget
+ * is picked up exactly where it stopped, and reads what one uninterrupted run would have.
  */
 function nextLog(
   tasks: readonly PveTaskFact[],
   wanted: ReadonlySet<number>,
   skip: ReadonlySet<string>,
 ): PveTaskFact | undefined {
+  const multi = tasks.filter((t) => t.id === '')
   const known = new Set(tasks.flatMap((t) => t.guests.map((g) => g.vmid)))
   const catchingUp = [...wanted].some((vmid) => !known.has(vmid))
+  const anchored = multi.some((t) => t.logRead && t.outcome !== 'running')
   let passedRead = false
-  for (const task of tasks) {
-    if (task.id !== '') continue
+  for (const task of multi) {
     if (task.logRead) {
-      passedRead = true
+      if (task.outcome !== 'running') passedRead = true
       continue
     }
     if (skip.has(task.upid)) continue
-    if (!passedRead || catchingUp) return task
+    if (task.outcome === 'running' || (anchored && !passedRead) || catchingUp) return task
   }
   return undefined
 }
@@ -316,6 +318,7 @@ async function collectNode(
       return previous
     }
   }
+  tasks.sort(newestFirst)
   reuseKnown(tasks, previous)
   const done = await readNodeLogs(ctx, tasks, wanted, trouble)
   // A node listed by its own call in a continuation stays `tasks:` (the list is taken again):

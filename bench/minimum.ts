@@ -1,0 +1,183 @@
+// The fewest upstream requests one complete collection of a lab needs, derived from what the
+// lab MODEL holds (clusters, nodes, storages, guests, tasks, PBS datastores and namespaces) and
+// from what each Proxmox endpoint returns, not from the collectors' plan. A cluster-wide call
+// counts once. `collectionExtras` names the calls the collectors make beyond it, and why.
+//
+// Derivation, per PVE cluster (every node online in the lab presets):
+//
+// 1. Cluster-wide facts, 4 calls. /cluster/status is the only answer with the cluster's name
+//    (and the authority on which nodes are online). /cluster/resources without a type filter is
+//    one call for the guests (vmid, type, node, name, template, lock) AND one storage entry per
+//    node the storage is enabled on, whose `status` says whether it is active there: nothing
+//    per node is needed to know where to list archives. /storage is the only answer with a
+//    storage's node restriction, `disable`, and PBS target (server, datastore, namespace).
+//    /cluster/backup-info/not-backed-up is the only answer saying which guests no job covers.
+// 2. Tasks. The facts are every node's vzdump tasks of the last 14 days (newest 200).
+//    /cluster/tasks (1 call) holds every node's running tasks and its 25 newest finished ones
+//    of any type (CLUSTER_TASKS_FINISHED_PER_NODE). It tells a node's tasks completely when its
+//    oldest finished entry is no newer than the horizon: cold, 14 days ago; steady, the newest
+//    task an earlier listing already returned (and any task that listing saw running). A node it
+//    does not cover needs GET /nodes/{node}/tasks (1 call). The fewest calls are therefore
+//    min(1 + uncovered nodes, online nodes).
+// 3. Archives: one GET …/storage/{storage}/content per listing that can hold different files:
+//    a shared storage once (from any node where it is active), a local one on every online
+//    node it is enabled on. PVE storages of type `pbs` whose server is read directly (a PBS
+//    source) are not listed through PVE at all; disabled and non-backup storages neither.
+// 4. Snapshots: one GET /nodes/{node}/{type}/{vmid}/snapshot per guest that is not a template
+//    (no cluster-wide call lists snapshots).
+// 5. Job logs: which guests a multi-guest vzdump job covered, and how each fared, is only in its
+//    log. Cold: for each node, its multi-guest jobs newest first, until every guest now on the
+//    node that some job covers has a result (from those logs or from a single-guest task of the
+//    node): each of these logs is needed, since a newer unread one could hold a guest's latest
+//    outcome. A guest that never gets one makes every log of the two weeks needed (only reading
+//    them shows it had no job). Running jobs' logs are needed in both (they change until the job
+//    ends). Steady: nothing new upstream, so only the running jobs' logs.
+//
+// Per PBS server: /admin/datastore (1), each datastore's /namespace (1 each, the only way to
+// know the namespaces), and one GET /admin/datastore/{store}/snapshots?ns=… per namespace (all
+// of its snapshots: size, owner, protection, comment, verification; groups follow from them).
+// Per-group listings would be one call per group; a groups listing first would add one per
+// namespace and still need the snapshots. Cold and steady are the same.
+import { pveServerNames } from '../scripts/lab-env.ts'
+import { notBackedUp } from '../test/lab/generate.ts'
+import type { LabModel } from '../test/lab/model.ts'
+import { clusterTaskWindow } from '../test/lab/pve-task-routes.ts'
+import type { PveCluster, PveTask } from '../test/lab/types.ts'
+
+const HISTORY_SECONDS = 14 * 86_400
+const TASK_LIST_LIMIT = 200
+
+/** A node's vzdump tasks as its own two-week listing returns them, newest first. */
+function nodeTasks(cluster: PveCluster, node: string, now: number): PveTask[] {
+  return cluster.tasks
+    .filter((t) => t.node === node && t.starttime >= now - HISTORY_SECONDS)
+    .sort((a, b) => b.starttime - a.starttime)
+    .slice(0, TASK_LIST_LIMIT)
+}
+
+/** Whether /cluster/tasks tells the node's tasks completely (derivation, item 2). */
+function windowCovers(cluster: PveCluster, node: string, now: number, steady: boolean): boolean {
+  const finished = clusterTaskWindow(cluster.tasks, node).filter((t) => t.status !== undefined)
+  if (finished.length === 0) return false
+  const oldest = Math.min(...finished.map((t) => t.starttime))
+  const known = nodeTasks(cluster, node, now)
+  const horizon =
+    !steady || known.length === 0
+      ? now - HISTORY_SECONDS
+      : Math.min(
+          Math.max(...known.map((t) => t.starttime)),
+          ...known.filter((t) => t.status === undefined).map((t) => t.starttime),
+        )
+  return oldest <= horizon
+}
+
+/** Job logs a node's facts need (derivation, item 5). */
+function logsNeeded(cluster: PveCluster, node: string, now: number, steady: boolean): number {
+  const tasks = nodeTasks(cluster, node, now)
+  const multi = tasks.filter((t) => t.id === '')
+  const running = multi.filter((t) => t.status === undefined)
+  if (steady) return running.length
+  const uncovered = new Set(notBackedUp(cluster).map((g) => g.vmid))
+  const missing = new Set(
+    cluster.guests
+      .filter((g) => g.node === node && !g.template && !uncovered.has(g.vmid))
+      .map((g) => g.vmid),
+  )
+  for (const t of tasks) if (t.id !== '') missing.delete(Number(t.id))
+  let read = 0
+  for (const task of multi) {
+    if (missing.size === 0) break
+    read += 1
+    for (const g of task.guests) missing.delete(g.vmid)
+  }
+  const beyond = multi.slice(read).filter((t) => t.status === undefined).length
+  return read + beyond
+}
+
+interface ClusterCount {
+  base: number
+  ownTaskLists: number
+  /** Whether asking /cluster/tasks saves calls (some node is covered by it). */
+  clusterTasksUseful: boolean
+  listings: number
+  snapshots: number
+  logs: number
+}
+
+function countCluster(model: LabModel, cluster: PveCluster, steady: boolean): ClusterCount {
+  const direct = new Set(pveServerNames(model))
+  const online = cluster.nodes.map((n) => n.name)
+  const enabledOn = (s: PveCluster['storages'][number], node: string) =>
+    !s.disable && (!s.nodes || s.nodes.includes(node))
+  let listings = 0
+  for (const s of cluster.storages) {
+    if (s.disable || !s.content.split(',').includes('backup')) continue
+    if (s.type === 'pbs' && direct.has(String(s.config.server))) continue
+    const nodes = online.filter((n) => enabledOn(s, n))
+    listings += s.shared ? Math.min(1, nodes.length) : nodes.length
+  }
+  const uncovered = online.filter((n) => !windowCovers(cluster, n, model.now, steady)).length
+  return {
+    base: 4,
+    ownTaskLists: uncovered,
+    clusterTasksUseful: uncovered < online.length,
+    listings,
+    snapshots: cluster.guests.filter((g) => !g.template && online.includes(g.node)).length,
+    logs: online.reduce((n, node) => n + logsNeeded(cluster, node, model.now, steady), 0),
+  }
+}
+
+function pbsCount(model: LabModel): number {
+  let total = 0
+  for (const p of model.pbs) {
+    total += 1 + p.datastores.length
+    for (const d of p.datastores) total += d.namespaces.length
+  }
+  return total
+}
+
+/** The fewest requests that retrieve the model's facts (cold: nothing known; steady: all). */
+export function minimumRequests(model: LabModel, steady: boolean): number {
+  let total = pbsCount(model)
+  for (const cluster of model.clusters) {
+    const c = countCluster(model, cluster, steady)
+    const taskCalls = c.clusterTasksUseful ? 1 + c.ownTaskLists : c.ownTaskLists
+    total += c.base + taskCalls + c.listings + c.snapshots + c.logs
+  }
+  return total
+}
+
+export interface Extra {
+  source: string
+  calls: number
+  why: string
+}
+
+/**
+ * What the collectors ask beyond the minimum, each named:
+ * - /cluster/tasks on a cluster where it covers no node: the collector only learns that from
+ *   its answer (with nothing known, a node's window can only be judged by asking), so it is
+ *   always asked. On the `large` preset that is the cold run of `homelab`, whose nodes run two
+ *   jobs a night: 25 tasks reach back about 12 days, not 14. (+1)
+ */
+export function collectionExtras(model: LabModel, steady: boolean): Extra[] {
+  const extras: Extra[] = []
+  for (const cluster of model.clusters) {
+    const c = countCluster(model, cluster, steady)
+    if (!c.clusterTasksUseful)
+      extras.push({
+        source: cluster.id,
+        calls: 1,
+        why: '/cluster/tasks asked although it reaches back far enough for no node',
+      })
+  }
+  return extras
+}
+
+/** minimumRequests plus the named extras: what one collection of the lab should cost. */
+export function expectedRequests(model: LabModel, steady: boolean): number {
+  return (
+    minimumRequests(model, steady) +
+    collectionExtras(model, steady).reduce((sum, e) => sum + e.calls, 0)
+  )
+}
