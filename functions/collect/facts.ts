@@ -100,8 +100,11 @@ export interface PveFacts {
   /** Non-fatal problems: an offline node, one storage that failed to list, dropped items. */
   warnings: string[]
   /**
-   * Work units (e.g. `snapshots:qemu/100`) skipped because the invocation's subrequest budget
-   * ran out; their previous facts were kept, and the next run does them first.
+   * Work units skipped because the invocation's subrequest budget ran out; their previous
+   * facts were kept, and the next run does them first (a continuation does only them):
+   * `content:<node>/<storage>`, `snapshots:<type>/<vmid>`, `tasks:<node>` (the node's own task
+   * list and its job logs), `logs:<node>` (job logs only), or `base` (the cluster-wide calls:
+   * nothing of the run was used, these are the previous facts as they were).
    */
   deferred: string[]
 }
@@ -122,16 +125,16 @@ export interface PbsSnapshotFact {
   verification?: 'ok' | 'failed'
 }
 
+/** Derived from the group's snapshots (one listing per namespace), not listed separately. */
 export interface PbsGroupFact {
   datastore: string
   namespace: string
   backupType: 'vm' | 'ct' | 'host'
   backupId: string
+  /** Newest finished snapshot (PBS 4 `last-backup`); only unfinished ones: the newest. */
   lastBackup: number
   backupCount: number
   owner?: string
-  /** When this group's snapshots were last listed (epoch seconds). */
-  listedAt: number
 }
 
 export interface PbsFacts {
@@ -146,7 +149,7 @@ export interface PbsFacts {
   groups: PbsGroupFact[]
   snapshots: PbsSnapshotFact[]
   warnings: string[]
-  /** As in PveFacts: work units left for the next invocation. */
+  /** As in PveFacts: `snapshots:<store>/<ns>` listings, or `base`, left for the next run. */
   deferred: string[]
 }
 

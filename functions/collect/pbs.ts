@@ -1,6 +1,18 @@
-// Collects one PBS server into PbsFacts: every datastore, every namespace, the groups of each
-// namespace, and snapshots only for groups that changed (same `last-backup` and `backup-count`
-// as last time means nothing new) or whose listing is old enough that verification may have.
+// Collects one PBS server into PbsFacts: every datastore, every namespace, and every snapshot.
+//
+// The base: /admin/datastore and each datastore's /namespace listing. Then one snapshot
+// listing per namespace (unit `snapshots:<store>/<ns>`): GET /admin/datastore/{store}/snapshots
+// ?ns=… without backup-type/backup-id returns every snapshot of every group there, with
+// size, owner, protection, comment and verification, so the groups are derived from it (last
+// finished backup, count, owner) instead of listed. That is one call per namespace every run,
+// never more than groups-first (one groups call per namespace plus one per changed group), and
+// verification results are never older than one run.
+//
+// A namespace whose listing fails keeps its previous groups and snapshots with a warning; a
+// datastore whose namespaces cannot be listed keeps all of its previous facts. When the budget
+// runs out during the base, the previous facts are returned as they were with `base` deferred
+// (without previous facts the budget error is thrown). A continuation (`continuation` with
+// previous facts) makes no base call: it lists only the deferred namespaces and carries the rest.
 import type { z } from 'zod'
 import { isFuture } from '../epoch.ts'
 import type { ProxmoxClient } from '../proxmox/client.ts'
@@ -9,15 +21,11 @@ import { countDrop, createDrops, itemList, keepFirst, parseItems } from '../prox
 import type { Limiter } from '../proxmox/limit.ts'
 import {
   PbsDatastoreSchema,
-  PbsGroupSchema,
   PbsNamespaceSchema,
   PbsSnapshotSchema,
 } from '../proxmox/pbs-schemas.ts'
 import type { PbsFacts, PbsGroupFact, PbsSnapshotFact } from './facts.ts'
 import { deferredFirst, reportDrops, softFail, sortedWarnings, type Trouble } from './trouble.ts'
-
-/** Verification and protection change without touching the group's counters; re-read this often. */
-export const PBS_RELIST_SECONDS = 6 * 3_600
 
 export interface PbsCollectContext {
   client: ProxmoxClient
@@ -26,7 +34,18 @@ export interface PbsCollectContext {
   previous: PbsFacts | undefined
   host: string
   serverNames: string[]
+  /** As for PVE: fetch only the previous run's deferred units, with no base call. */
+  continuation?: boolean
 }
+
+/** The unit a run defers when the budget ran out before the base calls were made. */
+export const PBS_BASE_UNIT = 'base'
+
+export const namespaceUnit = (store: string, ns: string) => `snapshots:${store}/${ns}`
+
+type Located = { datastore: string; namespace: string }
+const inPlace = (store: string, ns: string) => (x: Located) =>
+  x.datastore === store && x.namespace === ns
 
 const groupKey = (g: {
   datastore: string
@@ -58,8 +77,35 @@ function toSnapshotFact(
   }
 }
 
+/**
+ * The groups of a namespace from its snapshots, as PBS 4 lists them: the last backup is the
+ * newest finished snapshot (a group with only unfinished ones: the newest of those), the
+ * owner is the group's (every snapshot item carries it; the newest that names one decides).
+ */
+export function groupsOf(snapshots: readonly PbsSnapshotFact[]): PbsGroupFact[] {
+  const byGroup = new Map<string, PbsSnapshotFact[]>()
+  for (const s of snapshots) byGroup.set(groupKey(s), [...(byGroup.get(groupKey(s)) ?? []), s])
+  return [...byGroup.values()].map((list) => {
+    const sorted = [...list].sort((a, b) => a.backupTime - b.backupTime)
+    const finished = sorted.filter((s) => !s.inProgress)
+    const last = (finished.length > 0 ? finished : sorted)[
+      (finished.length > 0 ? finished : sorted).length - 1
+    ] as PbsSnapshotFact
+    const owner = [...sorted].reverse().find((s) => s.owner !== undefined)?.owner
+    return {
+      datastore: last.datastore,
+      namespace: last.namespace,
+      backupType: last.backupType,
+      backupId: last.backupId,
+      lastBackup: last.backupTime,
+      backupCount: sorted.length,
+      ...(owner !== undefined ? { owner } : {}),
+    }
+  })
+}
+
 /** Host backups are no guest's: skipped before validation, so their shape is not our concern. */
-function isGuestGroup(item: unknown): boolean {
+function isGuestItem(item: unknown): boolean {
   const host =
     typeof item === 'object' &&
     item !== null &&
@@ -99,21 +145,95 @@ async function readNamespaces(
   }
 }
 
-function needsListing(
+/** Every snapshot of one namespace (host backups skipped), bad items dropped and counted. */
+async function listNamespace(
   ctx: PbsCollectContext,
-  group: PbsGroupFact,
-  previous: PbsGroupFact | undefined,
-  cached: PbsSnapshotFact[],
-) {
-  if (!previous) return true
-  if (previous.lastBackup !== group.lastBackup || previous.backupCount !== group.backupCount)
-    return true
-  if (cached.some((s) => s.inProgress)) return true
-  return ctx.now - previous.listedAt >= PBS_RELIST_SECONDS
+  store: string,
+  ns: string,
+  trouble: Trouble,
+): Promise<PbsSnapshotFact[]> {
+  const raw = await ctx.client.get(
+    `/admin/datastore/${encodeURIComponent(store)}/snapshots`,
+    itemList,
+    ns ? { ns } : {},
+  )
+  const drops = createDrops()
+  const believable = parseItems(raw.filter(isGuestItem), PbsSnapshotSchema, drops).items.filter(
+    (item) => {
+      if (item['backup-type'] === 'host') return false
+      const future = isFuture(item['backup-time'], ctx.now)
+      if (future) countDrop(drops, 'backup-time in the future')
+      return !future
+    },
+  )
+  const unique = keepFirst(
+    believable,
+    (item) => `${item['backup-type']}/${item['backup-id']}/${item['backup-time']}`,
+    drops,
+    'duplicate snapshot',
+  )
+  reportDrops(trouble, drops, `snapshots in ${placeOf(store, ns)}`)
+  return unique.map((item) => toSnapshotFact(item, store, ns))
 }
 
-export async function collectPbs(ctx: PbsCollectContext): Promise<PbsFacts> {
-  const trouble: Trouble = { warnings: [], deferred: [] }
+interface Listing {
+  store: string
+  ns: string
+}
+
+/** The snapshots of each namespace; a failed one keeps the previous run's (deferred on budget). */
+async function listAll(
+  ctx: PbsCollectContext,
+  listings: Listing[],
+  trouble: Trouble,
+): Promise<PbsSnapshotFact[]> {
+  const ordered = deferredFirst(
+    listings,
+    (l) => namespaceUnit(l.store, l.ns),
+    ctx.previous?.deferred,
+  )
+  const lists = await Promise.all(
+    ordered.map(({ store, ns }) =>
+      ctx.limit(async () => {
+        try {
+          return await listNamespace(ctx, store, ns, trouble)
+        } catch (error) {
+          softFail(trouble, error, namespaceUnit(store, ns))
+          return (ctx.previous?.snapshots ?? []).filter(inPlace(store, ns))
+        }
+      }),
+    ),
+  )
+  return lists.flat()
+}
+
+function assemble(
+  ctx: PbsCollectContext,
+  datastores: PbsFacts['datastores'],
+  snapshots: PbsSnapshotFact[],
+  trouble: Trouble,
+): PbsFacts {
+  // Stable order so unchanged facts digest the same and skip the KV write.
+  const byGroup = (a: PbsGroupFact | PbsSnapshotFact, b: PbsGroupFact | PbsSnapshotFact) => {
+    const ka = groupKey(a)
+    const kb = groupKey(b)
+    return ka < kb ? -1 : ka > kb ? 1 : 0
+  }
+  const sorted = [...snapshots].sort((a, b) => byGroup(a, b) || a.backupTime - b.backupTime)
+  return {
+    kind: 'pbs',
+    sourceId: ctx.client.sourceId,
+    host: ctx.host,
+    serverNames: ctx.serverNames,
+    collectedAt: ctx.now,
+    datastores: [...datastores].sort((a, b) => a.store.localeCompare(b.store)),
+    groups: groupsOf(sorted).sort(byGroup),
+    snapshots: sorted,
+    ...sortedWarnings(trouble),
+  }
+}
+
+async function readBase(ctx: PbsCollectContext, trouble: Trouble) {
   const rawStores = await ctx.client.get('/admin/datastore', itemList)
   const storeDrops = createDrops()
   const parsedStores = parseItems(rawStores, PbsDatastoreSchema, storeDrops).items
@@ -126,164 +246,77 @@ export async function collectPbs(ctx: PbsCollectContext): Promise<PbsFacts> {
     }
     return true
   })
-  const prevGroups = new Map((ctx.previous?.groups ?? []).map((g) => [groupKey(g), g]))
-  const prevSnapshots = new Map<string, PbsSnapshotFact[]>()
-  for (const s of ctx.previous?.snapshots ?? []) {
-    const key = groupKey(s)
-    prevSnapshots.set(key, [...(prevSnapshots.get(key) ?? []), s])
-  }
-  const keepPrevious = (pred: (g: PbsGroupFact) => boolean) => {
-    const kept = (ctx.previous?.groups ?? []).filter(pred)
-    return { groups: kept, snapshots: kept.flatMap((g) => prevSnapshots.get(groupKey(g)) ?? []) }
-  }
-
-  const datastores: PbsFacts['datastores'] = []
-  const groups: PbsGroupFact[] = []
-  const snapshots: PbsSnapshotFact[] = []
-  const toList: PbsGroupFact[] = []
-
-  await Promise.all(
-    stores.map(async ({ store }) => {
-      let namespaces: string[]
-      try {
-        namespaces = await ctx.limit(() => readNamespaces(ctx, store, trouble))
-      } catch (error) {
-        softFail(trouble, error, `namespaces:${store}`)
-        const kept = keepPrevious((g) => g.datastore === store)
-        groups.push(...kept.groups)
-        snapshots.push(...kept.snapshots)
-        return
-      }
-      datastores.push({ store, namespaces })
-      await Promise.all(
-        namespaces.map((ns) =>
-          ctx.limit(async () => {
-            try {
-              const raw = await ctx.client.get(
-                `/admin/datastore/${encodeURIComponent(store)}/groups`,
-                itemList,
-                ns ? { ns } : {},
-              )
-              const drops = createDrops()
-              const parsed = keepFirst(
-                parseItems(raw.filter(isGuestGroup), PbsGroupSchema, drops).items,
-                (g) => `${g['backup-type']}/${g['backup-id']}`,
-                drops,
-                'duplicate group',
-              )
-              reportDrops(trouble, drops, `groups in ${placeOf(store, ns)}`)
-              for (const item of parsed) {
-                if (item['backup-type'] === 'host') continue
-                const group: PbsGroupFact = {
-                  datastore: store,
-                  namespace: ns,
-                  backupType: item['backup-type'],
-                  backupId: item['backup-id'],
-                  lastBackup: item['last-backup'],
-                  backupCount: item['backup-count'],
-                  ...(item.owner ? { owner: item.owner } : {}),
-                  listedAt: ctx.now,
-                }
-                const key = groupKey(group)
-                const previous = prevGroups.get(key)
-                const cached = prevSnapshots.get(key) ?? []
-                if (needsListing(ctx, group, previous, cached)) toList.push(group)
-                else {
-                  group.listedAt = previous?.listedAt ?? ctx.now
-                  groups.push(group)
-                  snapshots.push(...cached)
-                }
-              }
-            } catch (error) {
-              softFail(trouble, error, `groups:${store}/${ns}`)
-              const kept = keepPrevious((g) => g.datastore === store && g.namespace === ns)
-              groups.push(...kept.groups)
-              snapshots.push(...kept.snapshots)
-            }
-          }),
-        ),
-      )
-    }),
-  )
-
-  const ordered = deferredFirst(toList, groupKey, ctx.previous?.deferred)
-  await Promise.all(
-    ordered.map((group) =>
+  return Promise.all(
+    stores.map(({ store }) =>
       ctx.limit(async () => {
-        const key = groupKey(group)
         try {
-          const raw = await ctx.client.get(
-            `/admin/datastore/${encodeURIComponent(group.datastore)}/snapshots`,
-            itemList,
-            {
-              ...(group.namespace ? { ns: group.namespace } : {}),
-              'backup-type': group.backupType,
-              'backup-id': group.backupId,
-            },
-          )
-          const drops = createDrops()
-          const believable = parseItems(raw, PbsSnapshotSchema, drops).items.filter((item) => {
-            const problem =
-              item['backup-type'] !== group.backupType || item['backup-id'] !== group.backupId
-                ? "another group's snapshot"
-                : isFuture(item['backup-time'], ctx.now)
-                  ? 'backup-time in the future'
-                  : undefined
-            if (problem) countDrop(drops, problem)
-            return problem === undefined
-          })
-          const unique = keepFirst(
-            believable,
-            (item) => String(item['backup-time']),
-            drops,
-            'duplicate backup-time',
-          )
-          const place = `${placeOf(group.datastore, group.namespace)} ${group.backupType}/${group.backupId}`
-          reportDrops(trouble, drops, `snapshots of ${place}`)
-          const listed = unique
-            .map((item) => toSnapshotFact(item, group.datastore, group.namespace))
-            .sort((a, b) => a.backupTime - b.backupTime)
-          // A group re-read only to watch an unfinished snapshot keeps its listing time while
-          // nothing changed, so an hours-long backup does not cost a KV write every run.
-          const previous = prevGroups.get(key)
-          const cached = prevSnapshots.get(key) ?? []
-          if (
-            previous &&
-            ctx.now - previous.listedAt < PBS_RELIST_SECONDS &&
-            JSON.stringify(listed) === JSON.stringify(cached)
-          ) {
-            group.listedAt = previous.listedAt
-          }
-          snapshots.push(...listed)
-          groups.push(group)
+          return { store, namespaces: await readNamespaces(ctx, store, trouble) }
         } catch (error) {
-          softFail(trouble, error, key)
-          // Keep what we knew; an old listedAt makes the next run try this group again.
-          const previous = prevGroups.get(key)
-          if (previous) groups.push(previous)
-          snapshots.push(...(prevSnapshots.get(key) ?? []))
+          if (!isProxmoxError(error) || error.kind === 'budget') throw error
+          trouble.warnings.push(error.message)
+          return { store, namespaces: undefined }
         }
       }),
     ),
   )
+}
 
-  // Stable order so unchanged facts digest the same and skip the KV write.
-  const byGroup = (a: PbsGroupFact | PbsSnapshotFact, b: PbsGroupFact | PbsSnapshotFact) => {
-    const ka = groupKey(a)
-    const kb = groupKey(b)
-    return ka < kb ? -1 : ka > kb ? 1 : 0
+async function collectNormal(ctx: PbsCollectContext): Promise<PbsFacts> {
+  const trouble: Trouble = { warnings: [], deferred: [] }
+  let stores: Awaited<ReturnType<typeof readBase>>
+  try {
+    stores = await readBase(ctx, trouble)
+  } catch (error) {
+    if (!isProxmoxError(error) || error.kind !== 'budget' || !ctx.previous) throw error
+    const deferred = [...new Set([PBS_BASE_UNIT, ...ctx.previous.deferred])].sort()
+    return { ...ctx.previous, deferred }
   }
-  groups.sort(byGroup)
-  snapshots.sort((a, b) => byGroup(a, b) || a.backupTime - b.backupTime)
-  return {
-    kind: 'pbs',
-    sourceId: ctx.client.sourceId,
-    host: ctx.host,
-    serverNames: ctx.serverNames,
-    collectedAt: ctx.now,
-    datastores: datastores.sort((a, b) => a.store.localeCompare(b.store)),
-    groups,
-    snapshots,
-    ...sortedWarnings(trouble),
+  const datastores: PbsFacts['datastores'] = []
+  const snapshots: PbsSnapshotFact[] = []
+  const listings: Listing[] = []
+  for (const { store, namespaces } of stores) {
+    if (namespaces === undefined) {
+      // Its namespaces are unknown: everything the previous run saw there stays.
+      const before = ctx.previous?.datastores.find((d) => d.store === store)
+      if (before) datastores.push(before)
+      snapshots.push(...(ctx.previous?.snapshots ?? []).filter((s) => s.datastore === store))
+      continue
+    }
+    datastores.push({ store, namespaces })
+    for (const ns of namespaces) listings.push({ store, ns })
   }
+  snapshots.push(...(await listAll(ctx, listings, trouble)))
+  return assemble(ctx, datastores, snapshots, trouble)
+}
+
+async function collectContinuation(
+  ctx: PbsCollectContext,
+  previous: PbsFacts,
+  listings: Listing[],
+): Promise<PbsFacts> {
+  const trouble: Trouble = { warnings: [], deferred: [] }
+  const relisted = (s: PbsSnapshotFact) =>
+    listings.some((l) => l.store === s.datastore && l.ns === s.namespace)
+  const snapshots = [
+    ...previous.snapshots.filter((s) => !relisted(s)),
+    ...(await listAll(ctx, listings, trouble)),
+  ]
+  trouble.warnings.push(...previous.warnings)
+  return assemble(ctx, previous.datastores, snapshots, trouble)
+}
+
+export async function collectPbs(ctx: PbsCollectContext): Promise<PbsFacts> {
+  const previous = ctx.previous
+  if (ctx.continuation && previous) {
+    const units = new Map(
+      previous.datastores.flatMap((d) =>
+        d.namespaces.map((ns) => [namespaceUnit(d.store, ns), { store: d.store, ns }] as const),
+      ),
+    )
+    const listings = previous.deferred.map((unit) => units.get(unit))
+    // A deferred base, or a unit this layout does not have: a normal run.
+    if (listings.every((l) => l !== undefined))
+      return collectContinuation(ctx, previous, listings as Listing[])
+  }
+  return collectNormal(ctx)
 }

@@ -1,15 +1,16 @@
 // Backup archives of one PVE cluster. Every node that mounts a shared storage lists the same
 // archives, so a shared storage is listed once, from one node; a local storage is listed on
-// each node. A listing that fails keeps what the previous run saw there.
+// each node (unit `content:<node>/<storage>`). Which storages are active where comes from the
+// storage entries of /cluster/resources. A listing that fails keeps what the previous run saw.
 import type { z } from 'zod'
 import { isFuture } from '../epoch.ts'
 import { countDrop, createDrops, itemList, parseItems } from '../proxmox/lenient.ts'
 import { PveBackupVolumeSchema } from '../proxmox/pve-schemas.ts'
 import type { GuestType, PveBackupFact, PveStorageFact } from './facts.ts'
 import { nodePath, type PveCollectContext, type PveLayout } from './pve-context.ts'
-import { planUnits, priorityFirst, reportDrops, softFail, type Trouble } from './trouble.ts'
+import { deferredFirst, priorityFirst, reportDrops, softFail, type Trouble } from './trouble.ts'
 
-interface ListingUnit {
+export interface ListingUnit {
   node: string
   storage: PveStorageFact
 }
@@ -17,7 +18,7 @@ interface ListingUnit {
 const VOLID_VMID = /(?:vzdump-(?:qemu|lxc|openvz)-|backup\/(?:vm|ct)\/)(\d+)/
 const VOLID_TYPE = /vzdump-(qemu|lxc)-|backup\/(vm|ct)\//
 
-function unitKey(unit: ListingUnit): string {
+export function contentUnit(unit: ListingUnit): string {
   return `content:${unit.node}/${unit.storage.storage}`
 }
 
@@ -108,6 +109,44 @@ function previousItems(ctx: PveCollectContext, storage: string, node?: string): 
   )
 }
 
+/** One listing; a failure keeps what the previous run saw there (deferred on budget). */
+async function listUnit(
+  ctx: PveCollectContext,
+  unit: ListingUnit,
+  trouble: Trouble,
+): Promise<PveBackupFact[]> {
+  const { node, storage } = unit
+  try {
+    const path = `${nodePath(node)}/storage/${encodeURIComponent(storage.storage)}/content`
+    const raw = await ctx.client.get(path, itemList, { content: 'backup' })
+    const drops = createDrops()
+    const seen = new Set<string>()
+    const backups: PveBackupFact[] = []
+    for (const item of parseItems(raw, PveBackupVolumeSchema, drops).items) {
+      const fact = toBackupFact(item, unit, ctx.now)
+      if (typeof fact === 'string') countDrop(drops, fact)
+      else if (seen.has(fact.volid)) countDrop(drops, 'duplicate volid')
+      else {
+        seen.add(fact.volid)
+        backups.push(fact)
+      }
+    }
+    reportDrops(trouble, drops, `backup volumes on storage ${storage.storage} (node ${node})`)
+    return backups
+  } catch (error) {
+    softFail(trouble, error, contentUnit(unit))
+    return previousItems(ctx, storage.storage, storage.shared ? undefined : node)
+  }
+}
+
+function listAll(
+  ctx: PveCollectContext,
+  units: ListingUnit[],
+  trouble: Trouble,
+): Promise<PveBackupFact[][]> {
+  return Promise.all(units.map((unit) => ctx.limit(() => listUnit(ctx, unit, trouble))))
+}
+
 export async function collectPveBackups(
   ctx: PveCollectContext,
   layout: PveLayout,
@@ -125,43 +164,32 @@ export async function collectPveBackups(
       )
     }
   }
-  const plan = planUnits(units, unitKey, ctx.previous?.deferred, ctx.continuation)
-  for (const unit of plan.carry)
-    backups.push(
-      ...previousItems(ctx, unit.storage.storage, unit.storage.shared ? undefined : unit.node),
-    )
   // A node that just finished a backup wrote it to one of its own or a shared storage. These
   // are queued before the snapshot and task calls, so queue order is enough to go first.
   const ordered = priorityFirst(
-    plan.fetch,
+    deferredFirst(units, contentUnit, ctx.previous?.deferred),
     (unit) =>
       ctx.priorityNode !== undefined && (unit.storage.shared || unit.node === ctx.priorityNode),
   )
-  await Promise.all(
-    ordered.map((unit) =>
-      ctx.limit(async () => {
-        const { node, storage } = unit
-        try {
-          const path = `${nodePath(node)}/storage/${encodeURIComponent(storage.storage)}/content`
-          const raw = await ctx.client.get(path, itemList, { content: 'backup' })
-          const drops = createDrops()
-          const seen = new Set<string>()
-          for (const item of parseItems(raw, PveBackupVolumeSchema, drops).items) {
-            const fact = toBackupFact(item, unit, ctx.now)
-            if (typeof fact === 'string') countDrop(drops, fact)
-            else if (seen.has(fact.volid)) countDrop(drops, 'duplicate volid')
-            else {
-              seen.add(fact.volid)
-              backups.push(fact)
-            }
-          }
-          reportDrops(trouble, drops, `backup volumes on storage ${storage.storage} (node ${node})`)
-        } catch (error) {
-          softFail(trouble, error, unitKey(unit))
-          backups.push(...previousItems(ctx, storage.storage, storage.shared ? undefined : node))
-        }
-      }),
-    ),
-  )
+  for (const listed of await listAll(ctx, ordered, trouble)) backups.push(...listed)
   return backups
+}
+
+/**
+ * A continuation: only the given listings; every other backup is carried from the previous
+ * run's facts by the caller, which also drops what these listings replace.
+ */
+export async function collectDeferredBackups(
+  ctx: PveCollectContext,
+  units: ListingUnit[],
+  trouble: Trouble,
+): Promise<PveBackupFact[]> {
+  return (await listAll(ctx, units, trouble)).flat()
+}
+
+/** Whether a previous backup fact is one of those a listing of `unit` replaces. */
+export function listedBy(unit: ListingUnit, backup: PveBackupFact): boolean {
+  return (
+    backup.storage === unit.storage.storage && (unit.storage.shared || backup.node === unit.node)
+  )
 }

@@ -12,8 +12,9 @@ export interface PveCollectContext {
   /** PBS server names read directly by a PBS source: their PVE listings are skipped. */
   directPbsServers: ReadonlySet<string>
   /**
-   * A continuation of a refresh the subrequest budget cut short: only the units the previous
-   * run deferred are fetched; everything else is carried from the previous run's facts.
+   * A continuation of a refresh the subrequest budget cut short: no cluster-wide call is made,
+   * only the units the previous run deferred are fetched (in the previous facts' layout), and
+   * everything else is carried from the previous run's facts.
    */
   continuation?: boolean
   /**
@@ -27,9 +28,9 @@ export interface PveLayout {
   storages: PveStorageFact[]
   /** Every node of the cluster, online or not. */
   nodes: string[]
-  /** Online nodes that answered. */
+  /** Online nodes (from /cluster/status). */
   reachable: ReadonlySet<string>
-  /** Node → backup storages active on it. */
+  /** Node → storages active on it (status "available" in /cluster/resources). */
   activeByNode: ReadonlyMap<string, ReadonlySet<string>>
   /** Storage → the nodes its configuration limits it to (`nodes`); absent: every node. */
   restrictedTo: ReadonlyMap<string, ReadonlySet<string>>

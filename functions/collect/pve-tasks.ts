@@ -1,23 +1,36 @@
-// vzdump tasks per node, with per-guest outcomes. A multi-guest job's task has an empty `id`,
-// so which guests it covered (and which failed) is only in its task log; finished logs never
-// change, so a log read once is reused from the previous run's facts.
+// vzdump tasks per node, with per-guest outcomes. Where they come from:
+// - GET /cluster/tasks (one call, part of the cluster-wide base): every node's broadcast list of
+//   its running tasks and its 25 newest finished ones, of every task type (PVE::RESTEnvironment
+//   ::active_workers, broadcast by pvestatd). That is enough for a node when the oldest finished
+//   entry reaches back to what an earlier complete listing already told us (or, with nothing
+//   known, to the start of the two-week history): then every task since is in it.
+// - GET /nodes/{node}/tasks (unit `tasks:<node>`) only where it does not: the cluster-wide list
+//   has no `since`/`typefilter`/`limit` and keeps only 25 finished tasks per node, so a busy node
+//   (or a first run) needs its own archive for the rest of the two weeks.
+// A multi-guest job's task has an empty `id`, so which guests it covered (and which failed) is
+// only in its task log (unit `logs:<node>`); finished logs never change, so a log read once is
+// reused from the previous run's facts.
 import { isFuture } from '../epoch.ts'
+import { isProxmoxError } from '../proxmox/errors.ts'
 import { countDrop, createDrops, itemList, keepFirst, parseItems } from '../proxmox/lenient.ts'
 import { PveTaskLogLineSchema, PveTaskSchema } from '../proxmox/pve-schemas.ts'
-import type { PveGuestTaskResult, PveTaskFact, TaskOutcome } from './facts.ts'
-import { nodePath, type PveCollectContext, type PveLayout } from './pve-context.ts'
-import { deferredFirst, reportDrops, softFail, type Trouble } from './trouble.ts'
+import type { PveFacts, PveGuestTaskResult, PveTaskFact, TaskOutcome } from './facts.ts'
+import { nodePath, type PveCollectContext } from './pve-context.ts'
+import { reportDrops, type Trouble } from './trouble.ts'
 
 /** Two weeks of history is enough to find each guest's latest job; older ones cost reads. */
-const TASK_HISTORY_SECONDS = 14 * 86_400
-const TASK_LIST_LIMIT = 200
-/** New multi-guest logs read per node per run; older ones wait for later runs. */
-const MAX_NEW_LOGS_PER_NODE = 3
+export const TASK_HISTORY_SECONDS = 14 * 86_400
+export const TASK_LIST_LIMIT = 200
 const TASK_LOG_LINE_LIMIT = 50_000
 
 const STARTING = /Starting Backup of VM (\d+)\b/
 const FINISHED = /Finished Backup of VM (\d+)\b/
 const FAILED = /Backup of VM (\d+) failed - (.*)$/
+
+export const tasksUnit = (node: string) => `tasks:${node}`
+export const logsUnit = (node: string) => `logs:${node}`
+
+type TaskItem = ReturnType<typeof PveTaskSchema.parse>
 
 export function taskOutcome(status: string | undefined, endtime: number | undefined): TaskOutcome {
   if (status === undefined || status === 'RUNNING')
@@ -70,7 +83,38 @@ function singleGuestResult(task: PveTaskFact): PveGuestTaskResult[] {
   return [{ vmid, outcome, ...(outcome === 'failed' ? { error: task.status } : {}) }]
 }
 
-async function listTasks(
+function toTaskFact(t: TaskItem): PveTaskFact {
+  const outcome = taskOutcome(t.status, t.endtime)
+  return {
+    upid: t.upid,
+    node: t.node,
+    starttime: t.starttime,
+    ...(t.endtime !== undefined ? { endtime: t.endtime } : {}),
+    outcome,
+    status: t.status ?? (outcome === 'running' ? 'RUNNING' : ''),
+    id: t.id,
+    guests: [],
+  }
+}
+
+/** Task items we can believe: validated, not from the future, each upid once; the rest counted. */
+function believableTasks(raw: unknown[], now: number, trouble: Trouble, place: string) {
+  const drops = createDrops()
+  const believable = parseItems(raw, PveTaskSchema, drops).items.filter((t) => {
+    const problem = isFuture(t.starttime, now)
+      ? 'starttime in the future'
+      : t.endtime !== undefined && isFuture(t.endtime, now)
+        ? 'endtime in the future'
+        : undefined
+    if (problem) countDrop(drops, problem)
+    return problem === undefined
+  })
+  const listed = keepFirst(believable, (t) => t.upid, drops, 'duplicate upid')
+  return { listed, drops, report: () => reportDrops(trouble, drops, place) }
+}
+
+/** The node's own archive of vzdump tasks (two weeks, newest first). */
+async function listNodeTasks(
   ctx: PveCollectContext,
   node: string,
   trouble: Trouble,
@@ -81,34 +125,73 @@ async function listTasks(
     limit: TASK_LIST_LIMIT,
     since: ctx.now - TASK_HISTORY_SECONDS,
   })
-  const drops = createDrops()
-  const believable = parseItems(raw, PveTaskSchema, drops).items.filter((t) => {
-    const problem = isFuture(t.starttime, ctx.now)
-      ? 'starttime in the future'
-      : t.endtime !== undefined && isFuture(t.endtime, ctx.now)
-        ? 'endtime in the future'
-        : undefined
-    if (problem) countDrop(drops, problem)
-    return problem === undefined
-  })
-  const listed = keepFirst(believable, (t) => t.upid, drops, 'duplicate upid')
-  reportDrops(trouble, drops, `vzdump tasks of node ${node}`)
-  return listed
-    .filter((t) => t.type === 'vzdump')
-    .map((t) => {
-      const outcome = taskOutcome(t.status, t.endtime)
-      const task: PveTaskFact = {
-        upid: t.upid,
-        node: t.node,
-        starttime: t.starttime,
-        ...(t.endtime !== undefined ? { endtime: t.endtime } : {}),
-        outcome,
-        status: t.status ?? (outcome === 'running' ? 'RUNNING' : ''),
-        id: t.id,
-        guests: [],
-      }
-      return task
-    })
+  const { listed, report } = believableTasks(raw, ctx.now, trouble, `vzdump tasks of node ${node}`)
+  report()
+  return listed.filter((t) => t.type === 'vzdump').map(toTaskFact)
+}
+
+/** The cluster-wide list of GET /cluster/tasks, by node (all task types; only known nodes). */
+export interface ClusterTasks {
+  byNode: ReadonlyMap<string, TaskItem[]>
+}
+
+export function readClusterTasks(
+  raw: unknown[],
+  nodes: readonly string[],
+  now: number,
+  trouble: Trouble,
+): ClusterTasks {
+  const { listed, drops, report } = believableTasks(raw, now, trouble, 'tasks in /cluster/tasks')
+  const known = new Set(nodes)
+  const byNode = new Map<string, TaskItem[]>()
+  for (const item of listed) {
+    if (!known.has(item.node)) {
+      countDrop(drops, 'unknown node')
+      continue
+    }
+    byNode.set(item.node, [...(byNode.get(item.node) ?? []), item])
+  }
+  report()
+  return { byNode }
+}
+
+const newestFirst = (a: PveTaskFact, b: PveTaskFact) =>
+  b.starttime - a.starttime || (a.upid < b.upid ? -1 : a.upid > b.upid ? 1 : 0)
+
+/**
+ * The node's vzdump tasks from the cluster-wide list, or undefined when that list does not
+ * reach back far enough. Its finished entries are the newest ones (of every type), so every
+ * task that started since the oldest of them is in it. That is enough when the oldest started
+ * no later than the newest task an earlier listing told us of, and no later than any task that
+ * listing saw running (it may have finished since); with nothing known for the node, it must
+ * reach back over the whole two weeks. Older known tasks had finished and are kept as they were.
+ */
+export function tasksFromClusterList(
+  entries: readonly TaskItem[] | undefined,
+  previous: readonly PveTaskFact[],
+  now: number,
+): PveTaskFact[] | undefined {
+  const finished = (entries ?? []).filter((t) => t.endtime !== undefined)
+  if (finished.length === 0) return undefined
+  const oldest = Math.min(...finished.map((t) => t.starttime))
+  const horizon =
+    previous.length === 0
+      ? now - TASK_HISTORY_SECONDS
+      : Math.min(
+          Math.max(...previous.map((t) => t.starttime)),
+          ...previous.filter((t) => t.outcome === 'running').map((t) => t.starttime),
+        )
+  if (oldest > horizon) return undefined
+  const since = now - TASK_HISTORY_SECONDS
+  const listed = (entries ?? [])
+    .filter((t) => t.type === 'vzdump' && t.starttime >= since)
+    .map(toTaskFact)
+  const seen = new Set(listed.map((t) => t.upid))
+  const older = previous.filter(
+    (t) => t.starttime < oldest && t.starttime >= since && !seen.has(t.upid),
+  )
+  // As the node's own list would say it: newest first, at most TASK_LIST_LIMIT.
+  return [...listed, ...older.map((t) => ({ ...t }))].sort(newestFirst).slice(0, TASK_LIST_LIMIT)
 }
 
 async function readLog(
@@ -125,100 +208,156 @@ async function readLog(
   return parseTaskLog(lines, task.outcome === 'running')
 }
 
-function readLogs(
-  ctx: PveCollectContext,
-  tasks: PveTaskFact[],
-  trouble: Trouble,
-  first: boolean,
-): Promise<unknown> {
-  const ordered = deferredFirst(tasks, (t) => `log:${t.upid}`, ctx.previous?.deferred)
-  return Promise.all(
-    ordered.map((task) =>
-      ctx.limit(
-        async () => {
-          try {
-            task.guests = await readLog(ctx, task, trouble)
-            task.logRead = true
-          } catch (error) {
-            softFail(trouble, error, `log:${task.upid}`)
-          }
-        },
-        { first },
-      ),
-    ),
-  )
+/**
+ * Fills in what is already known: single-guest results from the task itself, and finished
+ * logs read by an earlier run (a log read while its task ran is read again).
+ */
+function reuseKnown(tasks: PveTaskFact[], previous: readonly PveTaskFact[]): void {
+  const known = new Map(previous.map((t) => [t.upid, t]))
+  for (const task of tasks) {
+    if (task.id !== '') {
+      task.guests = singleGuestResult(task)
+      delete task.logRead
+      continue
+    }
+    const before = known.get(task.upid)
+    if (before?.logRead && before.outcome !== 'running' && task.outcome !== 'running') {
+      task.guests = before.guests
+      task.logRead = true
+    } else {
+      // Still running (or never read): read again; until then, what an earlier read said.
+      task.guests = before?.guests ?? []
+      delete task.logRead
+    }
+  }
 }
 
+/**
+ * The next job log the node's facts need, newest first: a running job's (its log grows until it
+ * ends), a job newer than every finished log already read (it changes someone's latest outcome),
+ * or, while a guest on the node that some job covers has no result in the node's tasks yet, the
+ * next older unread one. The rule reads only the node's facts, so a run cut short by the budget
+ * is picked up exactly where it stopped, and reads what one uninterrupted run would have.
+ */
+function nextLog(
+  tasks: readonly PveTaskFact[],
+  wanted: ReadonlySet<number>,
+  skip: ReadonlySet<string>,
+): PveTaskFact | undefined {
+  const multi = tasks.filter((t) => t.id === '')
+  const known = new Set(tasks.flatMap((t) => t.guests.map((g) => g.vmid)))
+  const catchingUp = [...wanted].some((vmid) => !known.has(vmid))
+  const anchored = multi.some((t) => t.logRead && t.outcome !== 'running')
+  let passedRead = false
+  for (const task of multi) {
+    if (task.logRead) {
+      if (task.outcome !== 'running') passedRead = true
+      continue
+    }
+    if (skip.has(task.upid)) continue
+    if (task.outcome === 'running' || (anchored && !passedRead) || catchingUp) return task
+  }
+  return undefined
+}
+
+/** Reads the node's job logs one after another; false if the budget ran out first. */
+async function readNodeLogs(
+  ctx: PveCollectContext,
+  tasks: PveTaskFact[],
+  wanted: ReadonlySet<number>,
+  trouble: Trouble,
+): Promise<boolean> {
+  const failed = new Set<string>()
+  const first = tasks[0]?.node === ctx.priorityNode
+  for (;;) {
+    const task = nextLog(tasks, wanted, failed)
+    if (!task) return true
+    try {
+      task.guests = await ctx.limit(() => readLog(ctx, task, trouble), { first })
+      task.logRead = true
+    } catch (error) {
+      if (!isProxmoxError(error)) throw error
+      if (error.kind === 'budget') return false
+      trouble.warnings.push(error.message)
+      failed.add(task.upid)
+    }
+  }
+}
+
+export interface NodeTaskPlan {
+  node: string
+  /** Not reachable: the previous run's tasks are kept. */
+  offline: boolean
+  /** The node's tasks from the cluster-wide list; undefined: list them from the node. */
+  fromCluster: PveTaskFact[] | undefined
+}
+
+/**
+ * One node's task facts: listed (unless the cluster-wide list had them), then the job logs
+ * they need. A failure keeps the previous run's tasks of the node; budget exhaustion defers
+ * the list (`tasks:<node>`) or the logs (`logs:<node>`).
+ */
+async function collectNode(
+  ctx: PveCollectContext,
+  plan: NodeTaskPlan,
+  wanted: ReadonlySet<number>,
+  trouble: Trouble,
+): Promise<PveTaskFact[]> {
+  const previous = (ctx.previous?.tasks ?? []).filter((t) => t.node === plan.node)
+  if (plan.offline) return previous
+  let tasks = plan.fromCluster
+  if (!tasks) {
+    try {
+      tasks = await ctx.limit(() => listNodeTasks(ctx, plan.node, trouble), {
+        first: plan.node === ctx.priorityNode,
+      })
+    } catch (error) {
+      if (!isProxmoxError(error)) throw error
+      if (error.kind === 'budget') trouble.deferred.push(tasksUnit(plan.node))
+      else trouble.warnings.push(error.message)
+      return previous
+    }
+  }
+  tasks.sort(newestFirst)
+  reuseKnown(tasks, previous)
+  const done = await readNodeLogs(ctx, tasks, wanted, trouble)
+  // A node listed by its own call in a continuation stays `tasks:` (the list is taken again):
+  // a continuation only ever leaves units it was given.
+  if (!done) {
+    const listedHere = plan.fromCluster === undefined
+    trouble.deferred.push(
+      listedHere && ctx.continuation ? tasksUnit(plan.node) : logsUnit(plan.node),
+    )
+  }
+  return tasks
+}
+
+/** Guests whose latest backup job is worth a task-log read, by current node. */
+export function wantedJobs(
+  facts: Pick<PveFacts, 'guests' | 'notBackedUp'>,
+): Map<string, Set<number>> {
+  const uncovered = new Set((facts.notBackedUp ?? []).map((g) => g.vmid))
+  const wanted = new Map<string, Set<number>>()
+  for (const guest of facts.guests) {
+    if (guest.template || uncovered.has(guest.vmid)) continue
+    const set = wanted.get(guest.node) ?? new Set<number>()
+    set.add(guest.vmid)
+    wanted.set(guest.node, set)
+  }
+  return wanted
+}
+
+/** Every node's tasks; `plans` lists the nodes to collect, all others keep their previous tasks. */
 export async function collectPveTasks(
   ctx: PveCollectContext,
-  layout: PveLayout,
-  trouble: Trouble,
-  /** Node → VMIDs whose latest job we want to know (non-template guests some job covers). */
+  plans: readonly NodeTaskPlan[],
   wanted: ReadonlyMap<string, ReadonlySet<number>>,
+  trouble: Trouble,
 ): Promise<PveTaskFact[]> {
-  const previous = new Map((ctx.previous?.tasks ?? []).map((t) => [t.upid, t]))
-  const tasks: PveTaskFact[] = []
-  const needLog: PveTaskFact[] = []
-  const knownAnywhere = new Set(
-    (ctx.previous?.tasks ?? [])
-      .filter((t) => t.logRead || t.id !== '')
-      .flatMap((t) => t.guests.map((g) => g.vmid)),
+  const planned = new Set(plans.map((p) => p.node))
+  const kept = (ctx.previous?.tasks ?? []).filter((t) => !planned.has(t.node))
+  const perNode = await Promise.all(
+    plans.map((plan) => collectNode(ctx, plan, wanted.get(plan.node) ?? new Set(), trouble)),
   )
-  // The priority node's list jumps the queue of snapshot calls, and its new job logs are read
-  // as soon as it is known instead of after every node's list.
-  const priorityLogs: Promise<unknown>[] = []
-  const laneOf =
-    (node: string) =>
-    <T>(task: () => Promise<T>) =>
-      ctx.limit(task, { first: node === ctx.priorityNode })
-  await Promise.all(
-    layout.nodes.map((node) =>
-      laneOf(node)(async () => {
-        const logs: PveTaskFact[] = []
-        if (!layout.reachable.has(node)) {
-          tasks.push(...(ctx.previous?.tasks ?? []).filter((t) => t.node === node))
-          return
-        }
-        try {
-          const listed = await listTasks(ctx, node, trouble)
-          let newLogs = 0
-          // Newest first. Jobs newer than the newest log we already read are always read (a
-          // new job changes someone's latest outcome); past that, older logs are read only
-          // while a covered guest has no known job anywhere in the cluster. A steady cluster
-          // costs no log reads; a first run reaches back a few logs per run.
-          const unknown = new Set(
-            [...(wanted.get(node) ?? [])].filter((v) => !knownAnywhere.has(v)),
-          )
-          let passedKnown = false
-          for (const task of listed) {
-            tasks.push(task)
-            if (task.id !== '') {
-              task.guests = singleGuestResult(task)
-            } else {
-              const known = previous.get(task.upid)
-              if (known?.logRead && known.outcome !== 'running') {
-                task.guests = known.guests
-                task.logRead = true
-                passedKnown = true
-              } else if ((!passedKnown || unknown.size > 0) && newLogs < MAX_NEW_LOGS_PER_NODE) {
-                newLogs += 1
-                logs.push(task)
-              }
-            }
-            for (const result of task.guests) unknown.delete(result.vmid)
-          }
-        } catch (error) {
-          softFail(trouble, error, `tasks:${node}`)
-          tasks.push(...(ctx.previous?.tasks ?? []).filter((t) => t.node === node))
-        }
-        // Not awaited inside the slot: waiting on other queued calls from a slot can deadlock.
-        if (node === ctx.priorityNode) priorityLogs.push(readLogs(ctx, logs, trouble, true))
-        else needLog.push(...logs)
-      }),
-    ),
-  )
-  await Promise.all([...priorityLogs, readLogs(ctx, needLog, trouble, false)])
-  return tasks.sort(
-    (a, b) => b.starttime - a.starttime || (a.upid < b.upid ? -1 : a.upid > b.upid ? 1 : 0),
-  )
+  return [...kept, ...perNode.flat()].sort(newestFirst)
 }

@@ -1,9 +1,27 @@
 // Collects one PVE cluster into PveFacts: guests, storages, backup archives (each shared
 // storage listed once, each local storage on its own node), guest snapshots and vzdump tasks.
+//
+// The base: five cluster-wide calls, made together. /cluster/status (nodes, online, cluster
+// name), /cluster/resources without a type filter (guests, and one storage entry per node with
+// its status: which backup storages are active where, so no per-node storage list is needed),
+// /storage (the configuration: type, shared, node restrictions, PBS target), not-backed-up,
+// and /cluster/tasks (every node's recent tasks; see pve-tasks.ts for when a node still needs
+// its own list). Then the units, each one call or a short chain: `content:<node>/<storage>`,
+// `snapshots:<type>/<vmid>`, `tasks:<node>` (a node's own task list, then its job logs) and
+// `logs:<node>` (job logs only).
+//
 // A node or storage that fails keeps its previous facts and adds a warning; only a failure of
-// the cluster-wide calls fails the whole source.
+// the cluster-wide calls fails the whole source. When the subrequest budget runs out, units are
+// deferred (their previous facts kept); when it runs out during the base, nothing can be
+// trusted: the previous facts are returned as they were with the unit `base` deferred (without
+// previous facts, the budget error is thrown and the caller reports the source as not done).
+//
+// A continuation (`ctx.continuation` with previous facts) makes no base call: it takes the
+// layout (nodes, guests, storages) from the previous facts, fetches only their deferred units,
+// and carries everything else. What it leaves deferred is a subset of what it was given. A
+// deferred `base`, or a unit it cannot place, makes it a normal run.
 import type * as z from 'zod'
-import { ProxmoxError } from '../proxmox/errors.ts'
+import { isProxmoxError, ProxmoxError } from '../proxmox/errors.ts'
 import {
   countDrop,
   createDrops,
@@ -14,17 +32,39 @@ import {
 } from '../proxmox/lenient.ts'
 import {
   PveClusterStatusItemSchema,
-  PveNodeStorageSchema,
   PveNotBackedUpSchema,
   PveResourceGuestSchema,
+  PveResourceStorageSchema,
   PveStorageConfigSchema,
 } from '../proxmox/pve-schemas.ts'
-import type { PveFacts, PveGuestFact, PveStorageFact } from './facts.ts'
-import { collectPveBackups } from './pve-backups.ts'
-import { nodePath, type PveCollectContext } from './pve-context.ts'
-import { collectPveSnapshots } from './pve-snapshots.ts'
-import { collectPveTasks } from './pve-tasks.ts'
-import { priorityFirst, reportDrops, softFail, sortedWarnings, type Trouble } from './trouble.ts'
+import type { PveBackupFact, PveFacts, PveGuestFact, PveStorageFact } from './facts.ts'
+import {
+  collectDeferredBackups,
+  collectPveBackups,
+  contentUnit,
+  type ListingUnit,
+  listedBy,
+} from './pve-backups.ts'
+import type { PveCollectContext } from './pve-context.ts'
+import { collectPveSnapshots, snapshotsUnit } from './pve-snapshots.ts'
+import {
+  type ClusterTasks,
+  collectPveTasks,
+  logsUnit,
+  type NodeTaskPlan,
+  readClusterTasks,
+  tasksFromClusterList,
+  tasksUnit,
+  wantedJobs,
+} from './pve-tasks.ts'
+import { reportDrops, sortedWarnings, type Trouble } from './trouble.ts'
+
+/** The unit a run defers when the budget ran out before the cluster-wide calls were made. */
+export const BASE_UNIT = 'base'
+
+export const TOKEN_PRIVILEGE_WARNING =
+  'PVE lists no backups although vzdump jobs succeeded: the API token most likely lacks ' +
+  'Datastore.AllocateSpace + VM.Backup (or Datastore.Allocate) on the backup storages'
 
 function toStorageFact(item: z.output<typeof PveStorageConfigSchema>): PveStorageFact {
   const fact: PveStorageFact = {
@@ -43,16 +83,27 @@ function toStorageFact(item: z.output<typeof PveStorageConfigSchema>): PveStorag
   return fact
 }
 
-async function readGuests(ctx: PveCollectContext, trouble: Trouble): Promise<PveGuestFact[]> {
-  const raw = await ctx.client.get('/cluster/resources', itemList, { type: 'vm' })
+const typeOf = (item: unknown): unknown =>
+  typeof item === 'object' && item !== null && 'type' in item ? item.type : undefined
+
+/** Entries of unfiltered /cluster/resources that are neither guests nor storages. */
+const OTHER_RESOURCES = new Set(['node', 'sdn', 'pool', 'network', 'openvz'])
+
+/** Guests and per-node storage status from one unfiltered /cluster/resources answer. */
+function readResources(ctx: PveCollectContext, raw: unknown[], trouble: Trouble) {
+  const storageRaw = raw.filter((item) => typeOf(item) === 'storage')
+  const guestRaw = raw.filter((item) => {
+    const type = typeOf(item)
+    return type !== 'storage' && !(typeof type === 'string' && OTHER_RESOURCES.has(type))
+  })
   const drops = createDrops()
-  const parsed = parseItems(raw, PveResourceGuestSchema, drops).items
+  const parsed = parseItems(guestRaw, PveResourceGuestSchema, drops).items
   const items = keepFirst(parsed, (g) => String(g.vmid), drops, 'duplicate vmid')
   reportDrops(trouble, drops, 'guests in /cluster/resources')
   // PVE names no guest of an offline node (status "unknown"). The last known name keeps the
   // guest recognisable, and keeps PBS snapshots that were attributed by name where they were.
   const known = new Map((ctx.previous?.guests ?? []).map((g) => [`${g.type}/${g.vmid}`, g.name]))
-  return items.map((item) => {
+  const guests: PveGuestFact[] = items.map((item) => {
     const name = item.name ?? known.get(`${item.type}/${item.vmid}`)
     return {
       vmid: item.vmid,
@@ -64,6 +115,23 @@ async function readGuests(ctx: PveCollectContext, trouble: Trouble): Promise<Pve
       ...(item.lock !== undefined ? { lock: item.lock } : {}),
     }
   })
+  const storageDrops = createDrops()
+  const storages = keepFirst(
+    parseItems(storageRaw, PveResourceStorageSchema, storageDrops).items,
+    (s) => `${s.node}/${s.storage}`,
+    storageDrops,
+    'duplicate storage entry',
+  )
+  reportDrops(trouble, storageDrops, 'storage entries in /cluster/resources')
+  // "available": the node reports the storage active; an offline node's are "unknown".
+  const activeByNode = new Map<string, Set<string>>()
+  for (const s of storages) {
+    if (s.status !== 'available') continue
+    const set = activeByNode.get(s.node) ?? new Set<string>()
+    set.add(s.storage)
+    activeByNode.set(s.node, set)
+  }
+  return { guests, activeByNode }
 }
 
 async function readNotBackedUp(ctx: PveCollectContext, trouble: Trouble) {
@@ -75,50 +143,22 @@ async function readNotBackedUp(ctx: PveCollectContext, trouble: Trouble) {
     reportDrops(trouble, drops, 'guests in /cluster/backup-info/not-backed-up')
     return items.map((item) => ({ vmid: item.vmid, type: item.type }))
   } catch (error) {
-    softFail(trouble, error, 'not-backed-up')
+    // Out of budget: the base as a whole is deferred.
+    if (!isProxmoxError(error) || error.kind === 'budget') throw error
+    trouble.warnings.push(error.message)
     return null
   }
 }
 
-/** Which backup-capable storages are active on each online node. */
-async function readNodeStorages(ctx: PveCollectContext, nodes: string[], trouble: Trouble) {
-  const byNode = new Map<string, Set<string>>()
-  const failedNodes = new Set<string>()
-  // All are queued at once and started in order, so the priority node's call goes out first.
-  await Promise.all(
-    priorityFirst(nodes, (node) => node === ctx.priorityNode).map((node) =>
-      ctx.limit(async () => {
-        try {
-          const raw = await ctx.client.get(`${nodePath(node)}/storage`, itemList, {
-            content: 'backup',
-          })
-          const drops = createDrops()
-          const active = parseItems(raw, PveNodeStorageSchema, drops)
-            .items.filter((s) => s.active !== false && s.enabled !== false)
-            .map((s) => s.storage)
-          reportDrops(trouble, drops, `storages of node ${node}`)
-          byNode.set(node, new Set(active))
-        } catch (error) {
-          softFail(trouble, error, `storages:${node}`)
-          failedNodes.add(node)
-        }
-      }),
-    ),
-  )
-  return { byNode, failedNodes }
-}
-
-/** Guests whose latest backup job is worth a task-log read, by current node. */
-function wantedJobs(guests: PveGuestFact[], notBackedUp: { vmid: number }[] | null) {
-  const uncovered = new Set((notBackedUp ?? []).map((g) => g.vmid))
-  const wanted = new Map<string, Set<number>>()
-  for (const guest of guests) {
-    if (guest.template || uncovered.has(guest.vmid)) continue
-    const set = wanted.get(guest.node) ?? new Set<number>()
-    set.add(guest.vmid)
-    wanted.set(guest.node, set)
+/** The cluster-wide task list, or undefined when it failed (every node then lists its own). */
+async function readTaskList(ctx: PveCollectContext, trouble: Trouble) {
+  try {
+    return await ctx.client.get('/cluster/tasks', itemList)
+  } catch (error) {
+    if (!isProxmoxError(error) || error.kind === 'budget') throw error
+    trouble.warnings.push(error.message)
+    return undefined
   }
-  return wanted
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
@@ -137,14 +177,50 @@ function readNodes(
   return keepFirst(nodes, (n) => n.name, drops, 'duplicate node')
 }
 
-export async function collectPve(ctx: PveCollectContext): Promise<PveFacts> {
-  const trouble: Trouble = { warnings: [], deferred: [] }
-  const [statusRaw, guests, storageRaw, notBackedUp] = await Promise.all([
+/** Stable order (so unchanged facts digest the same) and the token-privilege check. */
+function finish(
+  ctx: PveCollectContext,
+  facts: Omit<PveFacts, 'warnings' | 'deferred'>,
+  trouble: Trouble,
+): PveFacts {
+  const { backups, snapshots, tasks } = facts
+  // PVE silently drops backup volumes the token may not access and answers 200 with an empty
+  // list (proxmox-api.md §0.2): successful vzdump runs with no archive in sight mean exactly that.
+  if (backups.length === 0 && tasks.some((t) => t.outcome === 'ok'))
+    trouble.warnings.push(TOKEN_PRIVILEGE_WARNING)
+  backups.sort(
+    (a, b) => compare(a.storage, b.storage) || compare(a.node, b.node) || compare(a.volid, b.volid),
+  )
+  snapshots.sort(
+    (a, b) => a.vmid - b.vmid || compare(a.guestType, b.guestType) || compare(a.name, b.name),
+  )
+  return { ...facts, collectedAt: ctx.now, ...sortedWarnings(trouble) }
+}
+
+async function readBase(ctx: PveCollectContext, trouble: Trouble) {
+  const [statusRaw, resourcesRaw, storageRaw, notBackedUp, taskRaw] = await Promise.all([
     ctx.client.get('/cluster/status', itemList),
-    readGuests(ctx, trouble),
+    ctx.client.get('/cluster/resources', itemList),
     ctx.client.get('/storage', itemList),
     readNotBackedUp(ctx, trouble),
+    readTaskList(ctx, trouble),
   ])
+  return { statusRaw, resourcesRaw, storageRaw, notBackedUp, taskRaw }
+}
+
+async function collectNormal(ctx: PveCollectContext): Promise<PveFacts> {
+  const trouble: Trouble = { warnings: [], deferred: [] }
+  let base: Awaited<ReturnType<typeof readBase>>
+  try {
+    base = await readBase(ctx, trouble)
+  } catch (error) {
+    if (!isProxmoxError(error) || error.kind !== 'budget' || !ctx.previous) throw error
+    // Nothing of this run can be trusted without the base: the previous facts stay as they
+    // were, and the base goes first next time.
+    const deferred = [...new Set([BASE_UNIT, ...ctx.previous.deferred])].sort()
+    return { ...ctx.previous, deferred }
+  }
+  const { statusRaw, resourcesRaw, storageRaw, notBackedUp, taskRaw } = base
   const statusDrops = createDrops()
   const status = parseItems(statusRaw, PveClusterStatusItemSchema, statusDrops).items
   const clusterName = status.find((item) => item.type === 'cluster')?.name
@@ -158,6 +234,7 @@ export async function collectPve(ctx: PveCollectContext): Promise<PveFacts> {
     )
   }
   reportDrops(trouble, statusDrops, 'entries in /cluster/status')
+  const { guests, activeByNode } = readResources(ctx, resourcesRaw, trouble)
   const storageDrops = createDrops()
   const storageConfigs = keepFirst(
     parseItems(storageRaw, PveStorageConfigSchema, storageDrops).items,
@@ -181,50 +258,132 @@ export async function collectPve(ctx: PveCollectContext): Promise<PveFacts> {
     statusDrops.reasons.size === 0
       ? []
       : (ctx.previous?.nodes ?? []).filter((p) => !nodes.some((n) => n.name === p.name))
-  const nodeStorages = await readNodeStorages(ctx, online, trouble)
-  const reachable = new Set(online.filter((node) => !nodeStorages.failedNodes.has(node)))
-  const layout = {
-    storages,
-    nodes: [...nodes, ...unread].map((n) => n.name),
-    reachable,
-    activeByNode: nodeStorages.byNode,
-    restrictedTo,
-  }
+  const allNodes = [...nodes, ...unread].map((n) => n.name)
+  const reachable = new Set(online)
+  const layout = { storages, nodes: allNodes, reachable, activeByNode, restrictedTo }
+
+  const clusterTasks: ClusterTasks | undefined = taskRaw
+    ? readClusterTasks(taskRaw, allNodes, ctx.now, trouble)
+    : undefined
+  const previousTasks = ctx.previous?.tasks ?? []
+  const deferred = new Set(ctx.previous?.deferred ?? [])
+  const plans: NodeTaskPlan[] = allNodes.map((node) => ({
+    node,
+    offline: !reachable.has(node),
+    fromCluster: clusterTasks
+      ? tasksFromClusterList(
+          clusterTasks.byNode.get(node),
+          previousTasks.filter((t) => t.node === node),
+          ctx.now,
+        )
+      : undefined,
+  }))
+  // Deferred nodes first, then the priority node: they take the budget first.
+  const rank = (p: NodeTaskPlan) =>
+    (deferred.has(tasksUnit(p.node)) || deferred.has(logsUnit(p.node)) ? 0 : 2) +
+    (p.node === ctx.priorityNode ? 0 : 1)
+  plans.sort((a, b) => rank(a) - rank(b))
 
   const [backups, snapshots, tasks] = await Promise.all([
     collectPveBackups(ctx, layout, trouble),
     collectPveSnapshots(ctx, guests, reachable, trouble),
-    collectPveTasks(ctx, layout, trouble, wantedJobs(guests, notBackedUp)),
+    collectPveTasks(ctx, plans, wantedJobs({ guests, notBackedUp }), trouble),
   ])
-  // PVE silently drops backup volumes the token may not access and answers 200 with an empty
-  // list (proxmox-api.md §0.2): successful vzdump runs with no archive in sight mean exactly that.
-  if (backups.length === 0 && tasks.some((t) => t.outcome === 'ok')) {
-    trouble.warnings.push(
-      'PVE lists no backups although vzdump jobs succeeded: the API token most likely lacks ' +
-        'Datastore.AllocateSpace + VM.Backup (or Datastore.Allocate) on the backup storages',
-    )
-  }
+  return finish(
+    ctx,
+    {
+      kind: 'pve',
+      sourceId: ctx.client.sourceId,
+      ...(clusterName ? { clusterName } : {}),
+      collectedAt: ctx.now,
+      nodes: [...nodes, ...unread.map((n) => ({ name: n.name, online: false }))],
+      guests,
+      storages,
+      backups,
+      snapshots,
+      tasks,
+      notBackedUp,
+    },
+    trouble,
+  )
+}
 
-  // Concurrent listings finish in any order; a stable order keeps unchanged facts byte-identical,
-  // which is what lets the store skip the KV write.
-  backups.sort(
-    (a, b) => compare(a.storage, b.storage) || compare(a.node, b.node) || compare(a.volid, b.volid),
-  )
-  snapshots.sort(
-    (a, b) => a.vmid - b.vmid || compare(a.guestType, b.guestType) || compare(a.name, b.name),
-  )
-  return {
-    kind: 'pve',
-    sourceId: ctx.client.sourceId,
-    ...(clusterName ? { clusterName } : {}),
-    collectedAt: ctx.now,
-    nodes: [...nodes, ...unread.map((n) => ({ name: n.name, online: false }))],
-    guests,
-    storages,
-    backups,
-    snapshots,
-    tasks,
-    notBackedUp,
-    ...sortedWarnings(trouble),
+/** The deferred units of `previous`, placed in its layout; undefined if one cannot be. */
+function placeDeferred(previous: PveFacts) {
+  const listings = new Map<string, ListingUnit>()
+  for (const storage of previous.storages)
+    for (const { name } of previous.nodes)
+      listings.set(contentUnit({ node: name, storage }), { node: name, storage })
+  const guests = new Map(previous.guests.map((g) => [snapshotsUnit(g), g]))
+  const nodeUnits = new Map<string, { node: string; listed: boolean }>()
+  for (const { name } of previous.nodes) {
+    nodeUnits.set(tasksUnit(name), { node: name, listed: false })
+    nodeUnits.set(logsUnit(name), { node: name, listed: true })
   }
+  const placed = {
+    listings: [] as ListingUnit[],
+    guests: [] as PveGuestFact[],
+    nodes: [] as { node: string; listed: boolean }[],
+  }
+  for (const unit of previous.deferred) {
+    const listing = listings.get(unit)
+    const guest = guests.get(unit)
+    const node = nodeUnits.get(unit)
+    if (listing) placed.listings.push(listing)
+    else if (guest) placed.guests.push(guest)
+    else if (node) placed.nodes.push(node)
+    else return undefined
+  }
+  return placed
+}
+
+async function collectContinuation(
+  ctx: PveCollectContext,
+  previous: PveFacts,
+  placed: NonNullable<ReturnType<typeof placeDeferred>>,
+): Promise<PveFacts> {
+  const trouble: Trouble = { warnings: [], deferred: [] }
+  const refetched = (b: PveBackupFact) => placed.listings.some((unit) => listedBy(unit, b))
+  const snapshotGuests = new Set(placed.guests.map(snapshotsUnit))
+  const plans: NodeTaskPlan[] = placed.nodes.map(({ node, listed }) => ({
+    node,
+    offline: false,
+    // `logs:`: the node's task list of this cycle is in the facts; only its logs are left.
+    fromCluster: listed
+      ? structuredClone(previous.tasks.filter((t) => t.node === node))
+      : undefined,
+  }))
+  const [backups, snapshots, tasks] = await Promise.all([
+    collectDeferredBackups(ctx, placed.listings, trouble),
+    collectPveSnapshots(ctx, placed.guests, new Set(placed.guests.map((g) => g.node)), trouble),
+    collectPveTasks(ctx, plans, wantedJobs(previous), trouble),
+  ])
+  // Warnings of the previous run stay (its units that failed are not retried here), except
+  // the token check, which is made again on the facts as they are now.
+  trouble.warnings.push(...previous.warnings.filter((w) => w !== TOKEN_PRIVILEGE_WARNING))
+  const { warnings: _w, deferred: _d, ...rest } = previous
+  return finish(
+    ctx,
+    {
+      ...rest,
+      backups: [...previous.backups.filter((b) => !refetched(b)), ...backups],
+      snapshots: [
+        ...previous.snapshots.filter(
+          (s) => !snapshotGuests.has(snapshotsUnit({ type: s.guestType, vmid: s.vmid })),
+        ),
+        ...snapshots,
+      ],
+      tasks,
+    },
+    trouble,
+  )
+}
+
+export async function collectPve(ctx: PveCollectContext): Promise<PveFacts> {
+  const previous = ctx.previous
+  if (ctx.continuation && previous) {
+    const placed = placeDeferred(previous)
+    if (placed) return collectContinuation(ctx, previous, placed)
+  }
+  return collectNormal(ctx)
 }

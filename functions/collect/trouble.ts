@@ -32,24 +32,6 @@ export function deferredFirst<T>(
   ]
 }
 
-/**
- * Splits work units into those to fetch now and those to carry from the previous run: all are
- * fetched in a normal run (deferred ones first); a continuation fetches only the deferred ones.
- */
-export function planUnits<T>(
-  items: T[],
-  unitOf: (item: T) => string,
-  previous: readonly string[] | undefined,
-  continuation = false,
-): { fetch: T[]; carry: T[] } {
-  if (!continuation) return { fetch: deferredFirst(items, unitOf, previous), carry: [] }
-  const wanted = new Set(previous ?? [])
-  return {
-    fetch: items.filter((item) => wanted.has(unitOf(item))),
-    carry: items.filter((item) => !wanted.has(unitOf(item))),
-  }
-}
-
 /** Puts the items of the priority node (see PveCollectContext.priorityNode) first, stably. */
 export function priorityFirst<T>(items: T[], isPriority: (item: T) => boolean): T[] {
   return [...items.filter(isPriority), ...items.filter((item) => !isPriority(item))]

@@ -19,6 +19,14 @@ export const PveResourceGuestSchema = z.object({
   lock: z.string().optional(),
 })
 
+/** A `type: "storage"` entry of /cluster/resources: one per node the storage is enabled on. */
+export const PveResourceStorageSchema = z.object({
+  storage: pathSegment,
+  node: pathSegment,
+  /** "available" while the node reports it active (recent usage data), else "unknown". */
+  status: z.string().default('unknown'),
+})
+
 export const PveStorageConfigSchema = z.object({
   storage: pathSegment,
   type: z.string().min(1),
@@ -30,14 +38,6 @@ export const PveStorageConfigSchema = z.object({
   datastore: z.string().optional(),
   namespace: z.string().optional(),
   username: z.string().optional(),
-})
-
-export const PveNodeStorageSchema = z.object({
-  storage: pathSegment,
-  type: z.string(),
-  shared: perlBool.optional(),
-  active: perlBool.optional(),
-  enabled: perlBool.optional(),
 })
 
 export const PveBackupVolumeSchema = z.object({

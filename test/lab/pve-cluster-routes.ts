@@ -1,7 +1,7 @@
 // PVE cluster-wide endpoints: version, status, nodes, resources, storage config, backup jobs.
 import { notBackedUp } from './generate.ts'
 import { checkParams } from './params.ts'
-import { findNode, type PveContext, storageEnabledOn } from './pve-context.ts'
+import { findNode, type PveContext, pbsUnavailable, storageEnabledOn } from './pve-context.ts'
 import { fail, ok } from './respond.ts'
 import type { Route } from './router.ts'
 import { fromLocal, localParts } from './time-zone.ts'
@@ -57,19 +57,25 @@ function guestResource(ctx: PveContext, g: Guest): Record<string, unknown> {
   return out
 }
 
+/**
+ * One entry per node a storage is enabled on (PVE::Storage::storage_check_enabled). `status` is
+ * "available" only while the node's pvestatd broadcasts recent usage for it, which it does for
+ * active storages only: an offline node's storages, or a PBS storage whose datastore is down,
+ * are "unknown" and have no disk figures (PVE::API2Tools::extract_storage_stats).
+ */
 function storageResources(ctx: PveContext): Record<string, unknown>[] {
   return ctx.cluster.nodes.flatMap((n) =>
     ctx.cluster.storages
       .filter((s) => storageEnabledOn(s, n.name))
       .map((s) => {
-        const up = !ctx.offline.has(n.name)
+        const up = !ctx.offline.has(n.name) && !pbsUnavailable(ctx, s)
         return {
           id: `storage/${n.name}/${s.storage}`,
           storage: s.storage,
           node: n.name,
           type: 'storage',
           plugintype: s.type,
-          shared: s.shared,
+          shared: NETWORK_TYPES.includes(s.type) || s.shared ? 1 : 0,
           content: s.content,
           status: up ? 'available' : 'unknown',
           ...(up ? { disk: s.used, maxdisk: s.total } : {}),

@@ -54,6 +54,23 @@ function statusClass(status: string): string {
   return 'error'
 }
 
+/**
+ * How many finished tasks a node keeps in its `active` list next to the running ones
+ * (PVE::RESTEnvironment::active_workers). pvestatd broadcasts that list to the cluster every
+ * 10 s (PVE::Cluster::broadcast_tasklist, which also drops the oldest entries above the
+ * status-size limit of pmxcfs); GET /cluster/tasks returns the lists of every node.
+ */
+export const CLUSTER_TASKS_FINISHED_PER_NODE = 25
+
+/** What one node contributes to /cluster/tasks: every running task and the newest finished ones. */
+export function clusterTaskWindow(tasks: readonly PveTask[], node: string): PveTask[] {
+  const own = tasks.filter((t) => t.node === node).sort((a, b) => b.starttime - a.starttime)
+  const finished = own
+    .filter((t) => t.status !== undefined)
+    .slice(0, CLUSTER_TASKS_FINISHED_PER_NODE)
+  return own.filter((t) => t.status === undefined || finished.includes(t))
+}
+
 function taskItem(t: PveTask, running: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {
     upid: t.upid,
@@ -118,6 +135,27 @@ function findTask(ctx: PveContext, node: string, upid: string): PveTask | RouteR
 export const pveTaskRoutes: Route<PveContext>[] = [
   snapshotRoute('qemu'),
   snapshotRoute('lxc'),
+  {
+    // "List recent tasks (cluster wide)": no parameters at all, every task type (the lab has
+    // only vzdump tasks), each node's broadcast list in node order, newest first within a node.
+    // Running tasks carry neither `endtime` nor `status` here (unlike source=active, which
+    // says "RUNNING"). A node that is down broadcasts nothing new: the list pmxcfs holds for it
+    // is the last one it sent, which the lab serves as it was.
+    pattern: '/cluster/tasks',
+    handle: (ctx, _p, query) => {
+      const errors = checkParams(query, {})
+      if (errors) return fail(400, 'Parameter verification failed.', errors)
+      return ok(
+        ctx.cluster.nodes.flatMap((n) =>
+          clusterTaskWindow(ctx.cluster.tasks, n.name).map((t) => {
+            const item = taskItem(t, false)
+            if (t.status === undefined) delete item.status
+            return item
+          }),
+        ),
+      )
+    },
+  },
   {
     pattern: '/nodes/{node}/tasks',
     handle: (ctx, { node }, query) => {

@@ -54,6 +54,31 @@ describe('PVE schema conformance', () => {
     })
   }
 
+  it('answers /cluster/resources?type=storage, with a node offline, matching the schema', async () => {
+    lab.setFaults([{ kind: 'node-offline', source: 'pve/homelab', node: 'pve2' }])
+    try {
+      const res = await get(source(lab, 'pve/homelab'), '/cluster/resources?type=storage')
+      const body = (await res.json()) as { data: { node: string; status: string }[] }
+      expect(body.data.some((e) => e.node === 'pve2' && e.status === 'unknown')).toBe(true)
+      expect(
+        validateSchema(schema.endpoints['/cluster/resources']?.returns as SchemaNode, body.data),
+      ).toEqual([])
+    } finally {
+      lab.clearFaults()
+    }
+  })
+
+  // The subset has no /cluster/tasks (its schema in apidata.js documents only `upid`); its
+  // items are the nodes' task entries, so they are held to the /nodes/{node}/tasks item schema.
+  it('answers /cluster/tasks with items matching the /nodes/{node}/tasks item schema', async () => {
+    const res = await get(source(lab, 'pve/homelab'), '/cluster/tasks')
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as { data: unknown[] }
+    expect(body.data.length).toBeGreaterThan(0)
+    const returns = schema.endpoints['/nodes/{node}/tasks']?.returns as SchemaNode
+    expect(validateSchema(returns, body.data)).toEqual([])
+  })
+
   it('answers /cluster/resources without a type filter with every entry matching the schema', async () => {
     const res = await get(source(lab, 'pve/homelab'), '/cluster/resources')
     const body = (await res.json()) as { data: unknown }

@@ -1,6 +1,7 @@
 // Properties of the PBS collector over a lab server whose answers fast-check breaks: facts or
 // a ProxmoxError and nothing else, good items of a list with bad ones kept, bad ones counted,
-// and the previous run's groups and snapshots kept wherever a listing failed.
+// and the previous run's groups and snapshots kept wherever a listing failed. The collector
+// lists each namespace's snapshots in one call and derives the groups from them.
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
 import * as z from 'zod'
@@ -55,7 +56,6 @@ const PbsFactsShape = z.strictObject({
       lastBackup: z.number().int(),
       backupCount: z.number().int().nonnegative(),
       owner: z.string().optional(),
-      listedAt: z.number().int(),
     }),
   ),
   snapshots: z.array(
@@ -109,36 +109,21 @@ function checkShape(facts: PbsFacts): void {
 
 const nsOf = (served: Served) => served.query.get('ns') ?? ''
 
-/** The snapshot listings of (store, ns) that failed: their groups were not dropped as bad. */
-function failedGroupListings(served: Map<string, Served>, store: string, ns: string): string[] {
-  return [...served.values()]
-    .filter(
-      (s) =>
-        s.pattern === '/admin/datastore/{store}/snapshots' &&
-        s.params.store === store &&
-        nsOf(s) === ns &&
-        s.items === null,
-    )
-    .map((s) => `${s.query.get('backup-type')}/${s.query.get('backup-id')}`)
-}
-
-function checkGoodItemsKept(facts: PbsFacts, served: Served, all: Map<string, Served>): void {
+function checkGoodItemsKept(facts: PbsFacts, served: Served): void {
   const store = served.params.store ?? ''
   for (const value of goodItems(served)) {
     if (!isRecord(value)) continue
     switch (served.pattern) {
-      case '/admin/datastore/{store}/groups': {
-        const id = `${value['backup-type']}/${value['backup-id']}`
+      case '/admin/datastore/{store}/snapshots': {
         if (value['backup-type'] === 'host') break
-        if (failedGroupListings(all, store, nsOf(served)).includes(id)) break
-        expect(facts.groups.map(groupKey)).toContain(`${store}/${nsOf(served)}/${id}`)
+        const id = `${store}/${nsOf(served)}/${value['backup-type']}/${value['backup-id']}`
+        expect(facts.snapshots.map((s) => `${groupKey(s)}@${s.backupTime}`)).toContain(
+          `${id}@${value['backup-time']}`,
+        )
+        // The group is derived from its snapshots.
+        expect(facts.groups.map(groupKey)).toContain(id)
         break
       }
-      case '/admin/datastore/{store}/snapshots':
-        expect(facts.snapshots.map((s) => `${groupKey(s)}@${s.backupTime}`)).toContain(
-          `${store}/${nsOf(served)}/${value['backup-type']}/${value['backup-id']}@${value['backup-time']}`,
-        )
-        break
       case '/admin/datastore/{store}/namespace':
         expect(facts.datastores.find((d) => d.store === store)?.namespaces).toContain(value.ns)
         break
@@ -171,33 +156,18 @@ function checkGoodItemsNormalized(facts: PbsFacts, served: Iterable<Served>): vo
   }
 }
 
-function checkDropsCounted(facts: PbsFacts, served: Served, all: Map<string, Served>): void {
+function checkDropsCounted(facts: PbsFacts, served: Served): void {
   const { items } = served
-  if (!items) return
+  if (!items || served.pattern !== '/admin/datastore/{store}/snapshots') return
   const store = served.params.store ?? ''
   const ns = nsOf(served)
+  const listed = items.filter((i) => !(isRecord(i.value) && i.value['backup-type'] === 'host'))
+  const kept = facts.snapshots.filter((s) => s.datastore === store && s.namespace === ns).length
   const place = ns === '' ? store : `${store}/${ns}`
-  if (served.pattern === '/admin/datastore/{store}/groups') {
-    const listed = items.filter((i) => !(isRecord(i.value) && i.value['backup-type'] === 'host'))
-    const kept = new Set([
-      ...facts.groups
-        .filter((g) => g.datastore === store && g.namespace === ns)
-        .map((g) => `${g.backupType}/${g.backupId}`),
-      ...failedGroupListings(all, store, ns),
-    ])
-    expectDropCounted(facts.warnings, listed.length, kept.size, `groups in ${place}`)
-  } else if (served.pattern === '/admin/datastore/{store}/snapshots') {
-    const type = served.query.get('backup-type')
-    const id = served.query.get('backup-id')
-    const kept = facts.snapshots.filter(
-      (s) =>
-        s.datastore === store && s.namespace === ns && s.backupType === type && s.backupId === id,
-    ).length
-    expectDropCounted(facts.warnings, items.length, kept, `snapshots of ${place} ${type}/${id}`)
-  }
+  expectDropCounted(facts.warnings, listed.length, kept, `snapshots in ${place}`)
 }
 
-/** Where the groups or snapshots of a group could not be listed, the previous ones stay. */
+/** Where a namespace (or a datastore's namespaces) could not be listed, the previous facts stay. */
 function checkPreviousKept(facts: PbsFacts, previous: PbsFacts, served: Map<string, Served>): void {
   const listed = [...served.values()]
   const failed = (pattern: string, store: string, test: (s: Served) => boolean = () => true) =>
@@ -208,8 +178,7 @@ function checkPreviousKept(facts: PbsFacts, previous: PbsFacts, served: Map<stri
     const { datastore: store, namespace: ns } = group
     const kept =
       failed('/admin/datastore/{store}/namespace', store) ||
-      failed('/admin/datastore/{store}/groups', store, (s) => nsOf(s) === ns) ||
-      failedGroupListings(served, store, ns).includes(`${group.backupType}/${group.backupId}`)
+      failed('/admin/datastore/{store}/snapshots', store, (s) => nsOf(s) === ns)
     if (!kept) continue
     expect(facts.groups.map(groupKey)).toContain(groupKey(group))
     const snapshots = facts.snapshots.filter((s) => groupKey(s) === groupKey(group))
@@ -234,10 +203,7 @@ describe('collectPbs on broken answers', () => {
       await fc.assert(
         fc.asyncProperty(mutationPlan(baseline), fc.boolean(), async (plan, withPrevious) => {
           const upstream = breakableUpstream(baseline, plan)
-          // An old listing time makes every group listed again, so the plan reaches them.
-          const previous = withPrevious
-            ? { ...structuredClone(good), groups: good.groups.map((g) => ({ ...g, listedAt: 0 })) }
-            : undefined
+          const previous = withPrevious ? structuredClone(good) : undefined
           let facts: PbsFacts
           try {
             facts = await collect(upstream.fetch, previous)
@@ -248,8 +214,8 @@ describe('collectPbs on broken answers', () => {
           expect(upstream.strayPaths).toEqual([])
           checkShape(facts)
           for (const served of upstream.served.values()) {
-            checkGoodItemsKept(facts, served, upstream.served)
-            checkDropsCounted(facts, served, upstream.served)
+            checkGoodItemsKept(facts, served)
+            checkDropsCounted(facts, served)
           }
           checkGoodItemsNormalized(facts, upstream.served.values())
           if (previous) checkPreviousKept(facts, previous, upstream.served)

@@ -12,7 +12,7 @@ import { normalizeGuests } from '../../../functions/normalize/index.ts'
 import { createProxmoxClient } from '../../../functions/proxmox/client.ts'
 import { isProxmoxError } from '../../../functions/proxmox/errors.ts'
 import { createLimiter } from '../../../functions/proxmox/limit.ts'
-import { expectDropCounted, goodItems, isRecord } from './listings.ts'
+import { expectDropCounted, goodItems, isRecord, resourceKind } from './listings.ts'
 import { FUZZ, FUZZ_TIMEOUT_MS } from './settings.ts'
 import {
   breakableUpstream,
@@ -144,13 +144,14 @@ function checkShape(facts: PveFacts): void {
 }
 
 /** Every untouched baseline item of a list that was served is in the facts. */
-function checkGoodItemsKept(facts: PveFacts, served: Served): void {
+function checkGoodItemsKept(facts: PveFacts, served: Served, all: Map<string, Served>): void {
   const { params } = served
   for (const value of goodItems(served)) {
     if (!isRecord(value)) continue
     switch (served.pattern) {
       case '/cluster/resources':
-        expect(facts.guests.map((g) => g.vmid)).toContain(value.vmid)
+        if (resourceKind(value) === 'guest')
+          expect(facts.guests.map((g) => g.vmid)).toContain(value.vmid)
         break
       case '/nodes/{node}/storage/{storage}/content':
         expect(
@@ -167,6 +168,17 @@ function checkGoodItemsKept(facts: PveFacts, served: Served): void {
       case '/nodes/{node}/tasks':
         if (value.type === 'vzdump') expect(facts.tasks.map((t) => t.upid)).toContain(value.upid)
         break
+      case '/cluster/tasks': {
+        // Used for a node only where it reaches back far enough; otherwise the node was asked.
+        const node = String(value.node)
+        const asked = [...all.values()].some(
+          (s) => s.pattern === '/nodes/{node}/tasks' && s.params.node === node,
+        )
+        const online = facts.nodes.some((n) => n.name === node && n.online)
+        if (value.type === 'vzdump' && online && !asked && facts.tasks.some((t) => t.node === node))
+          expect(facts.tasks.map((t) => t.upid)).toContain(value.upid)
+        break
+      }
       case '/cluster/status':
         if (value.type === 'node') expect(facts.nodes.map((n) => n.name)).toContain(value.name)
         break
@@ -224,7 +236,7 @@ function checkDropsCounted(facts: PveFacts, served: Served): void {
     case '/cluster/resources':
       expectDropCounted(
         facts.warnings,
-        items.length,
+        items.filter((i) => resourceKind(i.value) === 'guest').length,
         facts.guests.length,
         'guests in /cluster/resources',
       )
@@ -310,7 +322,7 @@ describe('collectPve on broken answers', () => {
           expect(upstream.strayPaths).toEqual([])
           checkShape(facts)
           for (const served of upstream.served.values()) {
-            checkGoodItemsKept(facts, served)
+            checkGoodItemsKept(facts, served, upstream.served)
             checkDropsCounted(facts, served)
           }
           checkGoodItemsNormalized(facts, upstream.served.values())

@@ -17,13 +17,28 @@ const IDENTITY: Record<string, string[]> = {
   '/nodes/{node}/qemu/{vmid}/snapshot': ['name'],
   '/nodes/{node}/lxc/{vmid}/snapshot': ['name'],
   '/nodes/{node}/tasks': ['upid'],
+  '/cluster/tasks': ['upid'],
   '/admin/datastore': ['store'],
   '/admin/datastore/{store}/namespace': ['ns'],
   '/admin/datastore/{store}/groups': ['backup-type', 'backup-id'],
-  '/admin/datastore/{store}/snapshots': ['backup-time'],
+  '/admin/datastore/{store}/snapshots': ['backup-type', 'backup-id', 'backup-time'],
+}
+
+/** Unfiltered /cluster/resources: guests are one per vmid, storages one per node and id. */
+export function resourceKind(value: unknown): 'guest' | 'storage' | 'other' {
+  const type = isRecord(value) ? value.type : undefined
+  if (type === 'storage') return 'storage'
+  return typeof type === 'string' && ['node', 'sdn', 'pool', 'network', 'openvz'].includes(type)
+    ? 'other'
+    : 'guest'
 }
 
 function identity(pattern: string, value: unknown): string | null {
+  if (pattern === '/cluster/resources' && isRecord(value)) {
+    const kind = resourceKind(value)
+    const fields = kind === 'guest' ? ['vmid'] : kind === 'storage' ? ['node', 'storage'] : ['id']
+    return [kind, ...fields.map((f) => JSON.stringify(value[f]) ?? 'undefined')].join('\u0000')
+  }
   const fields = IDENTITY[pattern]
   if (!fields || !isRecord(value)) return null
   // As the collector sees it: after JSON, so NaN is null and odd objects are plain.
