@@ -123,7 +123,7 @@ export async function runRefreshPass(
   const held = holdMissing ? previousStatus.sources.filter((s) => !configured.has(s.id)) : []
   const served = state.transaction(() => {
     for (const [id, outcome] of outcomes) {
-      if (outcome.ok) state.writeFacts(outcome.facts, seqs.get(id) ?? 0)
+      if (outcome.ok === true) state.writeFacts(outcome.facts, seqs.get(id) ?? 0)
     }
     const all = state.allFacts().map((stored) => stored.facts)
     if (!holdMissing) {
@@ -191,7 +191,7 @@ export async function runRefreshPass(
   const needs = { ...previousStatus.needs }
   for (const [id, outcome] of outcomes) {
     // A full pass that finished tells what the source costs; a continuation says nothing new.
-    if (outcome.ok && !continuing.has(id)) {
+    if (outcome.ok === true && !continuing.has(id)) {
       needs[id] = (budgets.get(id)?.used ?? 0) + outcome.facts.deferred.length
     }
   }
@@ -221,7 +221,9 @@ export async function runRefreshPass(
   state.writeStatus(status)
   // Only a source that answered can continue: a failing one waits for the next trigger.
   const deferredBySource = Object.fromEntries(
-    [...outcomes].flatMap(([id, o]) => (o.ok ? [[id, o.facts.deferred.length]] : [])),
+    [...outcomes].flatMap(([id, o]) =>
+      o.ok === true ? [[id, o.facts.deferred.length]] : o.ok === 'later' ? [[id, 1]] : [],
+    ),
   )
   return {
     sources: statuses,

@@ -6,13 +6,22 @@ import { collectPve } from '../collect/pve.ts'
 import type { Config, PbsSourceConfig, SourceConfig } from '../config.ts'
 import type { RequestBudget } from '../proxmox/budget.ts'
 import { createProxmoxClient } from '../proxmox/client.ts'
-import { ProxmoxError, type SourceError, toSourceError } from '../proxmox/errors.ts'
+import {
+  isProxmoxError,
+  ProxmoxError,
+  type SourceError,
+  toSourceError,
+} from '../proxmox/errors.ts'
 import type { Limiter } from '../proxmox/limit.ts'
 
 /** A source that has not finished by then is reported as timed out; others go on. */
 export const SOURCE_TIME_BUDGET_MS = 25_000
 
-export type Outcome = { ok: true; facts: SourceFacts } | { ok: false; error: SourceError }
+export type Outcome =
+  | { ok: true; facts: SourceFacts }
+  | { ok: false; error: SourceError }
+  /** The budget ran out before a source with no stored facts could make its base calls. */
+  | { ok: 'later' }
 
 /** Every name a PBS server goes by: its URL host, then what PVE storages call it. */
 function pbsServerNames(source: PbsSourceConfig): string[] {
@@ -79,9 +88,13 @@ export async function collectSource(
             previous: previous?.kind === 'pbs' ? previous : undefined,
             host: new URL(source.url).hostname,
             serverNames: pbsServerNames(source),
+            continuation: ctx.continuation,
           })
     return { ok: true, facts: await withTimeBudget<SourceFacts>(work, source.id, ctx.timeBudgetMs) }
   } catch (error) {
+    // Not a failure: the next invocation starts it (with previous facts the collector defers
+    // its base calls itself and keeps them).
+    if (isProxmoxError(error) && error.kind === 'budget') return { ok: 'later' }
     return { ok: false, error: toSourceError(error, ctx.now) }
   }
 }

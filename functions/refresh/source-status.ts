@@ -52,6 +52,11 @@ export function sourceStatus(
     const kept = previous ? { ...previous, ...base } : { ...neverRefreshed(source), ...base }
     return facts ? { ...kept, warnings: [...facts.warnings, ...normalizeWarnings] } : kept
   }
+  if (outcome.ok === 'later') {
+    // Its turn comes in the next invocation of this round: one unit (its base) is left.
+    const kept = previous ? { ...previous, ...base } : { ...neverRefreshed(source), ...base }
+    return { ...kept, lastAttempt: now, deferred: Math.max(1, kept.deferred) }
+  }
   if (outcome.ok) {
     return {
       ...base,

@@ -78,18 +78,21 @@ describe('bad items reach /api/status as counted warnings', () => {
     const { status, design } = await run(
       { ...labEnv(), PULSE_KV: freshKv() },
       (path, query, data) => {
+        // One listing per namespace: add a copy of the guest's newest snapshot, dated ahead.
         const ours =
           path.endsWith(`/admin/datastore/${g.pbsDatastore}/snapshots`) &&
-          query.get('backup-id') === String(g.vmid) &&
           (query.get('ns') ?? '') === g.pbsNamespace
         if (!ours) return data
-        const newest = data.at(-1) as Record<string, unknown>
+        const newest = (data as Record<string, unknown>[])
+          .filter((s) => s['backup-id'] === String(g.vmid) && s['backup-type'] === 'vm')
+          .sort((a, b) => Number(a['backup-time']) - Number(b['backup-time']))
+          .at(-1)
         return [...data, { ...newest, 'backup-time': now + 30 * 86_400 }]
       },
     )
     expect(warningsOf(status, 'pbs')).toContainEqual(
       expect.stringMatching(
-        `^1 of \\d+ snapshots of ${g.pbsDatastore}/${g.pbsNamespace} vm/${g.vmid} dropped: backup-time in the future$`,
+        `^1 of \\d+ snapshots in ${g.pbsDatastore}/${g.pbsNamespace} dropped: backup-time in the future$`,
       ),
     )
     expect(design?.latestTimes.pbs).toBe(g.pbsBackupTime)
