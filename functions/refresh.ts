@@ -63,7 +63,9 @@ function expectedNeed(
   previous: SourceFacts | null,
   status: StoredStatus,
 ): number | undefined {
-  if (continuation) return previous?.deferred.length ?? 0
+  // A deferred unit may take several requests (a node's task list and its job logs), so a
+  // continuation's need is not its unit count: it shares evenly with the others.
+  if (continuation) return previous?.deferred.length === 0 ? 0 : undefined
   return status.needs?.[id]
 }
 

@@ -1,104 +1,123 @@
 // What collectors hand to the normalizer: validated, typed facts exactly as Proxmox reported
-// them, one set per source, before any attribution to guests. Plain data (KV-serialisable).
+// them, one set per source, before any attribution to guests. Plain data, stored by the
+// coordinator as JSON and parsed back with these same schemas: each fact type is defined once,
+// here, as a schema, and its TypeScript type is inferred from it.
+import * as z from 'zod'
 
-export type GuestType = 'qemu' | 'lxc'
+const int = z.int()
+const GuestTypeSchema = z.enum(['qemu', 'lxc'])
+export type GuestType = z.infer<typeof GuestTypeSchema>
 
-export interface PveGuestFact {
-  vmid: number
-  type: GuestType
+const PbsTargetSchema = z.object({
+  server: z.string(),
+  datastore: z.string(),
+  namespace: z.string(),
+  username: z.string().optional(),
+})
+
+const PveGuestFactSchema = z.object({
+  vmid: int,
+  type: GuestTypeSchema,
   /** Current node. */
-  node: string
+  node: z.string(),
   /** Absent while PVE has no RRD data for the guest (status "unknown"). */
-  name?: string
-  status: string
-  template: boolean
+  name: z.string().optional(),
+  status: z.string(),
+  template: z.boolean(),
   /** e.g. "backup" while vzdump runs. */
-  lock?: string
-}
+  lock: z.string().optional(),
+})
+export type PveGuestFact = z.infer<typeof PveGuestFactSchema>
 
-export interface PveStorageFact {
-  storage: string
+const PveStorageFactSchema = z.object({
+  storage: z.string(),
   /** Plugin type: dir, nfs, cifs, pbs, cephfs, ... Classification is by this, never by name. */
-  type: string
-  shared: boolean
+  type: z.string(),
+  shared: z.boolean(),
   /** For type "pbs" only. */
-  pbs?: { server: string; datastore: string; namespace: string; username?: string }
-}
+  pbs: PbsTargetSchema.optional(),
+})
+export type PveStorageFact = z.infer<typeof PveStorageFactSchema>
 
-export interface PveBackupFact {
-  volid: string
-  storage: string
-  storageType: string
-  shared: boolean
+const PveBackupFactSchema = z.object({
+  volid: z.string(),
+  storage: z.string(),
+  storageType: z.string(),
+  shared: z.boolean(),
   /** The node whose listing returned it; for a non-shared storage, the node that holds it. */
-  node: string
-  vmid: number
-  guestType: GuestType | null
+  node: z.string(),
+  vmid: int,
+  guestType: GuestTypeSchema.nullable(),
   /** Epoch seconds (PVE `ctime`; for PBS-type storages the PBS backup-time). */
-  ctime: number
-  size?: number
-  notes?: string
-  protected: boolean
-  verification?: 'ok' | 'failed'
-  format: string
+  ctime: int,
+  size: z.number().optional(),
+  notes: z.string().optional(),
+  protected: z.boolean(),
+  verification: z.enum(['ok', 'failed']).optional(),
+  format: z.string(),
   /** PBS-type storage listing: size 1 (no manifest yet). */
-  inProgress: boolean
+  inProgress: z.boolean(),
   /** Set for items listed through a PVE storage of type "pbs". */
-  pbs?: { server: string; datastore: string; namespace: string; username?: string }
-}
+  pbs: PbsTargetSchema.optional(),
+})
+export type PveBackupFact = z.infer<typeof PveBackupFactSchema>
 
-export interface PveSnapshotFact {
-  vmid: number
-  guestType: GuestType
-  node: string
-  name: string
+const PveSnapshotFactSchema = z.object({
+  vmid: int,
+  guestType: GuestTypeSchema,
+  node: z.string(),
+  name: z.string(),
   /** Epoch seconds; PVE sends 0 when unknown. */
-  snaptime: number
-  description: string
-  vmstate: boolean
-}
+  snaptime: int,
+  description: z.string(),
+  vmstate: z.boolean(),
+})
+export type PveSnapshotFact = z.infer<typeof PveSnapshotFactSchema>
 
-export type TaskOutcome = 'ok' | 'warning' | 'failed' | 'running' | 'unknown'
+const TaskOutcomeSchema = z.enum(['ok', 'warning', 'failed', 'running', 'unknown'])
+export type TaskOutcome = z.infer<typeof TaskOutcomeSchema>
 
-export interface PveGuestTaskResult {
-  vmid: number
-  outcome: 'ok' | 'failed' | 'running'
-  error?: string
-}
+const PveGuestTaskResultSchema = z.object({
+  vmid: int,
+  outcome: z.enum(['ok', 'failed', 'running']),
+  error: z.string().optional(),
+})
+export type PveGuestTaskResult = z.infer<typeof PveGuestTaskResultSchema>
 
-export interface PveTaskFact {
-  upid: string
-  node: string
-  starttime: number
-  endtime?: number
-  outcome: TaskOutcome
+const PveTaskFactSchema = z.object({
+  upid: z.string(),
+  node: z.string(),
+  starttime: int,
+  endtime: int.optional(),
+  outcome: TaskOutcomeSchema,
   /** PVE's status text: "OK", "WARNINGS: 2", "job errors", an error message, "RUNNING". */
-  status: string
+  status: z.string(),
   /** The vmid for single-guest tasks, "" for multi-guest jobs. */
-  id: string
+  id: z.string(),
   /** Per-guest results from the task log (multi-guest jobs) or from the task itself. */
-  guests: PveGuestTaskResult[]
+  guests: z.array(PveGuestTaskResultSchema),
   /** The log of this multi-guest task has been read (its `guests` are final once it ended). */
-  logRead?: boolean
-}
+  logRead: z.boolean().optional(),
+})
+export type PveTaskFact = z.infer<typeof PveTaskFactSchema>
 
-export interface PveFacts {
-  kind: 'pve'
-  sourceId: string
+export const PveFactsSchema = z.object({
+  kind: z.literal('pve'),
+  sourceId: z.string(),
   /** From /cluster/status; absent for a standalone node. */
-  clusterName?: string
-  collectedAt: number
-  nodes: { name: string; online: boolean }[]
-  guests: PveGuestFact[]
-  storages: PveStorageFact[]
+  clusterName: z.string().optional(),
+  collectedAt: int,
+  nodes: z.array(z.object({ name: z.string(), online: z.boolean() })),
+  guests: z.array(PveGuestFactSchema),
+  storages: z.array(PveStorageFactSchema),
   /** Shared storages appear once (listed from one node); local ones once per node. */
-  backups: PveBackupFact[]
-  snapshots: PveSnapshotFact[]
-  tasks: PveTaskFact[]
+  backups: z.array(PveBackupFactSchema),
+  snapshots: z.array(PveSnapshotFactSchema),
+  tasks: z.array(PveTaskFactSchema),
   /** VMIDs no backup job covers; null when PVE would not say (permission, error). */
-  notBackedUp: { vmid: number; type: GuestType }[] | null
+  notBackedUp: z.array(z.object({ vmid: int, type: GuestTypeSchema })).nullable(),
   /** Non-fatal problems: an offline node, one storage that failed to list, dropped items. */
-  warnings: string[]
+  warnings: z.array(z.string()),
   /**
    * Work units skipped because the invocation's subrequest budget ran out; their previous
    * facts were kept, and the next run does them first (a continuation does only them):
@@ -106,51 +125,58 @@ export interface PveFacts {
    * list and its job logs), `logs:<node>` (job logs only), or `base` (the cluster-wide calls:
    * nothing of the run was used, these are the previous facts as they were).
    */
-  deferred: string[]
-}
+  deferred: z.array(z.string()),
+})
+export type PveFacts = z.infer<typeof PveFactsSchema>
 
-export interface PbsSnapshotFact {
-  datastore: string
+const PbsBackupTypeSchema = z.enum(['vm', 'ct', 'host'])
+
+const PbsSnapshotFactSchema = z.object({
+  datastore: z.string(),
   /** "" is the root namespace. */
-  namespace: string
-  backupType: 'vm' | 'ct' | 'host'
-  backupId: string
-  backupTime: number
-  size?: number
+  namespace: z.string(),
+  backupType: PbsBackupTypeSchema,
+  backupId: z.string(),
+  backupTime: int,
+  size: z.number().optional(),
   /** No size and no index.json.blob: still running or aborted. */
-  inProgress: boolean
-  owner?: string
-  protected: boolean
-  comment?: string
-  verification?: 'ok' | 'failed'
-}
+  inProgress: z.boolean(),
+  owner: z.string().optional(),
+  protected: z.boolean(),
+  comment: z.string().optional(),
+  verification: z.enum(['ok', 'failed']).optional(),
+})
+export type PbsSnapshotFact = z.infer<typeof PbsSnapshotFactSchema>
 
 /** Derived from the group's snapshots (one listing per namespace), not listed separately. */
-export interface PbsGroupFact {
-  datastore: string
-  namespace: string
-  backupType: 'vm' | 'ct' | 'host'
-  backupId: string
+const PbsGroupFactSchema = z.object({
+  datastore: z.string(),
+  namespace: z.string(),
+  backupType: PbsBackupTypeSchema,
+  backupId: z.string(),
   /** Newest finished snapshot (PBS 4 `last-backup`); only unfinished ones: the newest. */
-  lastBackup: number
-  backupCount: number
-  owner?: string
-}
+  lastBackup: int,
+  backupCount: int,
+  owner: z.string().optional(),
+})
+export type PbsGroupFact = z.infer<typeof PbsGroupFactSchema>
 
-export interface PbsFacts {
-  kind: 'pbs'
-  sourceId: string
+export const PbsFactsSchema = z.object({
+  kind: z.literal('pbs'),
+  sourceId: z.string(),
   /** Host part of the PBS URL, to match PVE `pbs` storages' `server`. */
-  host: string
+  host: z.string(),
   /** Every name PVE may use for this server: `host` plus the configured pveServerNames. */
-  serverNames: string[]
-  collectedAt: number
-  datastores: { store: string; namespaces: string[] }[]
-  groups: PbsGroupFact[]
-  snapshots: PbsSnapshotFact[]
-  warnings: string[]
+  serverNames: z.array(z.string()),
+  collectedAt: int,
+  datastores: z.array(z.object({ store: z.string(), namespaces: z.array(z.string()) })),
+  groups: z.array(PbsGroupFactSchema),
+  snapshots: z.array(PbsSnapshotFactSchema),
+  warnings: z.array(z.string()),
   /** As in PveFacts: `snapshots:<store>/<ns>` listings, or `base`, left for the next run. */
-  deferred: string[]
-}
+  deferred: z.array(z.string()),
+})
+export type PbsFacts = z.infer<typeof PbsFactsSchema>
 
-export type SourceFacts = PveFacts | PbsFacts
+export const SourceFactsSchema = z.discriminatedUnion('kind', [PveFactsSchema, PbsFactsSchema])
+export type SourceFacts = z.infer<typeof SourceFactsSchema>

@@ -1,20 +1,12 @@
-// Stored facts back into typed facts. The envelope is checked here; see collect/facts.ts.
-import * as z from 'zod'
-import type { SourceFacts } from '../collect/facts.ts'
-
-const EnvelopeSchema = z.looseObject({
-  kind: z.enum(['pve', 'pbs']),
-  sourceId: z.string(),
-  warnings: z.array(z.string()),
-  deferred: z.array(z.string()),
-})
+// Stored facts back into typed facts, through the one schema of each fact (collect/facts.ts): a
+// row an older release wrote in another shape counts as missing (the next refresh of that
+// source collects it again) instead of reaching the normalizer.
+import { type SourceFacts, SourceFactsSchema } from '../collect/facts.ts'
 
 export function parseStoredFacts(text: string, sourceId: string): SourceFacts | null {
   try {
-    const parsed = EnvelopeSchema.safeParse(JSON.parse(text))
-    if (parsed.success && parsed.data.sourceId === sourceId) {
-      return parsed.data as unknown as SourceFacts
-    }
+    const parsed = SourceFactsSchema.safeParse(JSON.parse(text))
+    if (parsed.success && parsed.data.sourceId === sourceId) return parsed.data
   } catch {
     // fall through
   }
