@@ -6,12 +6,7 @@ import { collectPve } from '../collect/pve.ts'
 import type { Config, PbsSourceConfig, SourceConfig } from '../config.ts'
 import type { RequestBudget } from '../proxmox/budget.ts'
 import { createProxmoxClient } from '../proxmox/client.ts'
-import {
-  isProxmoxError,
-  ProxmoxError,
-  type SourceError,
-  toSourceError,
-} from '../proxmox/errors.ts'
+import { isProxmoxError, ProxmoxError, type SourceError, toSourceError } from '../proxmox/errors.ts'
 import type { Limiter } from '../proxmox/limit.ts'
 
 /** A source that has not finished by then is reported as timed out; others go on. */
