@@ -145,17 +145,23 @@ export function createProxmoxClient(
     options.budget?.take()
     let response: Response
     let body: string
+    // A timer cleared once the answer is read, not AbortSignal.timeout: workerd keeps the
+    // invocation (and a Durable Object) alive until such a signal's full timeout has passed.
+    const abort = new AbortController()
+    const timer = setTimeout(() => abort.abort(), source.timeoutMs)
     try {
       response = await doFetch(buildUrl(source.url, path, query), {
         headers,
         // Access answers an unauthenticated request with a redirect to its login page.
         redirect: 'manual',
-        signal: AbortSignal.timeout(source.timeoutMs),
+        signal: abort.signal,
       })
       body = await response.text()
     } catch (error) {
       if (isProxmoxError(error)) throw error
       throw mapFetchFailure(error, where, source.timeoutMs)
+    } finally {
+      clearTimeout(timer)
     }
     if (response.status >= 300 && response.status < 400) {
       const status = response.status
