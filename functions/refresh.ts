@@ -82,7 +82,15 @@ export async function runRefreshPass(
   const selected = new Set([...options.full.filter((id) => configured.has(id)), ...continuing])
   for (const id of options.full) continuing.delete(id)
   const sources = config.sources.filter((s) => selected.has(s.id))
-  const previousFacts = new Map(sources.map((s) => [s.id, state.readFacts(s.id)?.facts ?? null]))
+  // Read (and parsed) once per pass: the coordinator is the only writer and holds the pass.
+  const stored = new Map(state.allFacts().map(({ facts }) => [facts.sourceId, facts]))
+  // Collectors get copies, so what a failing collection touched never reaches what is served.
+  const previousFacts = new Map(
+    sources.map((s) => {
+      const facts = stored.get(s.id)
+      return [s.id, facts ? structuredClone(facts) : null]
+    }),
+  )
 
   const shares = budgetShares(
     options.subrequestBudget,
@@ -125,9 +133,15 @@ export async function runRefreshPass(
   const held = holdMissing ? previousStatus.sources.filter((s) => !configured.has(s.id)) : []
   const served = state.transaction(() => {
     for (const [id, outcome] of outcomes) {
-      if (outcome.ok === true) state.writeFacts(outcome.facts, seqs.get(id) ?? 0)
+      if (outcome.ok !== true) continue
+      if (state.writeFacts(outcome.facts, seqs.get(id) ?? 0)) stored.set(id, outcome.facts)
+      else {
+        // Facts of a newer collection are stored: they are what is served.
+        const newer = state.readFacts(id)?.facts
+        if (newer) stored.set(id, newer)
+      }
     }
-    const all = state.allFacts().map((stored) => stored.facts)
+    const all = [...stored.values()]
     if (!holdMissing) {
       for (const facts of all)
         if (!configured.has(facts.sourceId)) state.deleteFacts(facts.sourceId)

@@ -56,6 +56,12 @@ export type SetAlarm = (atMs: number) => void | Promise<void>
 
 const nowSeconds = () => Math.floor(Date.now() / 1000)
 
+/** The asked-for sources that are configured (default: all of them). */
+function configuredIds(env: Env, asked: readonly string[] | undefined): string[] {
+  const ids = readConfig(env).sources.map((s) => s.id)
+  return asked ? asked.filter((id) => ids.includes(id)) : ids
+}
+
 export class CoordinatorCore {
   private schedule: Schedule | null = null
   private running: Promise<void> | null = null
@@ -85,9 +91,7 @@ export class CoordinatorCore {
 
   /** Queues refreshes; the alarm runs them (a running pass's follow-up runs after it). */
   async trigger(env: Env, input: TriggerInput): Promise<TriggerResult> {
-    const config = readConfig(env)
-    const known = new Set(config.sources.map((s) => s.id))
-    const ids = (input.sourceIds ?? config.sources.map((s) => s.id)).filter((id) => known.has(id))
+    const ids = configuredIds(env, input.sourceIds)
     const { schedule, decisions } = requestRefresh(this.loadSchedule(env), ids, {
       reason: input.reason,
       now: nowSeconds(),
@@ -168,9 +172,7 @@ export class CoordinatorCore {
     input: TriggerInput,
     overrides: PassOverrides = {},
   ): Promise<RefreshReport | null> {
-    const config = readConfig(env)
-    const known = new Set(config.sources.map((s) => s.id))
-    const ids = (input.sourceIds ?? config.sources.map((s) => s.id)).filter((id) => known.has(id))
+    const ids = configuredIds(env, input.sourceIds)
     this.saveSchedule(
       requestRefresh(this.loadSchedule(env), ids, {
         reason: input.reason,

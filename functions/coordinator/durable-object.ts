@@ -45,9 +45,4 @@ export class Coordinator extends DurableObject<Env> implements CoordinatorApi {
   override async alarm(): Promise<void> {
     await this.core.runPass(this.env)
   }
-
-  /** For tests: the core, to drive passes with an overridden clock, budget or fetch. */
-  get coreForTests(): CoordinatorCore {
-    return this.core
-  }
 }

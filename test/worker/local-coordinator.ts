@@ -24,19 +24,20 @@ interface Local {
 
 const locals = new WeakMap<KVNamespace, Local>()
 
+/** A core whose alarm requests are recorded on `local`, as a Durable Object keeps one alarm. */
+function newCore(local: Pick<Local, 'state' | 'alarm'>): CoordinatorCore {
+  return new CoordinatorCore(local.state, (at) => {
+    local.alarm = at
+  })
+}
+
 function localOf(env: Env): Local {
   const kv =
     (env.PULSE_KV as KVNamespace & { [UNDERLYING_KV]?: KVNamespace })[UNDERLYING_KV] ?? env.PULSE_KV
   let local = locals.get(kv)
   if (!local) {
-    const state = createMemoryState()
-    const entry: Local = {
-      state,
-      alarm: null,
-      core: new CoordinatorCore(state, (at) => {
-        entry.alarm = at
-      }),
-    }
+    const entry = { state: createMemoryState(), alarm: null } as Local
+    entry.core = newCore(entry)
     local = entry
     locals.set(kv, local)
   }
@@ -108,7 +109,5 @@ export async function runAlarms(env: Env, limit: number): Promise<number> {
 export function restartLocal(env: Env): void {
   const local = localOf(env)
   local.alarm = null
-  local.core = new CoordinatorCore(local.state, (at) => {
-    local.alarm = at
-  })
+  local.core = newCore(local)
 }
