@@ -167,11 +167,16 @@ export async function runRefreshPass(
   try {
     await publishGuests(
       env,
-      normalized.guests,
       {
-        guests: normalized.guests.map(toGuestSummary),
-        orphans: normalized.orphans,
-        ambiguous: normalized.ambiguous,
+        records: normalized.guests,
+        index: {
+          guests: normalized.guests.map(toGuestSummary),
+          orphans: normalized.orphans,
+          ambiguous: normalized.ambiguous,
+        },
+        orphans: normalized.orphanRecords,
+        jobs: normalized.jobs,
+        storage: normalized.storage,
       },
       {
         digests: state.cacheDigests(),

@@ -80,5 +80,13 @@ export function normalizeGuests(input: NormalizeInput): NormalizeResult {
   }
   // Sorted and once each: the same facts in another order must report the same.
   const unique = [...new Set(warnings)].sort(compareText)
-  return { guests: records, orphans: listOrphans(orphans), ambiguous, warnings: unique }
+  return {
+    guests: records,
+    orphans: listOrphans(orphans),
+    orphanRecords: [],
+    ambiguous,
+    jobs: { pve: [], pbs: [] },
+    storage: { storages: [], datastores: [] },
+    warnings: unique,
+  }
 }

@@ -7,7 +7,10 @@ import type {
   GuestRecord,
   GuestType,
   Orphan,
+  OrphanRecord,
 } from '../../shared/schema/guest.ts'
+import type { JobsIndex } from '../../shared/schema/jobs.ts'
+import type { StorageIndex } from '../../shared/schema/storage.ts'
 import type { PbsFacts, PveFacts, PveGuestFact } from '../collect/facts.ts'
 
 /**
@@ -32,7 +35,11 @@ export interface NormalizeInput {
 export interface NormalizeResult {
   guests: GuestRecord[]
   orphans: Orphan[]
+  /** One full record per orphan (same key), for its detail route. */
+  orphanRecords: OrphanRecord[]
   ambiguous: Ambiguous[]
+  jobs: JobsIndex
+  storage: StorageIndex
   warnings: string[]
 }
 

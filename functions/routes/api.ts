@@ -9,13 +9,15 @@ import { HTTPException } from 'hono/http-exception'
 import type { ApiError } from '../../shared/schema/error.ts'
 import type { Health } from '../../shared/schema/health.ts'
 import type { GuestIndex } from '../../shared/schema/index.ts'
+import type { JobsIndex } from '../../shared/schema/jobs.ts'
 import type { Status } from '../../shared/schema/status.ts'
+import type { StorageIndex } from '../../shared/schema/storage.ts'
 import { readConfig } from '../config.ts'
 import { coordinator } from '../coordinator/client.ts'
 import type { AppEnv } from '../env.ts'
 import { neverRefreshed } from '../refresh/source-status.ts'
 import { digestOf } from '../store/digest.ts'
-import { readGuest, readIndex } from '../store/read-cache.ts'
+import { readGuest, readIndex, readJobs, readOrphan, readStorage } from '../store/read-cache.ts'
 import { VERSION } from '../version.ts'
 
 /** Kept in step with `crons` in wrangler.toml (a unit test checks). */
@@ -114,6 +116,31 @@ export const api = new Hono<AppEnv>()
     if (!record)
       return c.json({ error: { code: 'not_found', message: `No guest ${cluster}/${vmid}` } }, 404)
     return withEtag(c, `W/"${await digestOf(JSON.stringify(record))}"`, record)
+  })
+  .get('/orphans/:key{.+}', conditional, async (c) => {
+    const key = c.req.param('key')
+    if (key.length > 300 || !/^[A-Za-z0-9._:/-]+$/.test(key)) {
+      throw new HTTPException(400, { message: 'Expected /api/orphans/<orphan key>' })
+    }
+    const record = await readOrphan(c.env, key)
+    if (!record) return c.json({ error: { code: 'not_found', message: `No orphan ${key}` } }, 404)
+    return withEtag(c, `W/"${await digestOf(JSON.stringify(record))}"`, record)
+  })
+  .get('/jobs', conditional, async (c) => {
+    const stored = await readJobs(c.env)
+    if (!stored) {
+      c.header('Cache-Control', 'no-store')
+      return c.json({ pve: [], pbs: [] } satisfies JobsIndex)
+    }
+    return withEtag(c, `W/"${stored.textDigest}"`, stored.value)
+  })
+  .get('/storage', conditional, async (c) => {
+    const stored = await readStorage(c.env)
+    if (!stored) {
+      c.header('Cache-Control', 'no-store')
+      return c.json({ storages: [], datastores: [] } satisfies StorageIndex)
+    }
+    return withEtag(c, `W/"${stored.textDigest}"`, stored.value)
   })
   .get('/status', async (c) => {
     const config = readConfig(c.env)

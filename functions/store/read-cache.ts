@@ -3,11 +3,18 @@
 // keeps the digest of every key it wrote, so a refresh that changes nothing writes no key.
 // Reads go through the schemas, so a bad value counts as missing.
 import * as z from 'zod'
-import { type GuestRecord, GuestRecordSchema } from '../../shared/schema/guest.ts'
+import {
+  type GuestRecord,
+  GuestRecordSchema,
+  type OrphanRecord,
+  OrphanRecordSchema,
+} from '../../shared/schema/guest.ts'
 import { type GuestIndex, GuestIndexSchema } from '../../shared/schema/index.ts'
+import { type JobsIndex, JobsIndexSchema } from '../../shared/schema/jobs.ts'
+import { type StorageIndex, StorageIndexSchema } from '../../shared/schema/storage.ts'
 import type { Env } from '../env.ts'
 import { digestOf } from './digest.ts'
-import { guestKvKey, KV_INDEX_KEY } from './keys.ts'
+import { guestKvKey, KV_INDEX_KEY, KV_JOBS_KEY, KV_STORAGE_KEY, orphanKvKey } from './keys.ts'
 
 /** The part of the environment the read cache lives in. */
 export type CacheEnv = Pick<Env, 'PULSE_KV'>
@@ -49,6 +56,28 @@ export async function readGuest(
   )
 }
 
+export async function readOrphan(env: CacheEnv, key: string): Promise<OrphanRecord | null> {
+  return (await readStored(env.PULSE_KV, orphanKvKey(key), OrphanRecordSchema))?.value ?? null
+}
+
+/** A whole-document key (jobs, storage) with the digest of its text, for the ETag. */
+async function readDocument<T extends z.core.$ZodType>(env: CacheEnv, key: string, schema: T) {
+  const stored = await readStored(env.PULSE_KV, key, schema)
+  return stored ? { value: stored.value, textDigest: await digestOf(stored.raw) } : null
+}
+
+export const readJobs = (env: CacheEnv) => readDocument(env, KV_JOBS_KEY, JobsIndexSchema)
+export const readStorage = (env: CacheEnv) => readDocument(env, KV_STORAGE_KEY, StorageIndexSchema)
+
+/** Everything a pass publishes besides the guest index. */
+export interface Published {
+  records: readonly GuestRecord[]
+  index: GuestIndex
+  orphans: readonly OrphanRecord[]
+  jobs: JobsIndex
+  storage: StorageIndex
+}
+
 /** Counts KV operations so a refresh can report them (and tests can assert on them). */
 export interface WriteLog {
   writes: number
@@ -63,32 +92,37 @@ export interface CacheLedger {
 }
 
 /**
- * Publishes the guests: changed records first, then the index in one put (readers see the old
- * index or the new one), then deletes of records the new index no longer lists — so a failed
- * write leaves an index whose records all exist. Throws on the first KV failure; what was
- * written by then is in the ledger, so the next refresh writes only what is still missing.
+ * Publishes a pass: changed records (guests, orphans) and documents (jobs, storage) first, then
+ * the index in one put (readers see the old index or the new one), then deletes of keys the new
+ * index no longer lists — so a failed write leaves an index whose records all exist. Throws on
+ * the first KV failure; what was written by then is in the ledger, so the next refresh writes
+ * only what is still missing.
  */
 export async function publishGuests(
   env: CacheEnv,
-  records: readonly GuestRecord[],
-  index: GuestIndex,
+  published: Published,
   ledger: CacheLedger,
   log: WriteLog,
 ): Promise<void> {
   const kv = env.PULSE_KV
   const wanted = new Set<string>([KV_INDEX_KEY])
+  const entries: [string, unknown][] = [
+    ...published.records.map((r): [string, unknown] => [guestKvKey(r.cluster, r.guestId), r]),
+    ...published.orphans.map((o): [string, unknown] => [orphanKvKey(o.key ?? ''), o]),
+    [KV_JOBS_KEY, published.jobs],
+    [KV_STORAGE_KEY, published.storage],
+  ]
   const writes: Promise<void>[] = []
-  for (const record of records) {
-    const key = guestKvKey(record.cluster, record.guestId)
+  for (const [key, value] of entries) {
     wanted.add(key)
-    const text = JSON.stringify(record)
+    const text = JSON.stringify(value)
     const digest = await digestOf(text)
     if (ledger.digests.get(key) === digest) continue
     log.writes += 1
     writes.push(kv.put(key, text).then(() => ledger.record(key, digest)))
   }
   await Promise.all(writes)
-  const indexText = JSON.stringify(index)
+  const indexText = JSON.stringify(published.index)
   const indexDigest = await digestOf(indexText)
   if (ledger.digests.get(KV_INDEX_KEY) !== indexDigest) {
     log.writes += 1

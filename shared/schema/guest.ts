@@ -58,6 +58,35 @@ export const LastJobSchema = z.object({
   error: z.optional(z.string()),
 })
 
+/**
+ * Due / missed from Proxmox's own schedules, for a guest some enabled job covers: `ok` when a
+ * backup on the job's storage is newer than the previous scheduled run; `due` after that run
+ * until its deadline (run + grace); `missed` once the deadline passed with no such backup.
+ */
+export const ScheduleStateSchema = z.enum(['ok', 'due', 'missed'])
+
+export const GuestScheduleSchema = z.object({
+  state: ScheduleStateSchema,
+  /** Keys (`cluster/id`) of the enabled jobs that cover the guest. */
+  jobs: z.array(z.string()),
+  /** Newest scheduled run before now of those jobs; null before any. */
+  previousRun: NullableEpoch,
+  /** Soonest next run of those jobs. */
+  nextRun: NullableEpoch,
+  /** previousRun + grace: missed after this without a new backup on the job's storage. */
+  deadline: NullableEpoch,
+  /** Since when it is missed (the deadline it passed); null unless missed. */
+  missedSince: NullableEpoch,
+})
+
+/** Verification of the guest's PBS snapshots; null for a guest with none. */
+export const GuestVerificationSchema = z.object({
+  /** State of the newest finished snapshot: never verified is `none`. */
+  latest: z.enum(['ok', 'failed', 'none']),
+  /** Time of the newest snapshot that verified ok. */
+  latestVerified: NullableEpoch,
+})
+
 const GuestCoreShape = {
   /** `cluster/vmid`: VMIDs are only unique per cluster. */
   key: z.string(),
@@ -81,6 +110,12 @@ const GuestCoreShape = {
   /** PBS snapshots of this VMID that could not be attributed to one cluster. */
   ambiguousSnapshots: z.int(),
   counts: z.object({ pve: z.int(), pbs: z.int(), snapshots: z.int() }),
+  /** Null when no enabled job covers the guest (the age thresholds apply) or jobs are unknown. */
+  schedule: z.optional(z.nullable(GuestScheduleSchema)),
+  verification: z.optional(z.nullable(GuestVerificationSchema)),
+  /** Proxmox tags and pool, for rules and filters. */
+  tags: z.optional(z.array(z.string())),
+  pool: z.optional(z.nullable(z.string())),
 }
 
 export const GuestSummarySchema = z.object(GuestCoreShape)
@@ -91,14 +126,40 @@ export const GuestRecordSchema = z.object({
   backups: z.array(BackupDetailSchema),
 })
 
-export const OrphanSchema = z.object({
+const OrphanCoreShape = {
+  /**
+   * Stable id for the detail route /api/orphans/:key: `cluster/vmid` when the cluster is known,
+   * otherwise `pbs/<source>/<store>/<namespace or ->/<type>/<id>` of the PBS group.
+   */
+  key: z.optional(z.string()),
+  orphan: z.optional(z.literal(true)),
   /** Cluster whose storage holds it, or null for a PBS group with no cluster evidence. */
   cluster: z.nullable(z.string()),
   guestId: z.int(),
   type: z.nullable(GuestTypeSchema),
   latestBackupTime: Epoch,
+  latestTimes: z.optional(LatestTimesSchema),
   count: z.int(),
   locations: z.array(z.string()),
+  /** For a PBS group not attributable to a cluster: where it is and who owns it. */
+  pbsGroup: z.optional(
+    z.nullable(
+      z.object({
+        source: z.string(),
+        datastore: z.string(),
+        namespace: z.string(),
+        owner: z.nullable(z.string()),
+      }),
+    ),
+  ),
+}
+
+export const OrphanSchema = z.object(OrphanCoreShape)
+
+export const OrphanRecordSchema = z.object({
+  ...OrphanCoreShape,
+  backupDates: z.array(BackupDateSchema),
+  backups: z.array(BackupDetailSchema),
 })
 
 export const AmbiguousSchema = z.object({
@@ -122,4 +183,8 @@ export type LastJob = z.infer<typeof LastJobSchema>
 export type GuestSummary = z.infer<typeof GuestSummarySchema>
 export type GuestRecord = z.infer<typeof GuestRecordSchema>
 export type Orphan = z.infer<typeof OrphanSchema>
+export type OrphanRecord = z.infer<typeof OrphanRecordSchema>
+export type ScheduleState = z.infer<typeof ScheduleStateSchema>
+export type GuestSchedule = z.infer<typeof GuestScheduleSchema>
+export type GuestVerification = z.infer<typeof GuestVerificationSchema>
 export type Ambiguous = z.infer<typeof AmbiguousSchema>

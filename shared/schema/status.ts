@@ -22,6 +22,27 @@ export const SourceStatusSchema = z.object({
   /** Work units left for the next run (subrequest budget). */
   deferred: z.int(),
   counts: z.object({ guests: z.int(), backups: z.int(), snapshots: z.int() }),
+  /**
+   * Privileges the token lacks, by name, from /access/permissions. `checked` is false when
+   * the permissions call itself was refused: then `missing` comes from the fallback heuristic.
+   */
+  permissions: z.optional(
+    z.object({
+      checked: z.boolean(),
+      /** e.g. `monitor@pve!pulse` */
+      tokenId: z.nullable(z.string()),
+      missing: z.array(
+        z.object({
+          path: z.string(),
+          privilege: z.string(),
+          /** Whole sentence: `<token> lacks <priv> on <path>: <consequence>`. */
+          message: z.string(),
+        }),
+      ),
+    }),
+  ),
+  /** Parts of the source whose last good data is kept while they cannot be read. */
+  held: z.optional(z.array(z.object({ unit: z.string(), reason: z.string(), since: z.int() }))),
 })
 
 /** A refresh whose results could not all be written to KV (e.g. the daily write limit). */
