@@ -1,0 +1,51 @@
+// The seam between the alert engine (which decides what to tell) and the channels (which say
+// it in each receiver's format): one digest per channel per evaluation, carrying every alert
+// that fired, escalated, repeated or resolved. Channels render it; they decide nothing.
+
+export type Severity = 'warning' | 'critical'
+
+/** What happened to an alert in this evaluation. `test` is a channel test message. */
+export type AlertEventKind = 'fired' | 'escalated' | 'repeat' | 'resolved' | 'test'
+
+export interface AlertSubject {
+  /** `guest`, `job`, `pbs-job`, `datastore`, `storage`, `source`, `orphan`. */
+  kind: string
+  /** Stable key of the subject (e.g. `pve-a/101`, `pve-a/backup-nightly`, `pbs-main/store1`). */
+  key: string
+  /** In words, e.g. `db01 (VM 101, cluster pve-a)`. */
+  name: string
+}
+
+export interface AlertEvent {
+  /** Idempotency key of this event (alert id + transition + time): receivers may dedupe on it. */
+  eventId: string
+  /** Stable id per (rule, subject). */
+  alertId: string
+  kind: AlertEventKind
+  rule: string
+  severity: Severity
+  subject: AlertSubject
+  /** One line: what is wrong, e.g. `newest PBS backup is 50 h old (critical after 48 h)`. */
+  summary: string
+  /** Optional longer text (a job's error text, failed guests). */
+  detail?: string
+  /** Epoch seconds the condition began (the incident's start). */
+  since: number
+  /** Epoch seconds of this event. */
+  at: number
+  /** Absolute URL of the dashboard view of the subject. */
+  link: string
+}
+
+export interface Digest {
+  /** Idempotency key of the whole message (Standard Webhooks `webhook-id`, email Message-ID). */
+  messageId: string
+  channelId: string
+  /** Epoch seconds the digest was made. */
+  at: number
+  events: AlertEvent[]
+  /** Absolute URL of the dashboard's alerts view. */
+  dashboardLink: string
+  /** Counts of all firing alerts after this evaluation, for a one-line headline. */
+  firing: { warning: number; critical: number }
+}
