@@ -37,12 +37,17 @@
 // know the namespaces), and one GET /admin/datastore/{store}/snapshots?ns=… per namespace (all
 // of its snapshots: size, owner, protection, comment, verification; groups follow from them).
 // Per-group listings would be one call per group; a groups listing first would add one per
-// namespace and still need the snapshots. Cold and steady are the same.
+// namespace and still need the snapshots. A datastore PBS refuses to read (offline or unmount
+// maintenance, a removable store not mounted) needs neither: /admin/datastore says so, and
+// asking would only fail. Health, 5 calls per server and none per store: /status/datastore-usage
+// (the only answer with usage and PBS's full-date estimate), /admin/verify, /admin/prune and
+// /admin/sync (each the only list of its jobs with their states), /admin/gc (the only answer
+// with GC's schedule and last state). Cold and steady are the same.
 import { pveServerNames } from '../scripts/lab-env.ts'
 import { notBackedUp } from '../test/lab/generate.ts'
 import type { LabModel } from '../test/lab/model.ts'
 import { clusterTaskWindow } from '../test/lab/pve-task-routes.ts'
-import type { PveCluster, PveTask } from '../test/lab/types.ts'
+import type { PbsDatastore, PveCluster, PveTask } from '../test/lab/types.ts'
 
 const HISTORY_SECONDS = 14 * 86_400
 const TASK_LIST_LIMIT = 200
@@ -127,11 +132,21 @@ function countCluster(model: LabModel, cluster: PveCluster, steady: boolean): Cl
   }
 }
 
+const PBS_HEALTH_CALLS = 5
+
+/** PBS refuses reads there (MaintenanceMode::check, an unmounted removable store). */
+function unreadable(d: PbsDatastore): boolean {
+  const type = d.maintenance?.type
+  return (
+    (d.removable !== undefined && !d.removable.mounted) || type === 'offline' || type === 'unmount'
+  )
+}
+
 function pbsCount(model: LabModel): number {
   let total = 0
   for (const p of model.pbs) {
-    total += 1 + p.datastores.length
-    for (const d of p.datastores) total += d.namespaces.length
+    total += 1 + PBS_HEALTH_CALLS
+    for (const d of p.datastores) if (!unreadable(d)) total += 1 + d.namespaces.length
   }
   return total
 }

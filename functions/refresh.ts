@@ -19,7 +19,7 @@ import {
   type Outcome,
   SOURCE_TIME_BUDGET_MS,
 } from './refresh/collect-source.ts'
-import { sourceStatus } from './refresh/source-status.ts'
+import { sourceStatus, withHeld } from './refresh/source-status.ts'
 import { describeStoreFailure, publishGuests, type WriteLog } from './store/read-cache.ts'
 
 /** Free plan: 50 external subrequests per invocation; keep a margin for the unexpected. */
@@ -193,13 +193,16 @@ export async function runRefreshPass(
   const normalizeWarnings = warningsBySource(normalized.warnings)
   const statuses = [
     ...config.sources.map((source) =>
-      sourceStatus(
-        source,
-        outcomes.get(source.id),
+      withHeld(
+        sourceStatus(
+          source,
+          outcomes.get(source.id),
+          factsById.get(source.id) ?? null,
+          previousById.get(source.id),
+          now,
+          normalizeWarnings.get(source.id) ?? [],
+        ),
         factsById.get(source.id) ?? null,
-        previousById.get(source.id),
-        now,
-        normalizeWarnings.get(source.id) ?? [],
       ),
     ),
     ...held,

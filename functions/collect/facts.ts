@@ -161,6 +161,59 @@ const PbsGroupFactSchema = z.object({
 })
 export type PbsGroupFact = z.infer<typeof PbsGroupFactSchema>
 
+/**
+ * A datastore as /admin/datastore last described it. `held`: PBS refuses reads there
+ * (maintenance, not mounted), so it was not listed and its namespaces and snapshots are the
+ * last good ones. `since` in both is when a pass first saw the store in that mode.
+ */
+const PbsDatastoreFactSchema = z.object({
+  store: z.string(),
+  namespaces: z.array(z.string()),
+  comment: z.string().optional(),
+  maintenance: z
+    .object({ type: z.string(), message: z.string().optional(), since: int })
+    .optional(),
+  /** `mounted`, `notmounted`, `nonremovable` (PBS ≥ 3.3). */
+  mountStatus: z.string().optional(),
+  /** `filesystem`, `s3` (PBS ≥ 4.0). */
+  backend: z.string().optional(),
+  /** `mode` tells one cause from another (`maintenance:offline`, `notmounted`) for `since`. */
+  held: z.object({ mode: z.string(), reason: z.string(), since: int }).optional(),
+})
+export type PbsDatastoreFact = z.infer<typeof PbsDatastoreFactSchema>
+
+/** One store of /status/datastore-usage; no sizes and an `error` when PBS could not look. */
+const PbsUsageFactSchema = z.object({
+  store: z.string(),
+  total: z.number().optional(),
+  used: z.number().optional(),
+  avail: z.number().optional(),
+  /** PBS's linear fit, as sent (0 or a past time: not growing). */
+  estimatedFull: int.optional(),
+  error: z.string().optional(),
+})
+export type PbsUsageFact = z.infer<typeof PbsUsageFactSchema>
+
+/** A verify, prune or sync job, or a datastore's GC (id = store), with its schedule status. */
+const PbsJobFactSchema = z.object({
+  kind: z.enum(['verify', 'prune', 'sync', 'gc']),
+  id: z.string(),
+  store: z.string(),
+  schedule: z.string().optional(),
+  nextRun: int.optional(),
+  lastRunEnd: int.optional(),
+  /** As sent: `OK`, `WARNINGS: n` or the bare error text. */
+  lastRunState: z.string().optional(),
+  /** Verify/prune/sync: the run's UPID; GC: the last finished run's. */
+  lastRunUpid: z.string().optional(),
+  comment: z.string().optional(),
+  disabled: z.boolean().optional(),
+  /** GC only: bytes removed and pending by the last run. */
+  removedBytes: z.number().optional(),
+  pendingBytes: z.number().optional(),
+})
+export type PbsJobFact = z.infer<typeof PbsJobFactSchema>
+
 export const PbsFactsSchema = z.object({
   kind: z.literal('pbs'),
   sourceId: z.string(),
@@ -169,11 +222,14 @@ export const PbsFactsSchema = z.object({
   /** Every name PVE may use for this server: `host` plus the configured pveServerNames. */
   serverNames: z.array(z.string()),
   collectedAt: int,
-  datastores: z.array(z.object({ store: z.string(), namespaces: z.array(z.string()) })),
+  datastores: z.array(PbsDatastoreFactSchema),
   groups: z.array(PbsGroupFactSchema),
   snapshots: z.array(PbsSnapshotFactSchema),
+  /** Datastore usage and jobs (functions/collect/pbs-health.ts); absent in older facts. */
+  usage: z.array(PbsUsageFactSchema).optional(),
+  jobs: z.array(PbsJobFactSchema).optional(),
   warnings: z.array(z.string()),
-  /** As in PveFacts: `snapshots:<store>/<ns>` listings, or `base`, left for the next run. */
+  /** As in PveFacts: `snapshots:<store>/<ns>` listings, `health`, or `base`, for the next run. */
   deferred: z.array(z.string()),
 })
 export type PbsFacts = z.infer<typeof PbsFactsSchema>

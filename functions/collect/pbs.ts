@@ -9,7 +9,10 @@
 // verification results are never older than one run.
 //
 // A namespace whose listing fails keeps its previous groups and snapshots with a warning; a
-// datastore whose namespaces cannot be listed keeps all of its previous facts. When the budget
+// datastore whose namespaces cannot be listed keeps all of its previous facts. A datastore PBS
+// refuses to read (offline / unmount / delete maintenance, a removable store not mounted) is not
+// asked at all: its previous namespaces and snapshots are kept and it is marked held, with the
+// reason and since when (collect/pbs-health.ts, which also reads usage and jobs). When the budget
 // runs out during the base, the previous facts are returned as they were with `base` deferred
 // (without previous facts the budget error is thrown). A continuation (`continuation` with
 // previous facts) makes no base call: it lists only the deferred namespaces and carries the rest.
@@ -24,7 +27,8 @@ import {
   PbsNamespaceSchema,
   PbsSnapshotSchema,
 } from '../proxmox/pbs-schemas.ts'
-import type { PbsFacts, PbsGroupFact, PbsSnapshotFact } from './facts.ts'
+import type { PbsDatastoreFact, PbsFacts, PbsGroupFact, PbsSnapshotFact } from './facts.ts'
+import { datastoreState, PBS_HEALTH_UNIT, type PbsHealth, readPbsHealth } from './pbs-health.ts'
 import { deferredFirst, reportDrops, softFail, sortedWarnings, type Trouble } from './trouble.ts'
 
 export interface PbsCollectContext {
@@ -212,6 +216,7 @@ function assemble(
   datastores: PbsFacts['datastores'],
   snapshots: PbsSnapshotFact[],
   trouble: Trouble,
+  health: PbsHealth,
 ): PbsFacts {
   // Stable order so unchanged facts digest the same and skip the KV write.
   const byGroup = (a: PbsGroupFact | PbsSnapshotFact, b: PbsGroupFact | PbsSnapshotFact) => {
@@ -229,6 +234,8 @@ function assemble(
     datastores: [...datastores].sort((a, b) => a.store.localeCompare(b.store)),
     groups: groupsOf(sorted).sort(byGroup),
     snapshots: sorted,
+    ...(health.usage ? { usage: health.usage } : {}),
+    ...(health.jobs ? { jobs: health.jobs } : {}),
     ...sortedWarnings(trouble),
   }
 }
@@ -239,27 +246,27 @@ async function readBase(ctx: PbsCollectContext, trouble: Trouble) {
   const parsedStores = parseItems(rawStores, PbsDatastoreSchema, storeDrops).items
   const unique = keepFirst(parsedStores, (s) => s.store, storeDrops, 'duplicate store')
   reportDrops(trouble, storeDrops, 'datastores in /admin/datastore')
-  const stores = unique.filter((s) => {
-    if (s['mount-status'] === 'notmounted') {
-      trouble.warnings.push(`datastore ${s.store} is not mounted`)
-      return false
-    }
-    return true
-  })
   return Promise.all(
-    stores.map(({ store }) =>
-      ctx.limit(async () => {
+    unique.map(async (item) => {
+      const before = ctx.previous?.datastores.find((d) => d.store === item.store)
+      const state = datastoreState(item, before, ctx.now, trouble)
+      // PBS would refuse every read there: no call, no error, the last good facts stay.
+      if (state.held) return { state, namespaces: undefined }
+      return ctx.limit(async () => {
         try {
-          return { store, namespaces: await readNamespaces(ctx, store, trouble) }
+          return { state, namespaces: await readNamespaces(ctx, item.store, trouble) }
         } catch (error) {
           if (!isProxmoxError(error) || error.kind === 'budget') throw error
           trouble.warnings.push(error.message)
-          return { store, namespaces: undefined }
+          return { state, namespaces: undefined }
         }
-      }),
-    ),
+      })
+    }),
   )
 }
+
+const heldStores = (datastores: readonly PbsDatastoreFact[]) =>
+  new Set(datastores.filter((d) => d.held).map((d) => d.store))
 
 async function collectNormal(ctx: PbsCollectContext): Promise<PbsFacts> {
   const trouble: Trouble = { warnings: [], deferred: [] }
@@ -274,35 +281,41 @@ async function collectNormal(ctx: PbsCollectContext): Promise<PbsFacts> {
   const datastores: PbsFacts['datastores'] = []
   const snapshots: PbsSnapshotFact[] = []
   const listings: Listing[] = []
-  for (const { store, namespaces } of stores) {
+  for (const { state, namespaces } of stores) {
+    const { store } = state
     if (namespaces === undefined) {
-      // Its namespaces are unknown: everything the previous run saw there stays.
+      // Held, or its namespaces are unknown: everything the previous run saw there stays.
       const before = ctx.previous?.datastores.find((d) => d.store === store)
-      if (before) datastores.push(before)
+      if (before || state.held) datastores.push({ ...state, namespaces: before?.namespaces ?? [] })
       snapshots.push(...(ctx.previous?.snapshots ?? []).filter((s) => s.datastore === store))
       continue
     }
-    datastores.push({ store, namespaces })
+    datastores.push({ ...state, namespaces })
     for (const ns of namespaces) listings.push({ store, ns })
   }
-  snapshots.push(...(await listAll(ctx, listings, trouble)))
-  return assemble(ctx, datastores, snapshots, trouble)
+  // Listings queue first: with a tight budget the snapshots matter more than the health.
+  const listed = listAll(ctx, listings, trouble)
+  const health = readPbsHealth(ctx, heldStores(datastores), trouble)
+  snapshots.push(...(await listed))
+  return assemble(ctx, datastores, snapshots, trouble, await health)
 }
 
 async function collectContinuation(
   ctx: PbsCollectContext,
   previous: PbsFacts,
   listings: Listing[],
+  withHealth: boolean,
 ): Promise<PbsFacts> {
   const trouble: Trouble = { warnings: [], deferred: [] }
   const relisted = (s: PbsSnapshotFact) =>
     listings.some((l) => l.store === s.datastore && l.ns === s.namespace)
-  const snapshots = [
-    ...previous.snapshots.filter((s) => !relisted(s)),
-    ...(await listAll(ctx, listings, trouble)),
-  ]
+  const listed = listAll(ctx, listings, trouble)
+  const health: Promise<PbsHealth> = withHealth
+    ? readPbsHealth(ctx, heldStores(previous.datastores), trouble)
+    : Promise.resolve({ usage: previous.usage, jobs: previous.jobs })
+  const snapshots = [...previous.snapshots.filter((s) => !relisted(s)), ...(await listed)]
   trouble.warnings.push(...previous.warnings)
-  return assemble(ctx, previous.datastores, snapshots, trouble)
+  return assemble(ctx, previous.datastores, snapshots, trouble, await health)
 }
 
 export async function collectPbs(ctx: PbsCollectContext): Promise<PbsFacts> {
@@ -313,10 +326,17 @@ export async function collectPbs(ctx: PbsCollectContext): Promise<PbsFacts> {
         d.namespaces.map((ns) => [namespaceUnit(d.store, ns), { store: d.store, ns }] as const),
       ),
     )
-    const listings = previous.deferred.map((unit) => units.get(unit))
+    const listings = previous.deferred
+      .filter((unit) => unit !== PBS_HEALTH_UNIT)
+      .map((unit) => units.get(unit))
     // A deferred base, or a unit this layout does not have: a normal run.
     if (listings.every((l) => l !== undefined))
-      return collectContinuation(ctx, previous, listings as Listing[])
+      return collectContinuation(
+        ctx,
+        previous,
+        listings as Listing[],
+        previous.deferred.includes(PBS_HEALTH_UNIT),
+      )
   }
   return collectNormal(ctx)
 }

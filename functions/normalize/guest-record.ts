@@ -7,6 +7,7 @@ import type {
   LatestTimes,
 } from '../../shared/schema/guest.ts'
 import { backupDates, type DayNames } from './backup-dates.ts'
+import { guestVerification } from './guest-verification.ts'
 import { lastJob, type TaskIndex } from './last-job.ts'
 import type { GuestSlot } from './types.ts'
 import { compareText } from './validate.ts'
@@ -81,6 +82,7 @@ export function buildGuestRecord(slot: GuestSlot, cluster: ClusterContext): Gues
     backingUp: fact.lock === 'backup' || job?.outcome === 'running',
     ambiguousSnapshots: slot.ambiguousSnapshots,
     counts: countFinished(slot.items),
+    verification: guestVerification(slot.items),
     backupDates: backupDates(slot.items, cluster.dayNames),
     backups: [...slot.items].sort(newestFirst),
   }
@@ -106,6 +108,7 @@ export function toGuestSummary(record: GuestRecord): GuestSummary {
     backingUp: record.backingUp,
     ambiguousSnapshots: record.ambiguousSnapshots,
     counts: { ...record.counts },
+    verification: record.verification ? { ...record.verification } : null,
   }
   if (record.clusterName !== undefined) summary.clusterName = record.clusterName
   return summary

@@ -7,6 +7,7 @@ import { buildGuestRecord, type ClusterContext } from './guest-record.ts'
 import { indexTasks } from './last-job.ts'
 import { addOrphan, listOrphans, type OrphanBook } from './orphans.ts'
 import { gatherEvidence } from './pbs-evidence.ts'
+import { pbsHealth } from './pbs-health.ts'
 import { buildPbsIndex } from './pbs-index.ts'
 import { applyPbsGroups } from './pbs-items.ts'
 import { collectPveBackups } from './pve-items.ts'
@@ -80,13 +81,14 @@ export function normalizeGuests(input: NormalizeInput): NormalizeResult {
   }
   // Sorted and once each: the same facts in another order must report the same.
   const unique = [...new Set(warnings)].sort(compareText)
+  const health = pbsHealth(input.pbs)
   return {
     guests: records,
     orphans: listOrphans(orphans),
     orphanRecords: [],
     ambiguous,
-    jobs: { pve: [], pbs: [] },
-    storage: { storages: [], datastores: [] },
+    jobs: { pve: [], pbs: health.jobs },
+    storage: { storages: [], datastores: health.datastores },
     warnings: unique,
   }
 }

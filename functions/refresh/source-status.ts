@@ -1,5 +1,6 @@
 // The status of each source after a pass: fresh, or stale with the error while its last good
-// facts stay served; warnings from the collector and from the normalizer; work units left.
+// facts stay served; warnings from the collector and from the normalizer; work units left;
+// the parts held at their last good data.
 import type { SourceStatus } from '../../shared/schema/status.ts'
 import type { SourceFacts } from '../collect/facts.ts'
 import type { SourceConfig } from '../config.ts'
@@ -78,4 +79,22 @@ export function sourceStatus(
     warnings: [...(facts?.warnings ?? []), ...normalizeWarnings],
     deferred: previous?.deferred ?? 0,
   }
+}
+
+/**
+ * The status with `held` from the facts served: each PBS datastore kept at its last good
+ * snapshots because PBS refuses to read it (unit `datastore:<store>`), with why and since when.
+ * So a source with a held store never reads as plainly fresh.
+ */
+export function withHeld(status: SourceStatus, facts: SourceFacts | null): SourceStatus {
+  const { held: _previous, ...rest } = status
+  const held =
+    facts?.kind === 'pbs'
+      ? facts.datastores.flatMap((d) =>
+          d.held
+            ? [{ unit: `datastore:${d.store}`, reason: d.held.reason, since: d.held.since }]
+            : [],
+        )
+      : []
+  return held.length > 0 ? { ...rest, held } : rest
 }

@@ -42,6 +42,8 @@ export interface PbsWriter {
     snapshot: PbsSnapshot,
   ): PbsGroup
   verification(store: string, time: number, state: 'ok' | 'failed'): PbsSnapshot['verification']
+  /** The verify job whose runs the verification UPIDs name. */
+  readonly verifyJobId: string
   finish(): void
 }
 
@@ -49,6 +51,7 @@ export function createPbsWriter(server: PbsServer, rng: Rng): PbsWriter {
   const index = new Map<string, PbsGroup>()
   const jobId = `v-${rng.hex(8)}-${rng.hex(4)}`
   return {
+    verifyJobId: jobId,
     add(store, ns, type, id, owner, snapshot) {
       const ds = server.datastores.find((d) => d.store === store)
       if (!ds) throw new Error(`no datastore ${store}`)

@@ -1,13 +1,14 @@
 // generateLab: the pure, deterministic entry point (same options → deep-equal model).
 import { generateHistory, jobCovers } from './generate-history.ts'
 import { buildPbs, createPbsWriter, snapshotSize } from './generate-pbs.ts'
+import { addPbsHealth } from './generate-pbs-health.ts'
 import { buildClusters } from './generate-pve.ts'
 import type { LabFacts, LabModel } from './model.ts'
 import { resolveOptions } from './presets.ts'
 import { createRng } from './prng.ts'
 import { addScenarioBackups } from './scenario-backups.ts'
 import { addScenarioGuests, scenarioSlots, V } from './scenario-guests.ts'
-import type { LabOptions, PveCluster } from './types.ts'
+import type { LabOptions, PbsServer, PveCluster } from './types.ts'
 
 export function notBackedUp(
   cluster: PveCluster,
@@ -56,6 +57,12 @@ export function generateLab(options: LabOptions & { now: number }): LabModel {
     }
   }
   pbs.finish()
+  const pbsHealth = addPbsHealth(
+    server,
+    pbs.verifyJobId,
+    createRng(opts.seed, 'pbs-health'),
+    opts.now,
+  )
   for (const c of clusters) {
     c.tasks.sort((a, b) => b.starttime - a.starttime)
     c.archives.sort((a, b) => a.time - b.time)
@@ -95,6 +102,8 @@ export function generateLab(options: LabOptions & { now: number }): LabModel {
     notBackedUp: clusters.flatMap((c) =>
       notBackedUp(c).map((g) => ({ cluster: c.name, vmid: g.vmid })),
     ),
+    latestVerificationFailed: verificationOf(server, homelab.name, V.inProgress),
+    pbsHealth,
   }
   return {
     seed: opts.seed,
@@ -105,4 +114,23 @@ export function generateLab(options: LabOptions & { now: number }): LabModel {
     pbs: [server],
     facts,
   }
+}
+
+/** The guest's newest finished PBS snapshot time and its newest verified-ok one, from the model. */
+function verificationOf(
+  server: PbsServer,
+  cluster: string,
+  vmid: number,
+): LabFacts['latestVerificationFailed'] {
+  const snapshots = server.datastores
+    .flatMap((d) => d.groups)
+    .filter((g) => g.type === 'vm' && g.id === String(vmid) && g.ns === 'homelab')
+    .flatMap((g) => g.snapshots)
+    .filter((s) => !s.inProgress)
+    .sort((a, b) => b.time - a.time)
+  const newest = snapshots[0]
+  if (newest?.verification?.state !== 'failed')
+    throw new Error(`lab: ${vmid} must fail verification`)
+  const ok = snapshots.find((s) => s.verification?.state === 'ok')
+  return { cluster, vmid, time: newest.time, latestVerified: ok?.time ?? 0 }
 }

@@ -87,6 +87,20 @@ export interface LabFacts {
   }
   /** A guest whose name is HTML. */
   hostileName: { cluster: string; vmid: number; name: string }
+  /** The newest finished PBS snapshot of this guest failed verification; an older one is ok. */
+  latestVerificationFailed: { cluster: string; vmid: number; time: number; latestVerified: number }
+  /** PBS health (generate-pbs-health.ts): stores and jobs in each state. */
+  pbsHealth: {
+    /** Removable, not mounted: held from the first pass, never listed. */
+    removableStore: string
+    /** Backend `s3`; null in presets with one fixed store. */
+    s3Store: string | null
+    filling: { store: string; estimatedFull: number }
+    failedJob: { kind: 'verify'; id: string; store: string; state: string }
+    warningJob: { kind: 'sync'; id: string; store: string; warnings: number }
+    /** A GC running now; null without the S3 store. */
+    runningGc: string | null
+  }
 }
 
 export interface LabModel {

@@ -1,5 +1,12 @@
-// PBS endpoints: version, datastores, namespaces, groups (4.x semantics) and snapshots.
+// PBS endpoints: version, datastores, namespaces, groups (4.x semantics) and snapshots, then
+// usage and jobs (pbs-health-routes.ts).
 import type { LabFault } from './faults.ts'
+import {
+  maintenanceString,
+  mountStatus,
+  pbsHealthRoutes,
+  unavailable,
+} from './pbs-health-routes.ts'
 import { fail, ok, type RouteResult } from './respond.ts'
 import type { Route } from './router.ts'
 import type { PbsDatastore, PbsGroup, PbsServer, PbsSnapshot } from './types.ts'
@@ -47,16 +54,8 @@ function unknownParam(query: URLSearchParams, allowed: string[]): RouteResult | 
 function datastore(ctx: PbsContext, store: string): PbsDatastore | RouteResult {
   const ds = ctx.server.datastores.find((d) => d.store === store)
   if (!ds) return fail(400, `no such datastore '${store}'`)
-  const down = ctx.faults.find(
-    (f) =>
-      f.kind === 'datastore-unavailable' && f.source === ctx.server.id && f.datastore === store,
-  )
-  if (down && down.kind === 'datastore-unavailable')
-    return fail(
-      400,
-      `datastore '${store}' is unavailable: ${down.message ?? 'offline for maintenance'}`,
-    )
-  return ds
+  const refused = unavailable(ctx, ds)
+  return refused ? fail(400, refused) : ds
 }
 
 function namespaceOf(ds: PbsDatastore, query: URLSearchParams): string | RouteResult {
@@ -110,18 +109,13 @@ export const pbsRoutes: Route<PbsContext>[] = [
     handle: (ctx) =>
       ok(
         ctx.server.datastores.map((d) => {
-          const down = ctx.faults.some(
-            (f) =>
-              f.kind === 'datastore-unavailable' &&
-              f.source === ctx.server.id &&
-              f.datastore === d.store,
-          )
+          const maintenance = maintenanceString(ctx, d)
           return {
             store: d.store,
             comment: d.comment,
-            'mount-status': 'nonremovable',
-            'backend-type': 'filesystem',
-            ...(down ? { maintenance: 'type=offline' } : {}),
+            'mount-status': mountStatus(d),
+            'backend-type': d.backend ?? 'filesystem',
+            ...(maintenance ? { maintenance } : {}),
           }
         }),
       ),
@@ -186,4 +180,5 @@ export const pbsRoutes: Route<PbsContext>[] = [
       return ok(groups.flatMap((g) => g.snapshots.map((s) => snapshotItem(g, s))))
     },
   },
+  ...pbsHealthRoutes,
 ]

@@ -21,6 +21,8 @@ type BackupFacts = Omit<
   | 'pbsStorageNotNamedPbs'
   | 'dirStorageNamedPbs'
   | 'neverBackedUp'
+  | 'latestVerificationFailed'
+  | 'pbsHealth'
 >
 
 const HOUR = 3600

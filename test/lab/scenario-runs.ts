@@ -25,6 +25,7 @@ export function addScenarioRuns(
     return a
   }
   // In progress: PBS snapshot without manifest and a running vzdump task; the guest is locked.
+  // Its newest finished snapshot failed verification (the older ones are ok).
   const busy = guest(homelab, V.inProgress)
   const busyTime = now - 600
   for (let k = 5; k >= 1; k--) {
@@ -35,7 +36,7 @@ export function addScenarioRuns(
       size: snapshotSize('vm', busy.maxdisk),
       protected: false,
       comment: 'db',
-      verification: pbs.verification('store1', t, 'ok'),
+      verification: pbs.verification('store1', t, k === 1 ? 'failed' : 'ok'),
     })
   }
   pbs.add('store1', 'homelab', 'vm', String(V.inProgress), hOwner, {

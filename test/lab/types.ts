@@ -180,11 +180,58 @@ export interface PbsGroup {
   snapshots: PbsSnapshot[]
 }
 
+/** A PBS job run as its job state file tells it; no `end`/`state` while it runs. */
+export interface PbsJobRun {
+  upid: string
+  start: number
+  end?: number
+  /** `OK`, `WARNINGS: n` or the bare error text. */
+  state?: string
+}
+
+export interface PbsGc {
+  /** Calendar event of the store's `gc-schedule`; absent when GC is not scheduled. */
+  schedule?: string
+  nextRun?: number
+  /** The last finished GC (the server's in-memory status). */
+  lastRun?: PbsJobRun
+  /** A GC running now: no state yet, the last finished one's status still shown. */
+  running?: boolean
+  removedBytes: number
+  pendingBytes: number
+}
+
 export interface PbsDatastore {
   store: string
   comment: string | null
   namespaces: string[]
   groups: PbsGroup[]
+  /** A removable (USB) store; absent for a fixed one. */
+  removable?: { mounted: boolean }
+  backend?: 'filesystem' | 's3'
+  /** Maintenance set in the store's config (faults add an offline one on top). */
+  maintenance?: { type: 'read-only' | 'offline' | 'unmount'; message?: string }
+  /** The file system (or bucket cache) under the store, bytes, as sampled at `sampledAt`. */
+  usage?: { total: number; used: number; sampledAt: number }
+  /** PBS's least-squares full date; absent with under a week of history. */
+  estimatedFull?: number
+  gc?: PbsGc
+}
+
+export interface PbsJob {
+  kind: 'verify' | 'prune' | 'sync'
+  id: string
+  store: string
+  schedule?: string
+  /** PBS's own next run (from the schedule and the last run); absent for a disabled job. */
+  nextRun?: number
+  comment?: string
+  /** Prune jobs only. */
+  disable?: true
+  /** Sync jobs: where they pull from. */
+  remote?: string
+  remoteStore?: string
+  lastRun?: PbsJobRun
 }
 
 export interface PbsServer {
@@ -193,4 +240,5 @@ export interface PbsServer {
   tokenSecret: string
   repoid: string
   datastores: PbsDatastore[]
+  jobs?: PbsJob[]
 }

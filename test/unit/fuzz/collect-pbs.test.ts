@@ -46,7 +46,21 @@ const PbsFactsShape = z.strictObject({
   host: z.literal(host),
   serverNames: z.array(z.string()),
   collectedAt: z.literal(LAB_NOW),
-  datastores: z.array(z.strictObject({ store: name, namespaces: z.array(z.string()) })),
+  datastores: z.array(
+    z.strictObject({
+      store: name,
+      namespaces: z.array(z.string()),
+      comment: z.string().optional(),
+      maintenance: z
+        .strictObject({ type: name, message: z.string().optional(), since: z.literal(LAB_NOW) })
+        .optional(),
+      mountStatus: z.string().optional(),
+      backend: z.string().optional(),
+      held: z
+        .strictObject({ mode: name, reason: name, since: z.number().int().max(LAB_NOW) })
+        .optional(),
+    }),
+  ),
   groups: z.array(
     z.strictObject({
       datastore: name,
@@ -77,6 +91,36 @@ const PbsFactsShape = z.strictObject({
       verification: z.enum(['ok', 'failed']).optional(),
     }),
   ),
+  usage: z
+    .array(
+      z.strictObject({
+        store: name,
+        total: z.number().nonnegative().optional(),
+        used: z.number().nonnegative().optional(),
+        avail: z.number().nonnegative().optional(),
+        estimatedFull: z.number().int().optional(),
+        error: z.string().optional(),
+      }),
+    )
+    .optional(),
+  jobs: z
+    .array(
+      z.strictObject({
+        kind: z.enum(['verify', 'prune', 'sync', 'gc']),
+        id: name,
+        store: name,
+        schedule: z.string().optional(),
+        nextRun: z.number().int().optional(),
+        lastRunEnd: z.number().int().optional(),
+        lastRunState: z.string().optional(),
+        lastRunUpid: z.string().optional(),
+        comment: z.string().optional(),
+        disabled: z.literal(true).optional(),
+        removedBytes: z.number().nonnegative().optional(),
+        pendingBytes: z.number().nonnegative().optional(),
+      }),
+    )
+    .optional(),
   warnings: z.array(z.string()),
   deferred: z.array(z.string()).length(0),
 })
@@ -127,6 +171,19 @@ function checkGoodItemsKept(facts: PbsFacts, served: Served): void {
       case '/admin/datastore/{store}/namespace':
         expect(facts.datastores.find((d) => d.store === store)?.namespaces).toContain(value.ns)
         break
+      case '/status/datastore-usage':
+        expect(facts.usage?.map((u) => u.store)).toContain(value.store)
+        break
+      case '/admin/verify':
+      case '/admin/prune':
+      case '/admin/sync': {
+        const kind = served.pattern.slice('/admin/'.length)
+        expect(facts.jobs?.map((j) => `${j.kind}/${j.id}`)).toContain(`${kind}/${value.id}`)
+        break
+      }
+      case '/admin/gc':
+        expect(facts.jobs?.map((j) => `${j.kind}/${j.id}`)).toContain(`gc/${value.store}`)
+        break
       default:
         break
     }
@@ -170,6 +227,14 @@ function checkDropsCounted(facts: PbsFacts, served: Served): void {
 /** Where a namespace (or a datastore's namespaces) could not be listed, the previous facts stay. */
 function checkPreviousKept(facts: PbsFacts, previous: PbsFacts, served: Map<string, Served>): void {
   const listed = [...served.values()]
+  // A job list that failed keeps the previous jobs of its kind.
+  for (const kind of ['verify', 'prune', 'sync', 'gc'] as const) {
+    if (!listed.some((s) => s.pattern === `/admin/${kind}` && s.items === null)) continue
+    const ofKind = (jobs: PbsFacts['jobs']) => (jobs ?? []).filter((j) => j.kind === kind)
+    expect(ofKind(facts.jobs)).toEqual(ofKind(previous.jobs))
+  }
+  if (listed.some((s) => s.pattern === '/status/datastore-usage' && s.items === null))
+    expect(facts.usage).toEqual(previous.usage)
   const failed = (pattern: string, store: string, test: (s: Served) => boolean = () => true) =>
     listed.some(
       (s) => s.pattern === pattern && s.params.store === store && s.items === null && test(s),
