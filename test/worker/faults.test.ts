@@ -5,6 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { GuestRecordSchema } from '../../shared/schema/guest.ts'
 import { GuestIndexSchema } from '../../shared/schema/index.ts'
 import { StatusSchema } from '../../shared/schema/status.ts'
+import { StorageIndexSchema } from '../../shared/schema/storage.ts'
 import { call, clearFaults, labEnv, labModel, labUrl, setFaults } from './lab.ts'
 import { refresh } from './local-coordinator.ts'
 
@@ -52,15 +53,37 @@ describe('partial faults inside a source', () => {
     expect(status?.stale).toBe(false)
   })
 
-  it('keeps PBS data of an unavailable datastore and reports why', async () => {
+  it('keeps PBS data of a datastore in offline maintenance, held with why and since when', async () => {
     await setFaults([
-      { kind: 'datastore-unavailable', source: 'pbs/pbs', datastore: g.pbsDatastore },
+      {
+        kind: 'datastore-unavailable',
+        source: 'pbs/pbs',
+        datastore: g.pbsDatastore,
+        message: 'disk swap',
+      },
     ])
+    const since = tick + 60
+    await refreshOnce()
     await refreshOnce()
     const during = await snapshot()
     expect(during.design?.latestTimes.pbs).toBe(g.pbsBackupTime)
     const pbs = during.status.sources.find((s) => s.id === 'pbs')
-    expect(pbs?.warnings.join('\n')).toContain(g.pbsDatastore)
+    // Was: a warning from the failing listing. Now nothing is asked of the store (PBS said
+    // "offline"), and the status says it is held, since its first pass in that mode.
+    expect(pbs?.held).toContainEqual({
+      unit: `datastore:${g.pbsDatastore}`,
+      reason: 'offline maintenance: disk swap',
+      since,
+    })
+    const storage = StorageIndexSchema.parse(await (await call(testEnv, '/api/storage')).json())
+    expect(storage.datastores.find((d) => d.store === g.pbsDatastore)).toMatchObject({
+      maintenance: { type: 'offline', message: 'disk swap', since },
+      held: { reason: 'offline maintenance: disk swap', since },
+    })
+    await clearFaults()
+    await refreshOnce()
+    const after = (await snapshot()).status.sources.find((s) => s.id === 'pbs')
+    expect(after?.held?.map((h) => h.unit)).not.toContain(`datastore:${g.pbsDatastore}`)
   })
 })
 
