@@ -54,7 +54,10 @@ export const DatastoreSchema = z.object({
   total: NullableBytes,
   used: NullableBytes,
   avail: NullableBytes,
-  /** PBS's own `estimated-full-date`; null when PBS has no estimate. */
+  /**
+   * PBS's own `estimated-full-date`; null when PBS has no estimate, or when it lies in the past
+   * (PBS's way of saying usage is not growing).
+   */
   estimatedFull: NullableEpoch,
   /** `error` of /status/datastore-usage for this store. */
   error: z.nullable(z.string()),

@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PbsFacts } from '../../../functions/collect/facts.ts'
 import { collectPbs } from '../../../functions/collect/pbs.ts'
+import { PBS_HEALTH_UNIT } from '../../../functions/collect/pbs-health.ts'
+import { createRequestBudget } from '../../../functions/proxmox/budget.ts'
 import { createProxmoxClient } from '../../../functions/proxmox/client.ts'
 import { createLimiter } from '../../../functions/proxmox/limit.ts'
 import { type RunningLab, startLab } from '../../lab/server.ts'
@@ -19,7 +21,11 @@ beforeAll(async () => {
 afterAll(() => lab.close())
 
 /** One collection of the lab's PBS, with the API paths it asked. */
-async function collect(now: number, previous?: PbsFacts) {
+async function collect(
+  now: number,
+  previous?: PbsFacts,
+  options: { budget?: number; continuation?: boolean } = {},
+) {
   const source = sourceConfigs(lab).find((s) => s.kind === 'pbs')
   if (!source) throw new Error('no pbs source')
   const paths: string[] = []
@@ -30,12 +36,16 @@ async function collect(now: number, previous?: PbsFacts) {
   }
   const host = new URL(source.url).hostname
   const facts = await collectPbs({
-    client: createProxmoxClient(source, { fetch: recording }),
+    client: createProxmoxClient(source, {
+      fetch: recording,
+      budget: createRequestBudget(options.budget ?? 1e9),
+    }),
     limit: createLimiter(),
     now,
     previous,
     host,
     serverNames: [host],
+    continuation: options.continuation ?? false,
   })
   return { facts, paths }
 }
@@ -161,6 +171,31 @@ describe('PBS job lists', () => {
     } finally {
       lab.clearFaults()
     }
+  })
+
+  it('defers the health calls when the budget ends after the listings, and does only them next', async () => {
+    const healthPaths = [
+      '/status/datastore-usage',
+      '/admin/verify',
+      '/admin/prune',
+      '/admin/sync',
+      '/admin/gc',
+    ]
+    const full = await collect(NOW)
+    const listingCalls = full.paths.filter((p) => !healthPaths.includes(p)).length
+    expect(full.paths.length).toBe(listingCalls + healthPaths.length)
+
+    const short = await collect(NOW + 60, full.facts, { budget: listingCalls })
+    expect(short.facts.deferred).toEqual([PBS_HEALTH_UNIT])
+    expect(short.facts.snapshots).toEqual(full.facts.snapshots)
+    // What could not be asked is kept from the previous pass, not dropped.
+    expect(short.facts.jobs).toEqual(full.facts.jobs)
+    expect(short.facts.usage).toEqual(full.facts.usage)
+
+    const rest = await collect(NOW + 61, short.facts, { continuation: true })
+    expect(rest.paths.sort()).toEqual([...healthPaths].sort())
+    expect(rest.facts.deferred).toEqual([])
+    expect(rest.facts.jobs).toEqual(full.facts.jobs)
   })
 
   it('reads every job of the lab with its state as sent', async () => {
