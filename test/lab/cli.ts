@@ -33,11 +33,12 @@ const lab = await startLab({
   authFailureDelayMs: int('auth-delay-ms', values['auth-delay-ms']),
 })
 const guests = lab.model.clusters.reduce((n, c) => n + c.guests.length, 0)
+// The sources file is written before the banner: a parent waits for the banner, then reads it.
+if (values['sources-out'])
+  writeFileSync(values['sources-out'], `${JSON.stringify(lab.sources, null, 2)}\n`)
 console.log(
   `pulse lab (${preset}, seed ${values.seed}) at ${lab.url}: ${lab.sources.map((s) => s.id).join(', ')}; ${guests} guests; controls at ${lab.url}/_lab/sources`,
 )
-if (values['sources-out'])
-  writeFileSync(values['sources-out'], `${JSON.stringify(lab.sources, null, 2)}\n`)
 
 const stop = (): void => {
   lab.close().then(
