@@ -23,7 +23,7 @@ function newer(current: number | null, time: number): number {
 }
 
 /** Newest finished time per kind. A snapshot time of 0 is PVE's "unknown", so it is skipped. */
-function latestTimes(items: readonly BackupDetail[]): LatestTimes {
+export function latestTimes(items: readonly BackupDetail[]): LatestTimes {
   const latest: LatestTimes = { pve: null, pbs: null, snapshots: null }
   for (const item of items) {
     if (item.inProgress) continue
@@ -44,7 +44,7 @@ function countFinished(items: readonly BackupDetail[]): GuestRecord['counts'] {
   return counts
 }
 
-function newestFirst(a: BackupDetail, b: BackupDetail): number {
+export function newestFirst(a: BackupDetail, b: BackupDetail): number {
   return (
     b.time - a.time ||
     compareText(a.kind, b.kind) ||
@@ -55,7 +55,7 @@ function newestFirst(a: BackupDetail, b: BackupDetail): number {
 }
 
 /** Guest snapshots are not backups: only PVE archives and PBS snapshots make the overall time. */
-function overall(times: LatestTimes): number | null {
+export function overall(times: LatestTimes): number | null {
   if (times.pve === null) return times.pbs
   if (times.pbs === null) return times.pve
   return Math.max(times.pve, times.pbs)

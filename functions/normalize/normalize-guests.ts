@@ -5,7 +5,7 @@ import type { DayNames } from './backup-dates.ts'
 import { type GuestIndex, guestKey, indexGuests } from './guest-index.ts'
 import { buildGuestRecord, type ClusterContext } from './guest-record.ts'
 import { indexTasks } from './last-job.ts'
-import { addOrphan, listOrphans, type OrphanBook } from './orphans.ts'
+import { addOrphan, buildOrphanRecords, type OrphanBook, toOrphanSummary } from './orphans.ts'
 import { gatherEvidence } from './pbs-evidence.ts'
 import { buildPbsIndex } from './pbs-index.ts'
 import { applyPbsGroups } from './pbs-items.ts'
@@ -78,12 +78,13 @@ export function normalizeGuests(input: NormalizeInput): NormalizeResult {
     const cluster = clusters.get(slot.cluster)
     if (cluster) records.push(buildGuestRecord(slot, cluster))
   }
+  const orphanRecords = buildOrphanRecords(orphans, dayNames)
   // Sorted and once each: the same facts in another order must report the same.
   const unique = [...new Set(warnings)].sort(compareText)
   return {
     guests: records,
-    orphans: listOrphans(orphans),
-    orphanRecords: [],
+    orphans: orphanRecords.map(toOrphanSummary),
+    orphanRecords,
     ambiguous,
     jobs: { pve: [], pbs: [] },
     storage: { storages: [], datastores: [] },

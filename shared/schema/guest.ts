@@ -129,28 +129,27 @@ export const GuestRecordSchema = z.object({
 const OrphanCoreShape = {
   /**
    * Stable id for the detail route /api/orphans/:key: `cluster/vmid` when the cluster is known,
-   * otherwise `pbs/<source>/<store>/<namespace or ->/<type>/<id>` of the PBS group.
+   * otherwise `pbs/<source>/<store>/<namespace or ->/<vm|ct>/<id>` of the PBS group (a name
+   * outside [A-Za-z0-9._-] escaped as `:` + 4 hex digits per UTF-16 unit).
    */
-  key: z.optional(z.string()),
-  orphan: z.optional(z.literal(true)),
+  key: z.string(),
+  orphan: z.literal(true),
   /** Cluster whose storage holds it, or null for a PBS group with no cluster evidence. */
   cluster: z.nullable(z.string()),
   guestId: z.int(),
   type: z.nullable(GuestTypeSchema),
   latestBackupTime: Epoch,
-  latestTimes: z.optional(LatestTimesSchema),
+  latestTimes: LatestTimesSchema,
   count: z.int(),
   locations: z.array(z.string()),
   /** For a PBS group not attributable to a cluster: where it is and who owns it. */
-  pbsGroup: z.optional(
-    z.nullable(
-      z.object({
-        source: z.string(),
-        datastore: z.string(),
-        namespace: z.string(),
-        owner: z.nullable(z.string()),
-      }),
-    ),
+  pbsGroup: z.nullable(
+    z.object({
+      source: z.string(),
+      datastore: z.string(),
+      namespace: z.string(),
+      owner: z.nullable(z.string()),
+    }),
   ),
 }
 

@@ -51,6 +51,8 @@ export interface LabFacts {
     volid: string
     pbs: PbsRef
   }
+  /** A deleted guest's PBS group in a namespace no cluster writes or maps: cluster unknown. */
+  unplacedOrphan: { source: string; owner: string; snapshots: PbsRef[] }
   inProgress: {
     cluster: string
     node: string

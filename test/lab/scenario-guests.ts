@@ -22,6 +22,7 @@ export const V = {
   never: 150,
   template: 9000,
   orphan: 4242,
+  unplacedOrphan: 4343,
 } as const
 
 export const HOSTILE_NAME = '<img src=x onerror=alert(1)>'

@@ -16,7 +16,7 @@ export interface LabOptions {
   guestsPerCluster?: number
   days?: number
   extraSharedStorages?: number
-  /** Extra (empty) PBS namespaces beyond the scenario's "", homelab, homelab/archive, office. */
+  /** Extra (empty) PBS namespaces beyond the scenario's "", homelab, homelab/archive, office, retired. */
   pbsNamespaces?: number
   /** Datastores on the PBS server, at least 1 (store1). */
   pbsDatastores?: number

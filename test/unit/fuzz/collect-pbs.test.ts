@@ -150,8 +150,11 @@ function checkGoodItemsNormalized(facts: PbsFacts, served: Iterable<Served>): vo
           s.backupTime === value['backup-time'],
       )
       if (!fact || fact.inProgress) continue
-      const orphan = result.orphans.find((o) => o.guestId === Number(fact.backupId))
-      expect(orphan?.locations, `${location} ${fact.backupId}`).toContain(location)
+      // No cluster here: each PBS group is its own orphan, so look among this VMID's.
+      const locations = result.orphans
+        .filter((o) => o.guestId === Number(fact.backupId))
+        .flatMap((o) => o.locations)
+      expect(locations, `${location} ${fact.backupId}`).toContain(location)
     }
   }
 }
