@@ -11,8 +11,8 @@ import { parseSources, type SourceConfig } from './config/sources.ts'
 import type { Env } from './env.ts'
 import type { KeyBytes } from './hooks/standard-webhooks.ts'
 
-export { CLUSTER_PATTERN, type GuestRef, VMID_PATTERN } from './config/badge-ids.ts'
 export type { AlertRules } from './config/alert-rules.ts'
+export { CLUSTER_PATTERN, type GuestRef, VMID_PATTERN } from './config/badge-ids.ts'
 export type { ConfigIssue } from './config/issue.ts'
 export { DEFAULT_HOOK_MIN_INTERVAL_SECONDS, DEFAULT_SUBREQUEST_BUDGET } from './config/schema.ts'
 export {

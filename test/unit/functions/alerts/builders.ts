@@ -239,9 +239,11 @@ export class Harness {
   state: AlertState = EMPTY_ALERT_STATE
   readonly events: AlertEvent[] = []
   readonly settings: LifecycleSettings
+  readonly config: AlertRules
   last: StepResult | null = null
 
-  constructor(readonly config: AlertRules = DEFAULT_ALERT_RULES) {
+  constructor(config: AlertRules = DEFAULT_ALERT_RULES) {
+    this.config = config
     this.settings = lifecycleSettings(config)
   }
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it, vi } from 'vitest'
 import * as z from 'zod'
 import { ChannelPolicyShape, channelPolicy } from '../../../../functions/config/alert-policy.ts'
@@ -5,6 +6,7 @@ import { DEFAULT_ALERT_RULES, parseAlertRules } from '../../../../functions/conf
 import type { ConfigIssue } from '../../../../functions/config/issue.ts'
 import { readConfig } from '../../../../functions/config.ts'
 import type { Env } from '../../../../functions/env.ts'
+import { ALERT_RULES } from '../../../../shared/schema/alerts.ts'
 
 function parse(raw: unknown) {
   const issues: ConfigIssue[] = []
@@ -148,5 +150,29 @@ describe('channel policy settings', () => {
     expect(policy.rules).toEqual(['missed'])
     expect(schema.safeParse({ quietHours: '22-07' }).success).toBe(false)
     expect(schema.safeParse({ rules: ['age'] }).success).toBe(false)
+  })
+})
+
+describe('README "Alerts"', () => {
+  const readme = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8')
+  const section = readme.slice(readme.indexOf('## Alerts'), readme.indexOf('## API'))
+
+  it('has an example that reads without a single issue', () => {
+    const example = /```json\n([\s\S]*?)\n```/.exec(section)?.[1]
+    const { rules, issues } = parse(JSON.parse(example ?? 'null'))
+    expect(issues).toEqual([])
+    expect(rules.rules['age-pbs'].warningHours).toBe(30)
+  })
+
+  it('lists every rule, with the defaults the schema has', () => {
+    for (const rule of ALERT_RULES) expect(section).toContain(`\`${rule}\``)
+    const d = DEFAULT_ALERT_RULES.rules
+    expect(section).toContain(
+      `on, ${d['age-all'].warningHours} h / ${d['age-all'].criticalHours} h`,
+    )
+    expect(section).toContain(
+      `on, ${d['store-usage'].warningPercent} % / ${d['store-usage'].criticalPercent} %`,
+    )
+    expect(section).toContain(`default ${DEFAULT_ALERT_RULES.flapMinutes}`)
   })
 })

@@ -438,7 +438,15 @@ const tick = fc.record({
   ),
 })
 
-function simulate(ticks: fc.RecordValue<typeof tick>[], withActions: boolean) {
+interface Tick {
+  gap: number
+  present: string[]
+  critical: string[]
+  held: string[]
+  action: { kind: 'ack' | 'unack' | 'snooze'; id: string; snoozeFor: number } | undefined
+}
+
+function simulate(ticks: Tick[], withActions: boolean) {
   const settings = lifecycleSettings(DEFAULT_ALERT_RULES)
   let state: AlertState = EMPTY_ALERT_STATE
   let now = NOW
@@ -446,8 +454,8 @@ function simulate(ticks: fc.RecordValue<typeof tick>[], withActions: boolean) {
   const incidents = new Set<string>()
   for (const t of ticks) {
     now += t.gap
-    const present = new Map(
-      t.present.map((id) => [id, t.critical.includes(id) ? 'critical' : 'warning'] as const),
+    const present = new Map<string, 'warning' | 'critical'>(
+      t.present.map((id) => [id, t.critical.includes(id) ? 'critical' : 'warning']),
     )
     const a = withActions ? t.action : undefined
     const actions = a
