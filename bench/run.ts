@@ -1,5 +1,6 @@
 // `npm run bench [-- name…]`: every benchmark (or the named ones), each reported beside its
 // baseline and goal.
+import { benchAlerts } from './alerts.ts'
 import { benchBadge } from './badge.ts'
 import { benchDashboard } from './dashboard.ts'
 import { benchPipeline } from './pipeline.ts'
@@ -8,6 +9,7 @@ const benches: Record<string, () => Promise<void>> = {
   pipeline: benchPipeline,
   dashboard: benchDashboard,
   badge: benchBadge,
+  alerts: benchAlerts,
 }
 
 const wanted = process.argv.slice(2)

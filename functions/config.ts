@@ -3,6 +3,7 @@
 // ones keep working, a bad optional setting falls back to its documented safe default, and each
 // problem is a ConfigIssue named by field, never by value. Secrets stay in memory, in Config.
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../shared/age.ts'
+import { type AlertRules, parseAlertRules } from './config/alert-rules.ts'
 import { type GuestRef, parseBadgeIds } from './config/badge-ids.ts'
 import type { ConfigIssue } from './config/issue.ts'
 import { parseSettings } from './config/schema.ts'
@@ -10,6 +11,7 @@ import { parseSources, type SourceConfig } from './config/sources.ts'
 import type { Env } from './env.ts'
 import type { KeyBytes } from './hooks/standard-webhooks.ts'
 
+export type { AlertRules } from './config/alert-rules.ts'
 export { CLUSTER_PATTERN, type GuestRef, VMID_PATTERN } from './config/badge-ids.ts'
 export type { ConfigIssue } from './config/issue.ts'
 export { DEFAULT_HOOK_MIN_INTERVAL_SECONDS, DEFAULT_SUBREQUEST_BUDGET } from './config/schema.ts'
@@ -55,6 +57,8 @@ export interface Config {
     readonly idsOnly: boolean
     readonly ids: ReadonlyMap<string, GuestRef>
   }
+  /** PULSE_ALERT_RULES: rules, scope, overrides, reachability windows (README "Alerts"). */
+  readonly alertRules: AlertRules
   /** Every problem found, by field name; listed in /api/status and logged once. */
   readonly issues: ConfigIssue[]
 }
@@ -79,6 +83,15 @@ function buildConfig(env: Env): Config {
     thresholds = DEFAULT_THRESHOLDS
   }
   const ids = parseBadgeIds(settings.PULSE_BADGE_IDS, issues)
+  const alertRules = parseAlertRules(settings.PULSE_ALERT_RULES, issues)
+  for (const id of Object.keys(alertRules.sources)) {
+    if (!sources.some((source) => source.id === id)) {
+      issues.push({
+        field: `PULSE_ALERT_RULES.sources.${id}`,
+        message: 'names no configured source; ignored until one has that id',
+      })
+    }
+  }
 
   return {
     sources,
@@ -102,6 +115,7 @@ function buildConfig(env: Env): Config {
       idsOnly: settings.PULSE_BADGE_IDS_ONLY,
       ids,
     },
+    alertRules,
     issues,
   }
 }

@@ -30,6 +30,8 @@ export interface Env {
   PULSE_BADGES?: string
   /** "true" labels badges with the guest's name; off by default, as badges are public. */
   PULSE_BADGE_SHOW_NAMES?: string
+  /** JSON object of alert rules, scope, overrides and reachability windows (README "Alerts"). */
+  PULSE_ALERT_RULES?: string
   /** JSON object of opaque badge id → "cluster/vmid", served as /badge/id/<id>.svg|.json. */
   PULSE_BADGE_IDS?: string
   /** "true" serves guest badges only by opaque id, so no public URL carries a VMID. */

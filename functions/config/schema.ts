@@ -103,6 +103,9 @@ export const SettingsSchema = z.object({
   PULSE_BADGES: setting(onOff.default(true)),
   PULSE_BADGE_SHOW_NAMES: setting(onOff.default(false)),
   PULSE_BADGE_IDS_ONLY: setting(onOff.default(false)),
+  PULSE_ALERT_RULES: setting(
+    json('must be a JSON object of alert rules (README "Alerts")').optional(),
+  ),
   PULSE_BADGE_IDS: setting(
     json('must be a JSON object of opaque id → "cluster/vmid"')
       .pipe(

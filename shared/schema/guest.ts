@@ -116,6 +116,11 @@ const GuestCoreShape = {
   /** Proxmox tags and pool, for rules and filters. */
   tags: z.optional(z.array(z.string())),
   pool: z.optional(z.nullable(z.string())),
+  /**
+   * Comments of the guest's PBS backup groups (the first line of the group notes, not a
+   * snapshot's comment), for alert exclusion by `no-monitor`. Absent until collected.
+   */
+  pbsGroupComments: z.optional(z.array(z.string())),
 }
 
 export const GuestSummarySchema = z.object(GuestCoreShape)
@@ -151,6 +156,8 @@ const OrphanCoreShape = {
       owner: z.nullable(z.string()),
     }),
   ),
+  /** As on a guest: its PBS groups' comments, for alert exclusion by `no-monitor`. */
+  pbsGroupComments: z.optional(z.array(z.string())),
 }
 
 export const OrphanSchema = z.object(OrphanCoreShape)
