@@ -2,12 +2,14 @@
 // baseline and goal.
 import { benchBadge } from './badge.ts'
 import { benchDashboard } from './dashboard.ts'
+import { benchMetrics } from './metrics.ts'
 import { benchPipeline } from './pipeline.ts'
 
 const benches: Record<string, () => Promise<void>> = {
   pipeline: benchPipeline,
   dashboard: benchDashboard,
   badge: benchBadge,
+  metrics: benchMetrics,
 }
 
 const wanted = process.argv.slice(2)

@@ -49,15 +49,15 @@ export function formatValue(value: number): string {
 /** Appends one family (its HELP and TYPE even without samples) to `lines`. */
 export function writeFamily(lines: string[], spec: FamilySpec, samples: readonly Sample[]): void {
   lines.push(`# HELP ${spec.name} ${escapeHelp(spec.help)}`, `# TYPE ${spec.name} ${spec.type}`)
+  const { name, labels } = spec
   for (const sample of samples) {
-    let text = spec.name
-    if (spec.labels.length > 0) {
-      const pairs: string[] = []
-      for (const label of spec.labels) {
-        pairs.push(`${label}="${escapeLabelValue(sample.labels[label] ?? '')}"`)
-      }
-      text += `{${pairs.join(',')}}`
+    // Concatenation, not arrays and joins: this loop runs once per sample (thousands per scrape).
+    let text = name
+    for (let i = 0; i < labels.length; i++) {
+      const label = labels[i] as string
+      text += `${i === 0 ? '{' : ','}${label}="${escapeLabelValue(sample.labels[label] ?? '')}"`
     }
+    if (labels.length > 0) text += '}'
     lines.push(`${text} ${formatValue(sample.value)}`)
   }
 }
