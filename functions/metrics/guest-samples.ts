@@ -2,6 +2,7 @@
 // verification, schedule state and the alerts firing about the guest.
 import { type BackupFilter, getFilteredAge } from '../../shared/age.ts'
 import type { GuestSummary } from '../../shared/schema/guest.ts'
+import type { Severity } from '../alerts/message.ts'
 import type { MetricsInput, Samples } from './input.ts'
 
 /** The `type` label values and which filter of the shared age rule each one reads. */
@@ -64,11 +65,8 @@ function addGuest(out: Samples, guest: GuestSummary, now: number): void {
 /** Firing alerts: per guest one series per rule (the higher severity if sent twice). */
 function addAlerts(out: Samples, input: MetricsInput): void {
   const guests = new Map(input.index.guests.map((g) => [g.key, g]))
-  const perGuest = new Map<
-    string,
-    { guest: GuestSummary; rule: string; severity: 'warning' | 'critical' }
-  >()
-  const ids = new Map<string, 'warning' | 'critical'>()
+  const perGuest = new Map<string, { guest: GuestSummary; rule: string; severity: Severity }>()
+  const ids = new Map<string, Severity>()
   for (const alert of input.firing) {
     ids.set(alert.alertId, alert.severity)
     const guest = guests.get(alert.subjectKey)
