@@ -3,6 +3,7 @@
 import { benchAlerts } from './alerts.ts'
 import { benchBadge } from './badge.ts'
 import { benchDashboard } from './dashboard.ts'
+import { benchMetrics } from './metrics.ts'
 import { benchPipeline } from './pipeline.ts'
 
 const benches: Record<string, () => Promise<void>> = {
@@ -10,6 +11,7 @@ const benches: Record<string, () => Promise<void>> = {
   dashboard: benchDashboard,
   badge: benchBadge,
   alerts: benchAlerts,
+  metrics: benchMetrics,
 }
 
 const wanted = process.argv.slice(2)

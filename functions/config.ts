@@ -37,9 +37,9 @@ export interface Config {
   readonly refresh: {
     /** Outbound requests one invocation may make. */
     readonly subrequestBudget: number
-    /** Bearer token of POST /api/refresh; unset = refresh only on schedule (or anonymously). */
+    /** Bearer token of POST /api/refresh and GET /metrics; unset = refresh only on schedule. */
     readonly apiToken: string | undefined
-    /** Local development only: anyone may POST /api/refresh while no token is set. */
+    /** Local development only: with no token set, anyone may POST /api/refresh, GET /metrics. */
     readonly anonymousRefreshAllowed: boolean
   }
   readonly hooks: {

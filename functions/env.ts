@@ -17,14 +17,17 @@ export interface Env {
   PULSE_STALE_HOURS?: string
   /** Outbound requests one invocation may make (default 45, for Free's 50). */
   PULSE_SUBREQUEST_BUDGET?: string
-  /** Bearer token for POST /api/refresh (and scripts); unset = refresh only on schedule. */
+  /**
+   * Bearer token for POST /api/refresh and GET /metrics (scripts, Prometheus); unset = refresh
+   * only on schedule and /metrics closed.
+   */
   PULSE_API_TOKEN?: string
   /**
    * Optional Cloudflare Queue (producer binding) for fanning a refresh out, one message per
    * source; the same Worker consumes it. Unset = one invocation per refresh + continuation.
    */
   PULSE_QUEUE?: Queue<RefreshMessage>
-  /** "true" lets anyone trigger a refresh: for local development only. */
+  /** "true" lets anyone trigger a refresh and read /metrics: for local development only. */
   PULSE_ALLOW_ANONYMOUS_REFRESH?: string
   /** "off" answers 404 on every /badge route; badges are on by default. */
   PULSE_BADGES?: string

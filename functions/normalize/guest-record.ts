@@ -8,6 +8,7 @@ import type {
 } from '../../shared/schema/guest.ts'
 import { backupDates, type DayNames } from './backup-dates.ts'
 import { lastJob, type TaskIndex } from './last-job.ts'
+import { latestSizes } from './latest-sizes.ts'
 import type { GuestSlot } from './types.ts'
 import { compareText } from './validate.ts'
 
@@ -85,6 +86,7 @@ export function buildGuestRecord(slot: GuestSlot, cluster: ClusterContext): Gues
     backups: [...slot.items].sort(newestFirst),
   }
   if (slot.clusterName !== undefined) record.clusterName = slot.clusterName
+  record.latestSizes = latestSizes(record.backups)
   return record
 }
 
@@ -108,5 +110,6 @@ export function toGuestSummary(record: GuestRecord): GuestSummary {
     counts: { ...record.counts },
   }
   if (record.clusterName !== undefined) summary.clusterName = record.clusterName
+  if (record.latestSizes !== undefined) summary.latestSizes = { ...record.latestSizes }
   return summary
 }

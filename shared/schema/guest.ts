@@ -14,6 +14,16 @@ export const LatestTimesSchema = z.object({
   snapshots: NullableEpoch,
 })
 
+/**
+ * Bytes of the newest finished backup per type (the one `latestTimes` names); null when there
+ * is none or it has no size. PBS sizes are logical (full disk), not deduplicated. Guest
+ * snapshots have no size in the PVE API, so they have no entry.
+ */
+export const LatestSizesSchema = z.object({
+  pve: z.nullable(z.number()),
+  pbs: z.nullable(z.number()),
+})
+
 export const BACKUP_DATE_TYPES = ['pveBackups', 'pbsSnapshots', 'vmSnapshots'] as const
 
 export const BackupDateSchema = z.object({
@@ -102,6 +112,8 @@ const GuestCoreShape = {
   /** Newest PVE archive or PBS snapshot. Guest snapshots are not backups. */
   latestBackupTime: NullableEpoch,
   latestTimes: LatestTimesSchema,
+  /** Optional while older stored indexes lack it (filled by the normalizer). */
+  latestSizes: z.optional(LatestSizesSchema),
   lastJob: z.nullable(LastJobSchema),
   /** Whether any backup job covers the guest; null when PVE would not say. */
   covered: z.nullable(z.boolean()),
@@ -183,6 +195,7 @@ export const AmbiguousSchema = z.object({
 
 export type GuestType = z.infer<typeof GuestTypeSchema>
 export type LatestTimes = z.infer<typeof LatestTimesSchema>
+export type LatestSizes = z.infer<typeof LatestSizesSchema>
 export type BackupDate = z.infer<typeof BackupDateSchema>
 export type BackupDetail = z.infer<typeof BackupDetailSchema>
 export type LastJob = z.infer<typeof LastJobSchema>

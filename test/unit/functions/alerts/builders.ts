@@ -197,8 +197,10 @@ export function orphan(overrides: Partial<Orphan> = {}): Orphan {
     guestId: 105,
     type: 'qemu',
     latestBackupTime: NOW - 3 * DAY,
+    latestTimes: { pve: null, pbs: NOW - 3 * DAY, snapshots: null },
     count: 4,
     locations: ['store1'],
+    pbsGroup: null,
     ...overrides,
   }
 }
