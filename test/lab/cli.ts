@@ -32,12 +32,13 @@ const lab = await startLab({
   latencyMs: int('latency-ms', values['latency-ms']),
   authFailureDelayMs: int('auth-delay-ms', values['auth-delay-ms']),
 })
+// Written before the banner: whoever waits for the banner reads the file next.
+if (values['sources-out'])
+  writeFileSync(values['sources-out'], `${JSON.stringify(lab.sources, null, 2)}\n`)
 const guests = lab.model.clusters.reduce((n, c) => n + c.guests.length, 0)
 console.log(
   `pulse lab (${preset}, seed ${values.seed}) at ${lab.url}: ${lab.sources.map((s) => s.id).join(', ')}; ${guests} guests; controls at ${lab.url}/_lab/sources`,
 )
-if (values['sources-out'])
-  writeFileSync(values['sources-out'], `${JSON.stringify(lab.sources, null, 2)}\n`)
 
 const stop = (): void => {
   lab.close().then(
