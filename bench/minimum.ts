@@ -33,7 +33,11 @@
 //    them shows it had no job). Running jobs' logs are needed in both (they change until the job
 //    ends). Steady: nothing new upstream, so only the running jobs' logs.
 //
-// Per PBS server: /admin/datastore (1), each datastore's /namespace (1 each, the only way to
+// 6. Token privileges: GET /access/permissions (1) is the only answer saying what the token may
+//    do (the whole ACL tree in one call, so a missing privilege is named, not guessed). They
+//    change rarely and are kept for an hour: cold 1, steady (a refresh within that hour) 0.
+//
+// Per PBS server: /access/permissions as in item 6 (cold 1, steady 0), /admin/datastore (1), each datastore's /namespace (1 each, the only way to
 // know the namespaces), and one GET /admin/datastore/{store}/snapshots?ns=… per namespace (all
 // of its snapshots: size, owner, protection, comment, verification; groups follow from them).
 // Per-group listings would be one call per group; a groups listing first would add one per
@@ -127,10 +131,13 @@ function countCluster(model: LabModel, cluster: PveCluster, steady: boolean): Cl
   }
 }
 
-function pbsCount(model: LabModel): number {
+/** Item 6: the token's permissions, once per source unless known from the last hour. */
+const permissionCalls = (steady: boolean) => (steady ? 0 : 1)
+
+function pbsCount(model: LabModel, steady: boolean): number {
   let total = 0
   for (const p of model.pbs) {
-    total += 1 + p.datastores.length
+    total += permissionCalls(steady) + 1 + p.datastores.length
     for (const d of p.datastores) total += d.namespaces.length
   }
   return total
@@ -138,11 +145,11 @@ function pbsCount(model: LabModel): number {
 
 /** The fewest requests that retrieve the model's facts (cold: nothing known; steady: all). */
 export function minimumRequests(model: LabModel, steady: boolean): number {
-  let total = pbsCount(model)
+  let total = pbsCount(model, steady)
   for (const cluster of model.clusters) {
     const c = countCluster(model, cluster, steady)
     const taskCalls = c.clusterTasksUseful ? 1 + c.ownTaskLists : c.ownTaskLists
-    total += c.base + taskCalls + c.listings + c.snapshots + c.logs
+    total += c.base + permissionCalls(steady) + taskCalls + c.listings + c.snapshots + c.logs
   }
   return total
 }

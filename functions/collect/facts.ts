@@ -39,6 +39,40 @@ const PveStorageFactSchema = z.object({
 })
 export type PveStorageFact = z.infer<typeof PveStorageFactSchema>
 
+/**
+ * A storage entry of /cluster/resources for a storage that holds backups (content `backup`, or
+ * plugin type `pbs`): one per node it is enabled on, with that node's usage figures.
+ */
+const PveStorageEntryFactSchema = z.object({
+  storage: z.string(),
+  node: z.string(),
+  /** "available" while the node reports it active; "unknown" (no figures) otherwise. */
+  status: z.string(),
+  /** `plugintype`; absent when PVE did not send it. */
+  type: z.string().optional(),
+  shared: z.boolean(),
+  /** Bytes (`disk`, `maxdisk`); absent while the node reports no figures. */
+  used: z.number().optional(),
+  total: z.number().optional(),
+})
+export type PveStorageEntryFact = z.infer<typeof PveStorageEntryFactSchema>
+
+/**
+ * What the token may do, from one GET /access/permissions (PVE and PBS answer alike): ACL path
+ * → privilege → whether it propagates to the paths below. Rechecked now and then, carried in
+ * between (see collect/token-permissions.ts).
+ */
+const TokenPermissionsFactSchema = z.object({
+  /** Epoch seconds of the call. */
+  checkedAt: int,
+  /** Null when the call failed; `error` then says how. */
+  paths: z.record(z.string(), z.record(z.string(), z.boolean())).nullable(),
+  error: z.string().optional(),
+  /** The call was refused (403): the fallback heuristics stand in for it. */
+  refused: z.boolean().optional(),
+})
+export type TokenPermissionsFact = z.infer<typeof TokenPermissionsFactSchema>
+
 const PveBackupFactSchema = z.object({
   volid: z.string(),
   storage: z.string(),
@@ -110,6 +144,10 @@ export const PveFactsSchema = z.object({
   nodes: z.array(z.object({ name: z.string(), online: z.boolean() })),
   guests: z.array(PveGuestFactSchema),
   storages: z.array(PveStorageFactSchema),
+  /** Usage per node of the backup storages; absent in facts stored by older releases. */
+  storageEntries: z.array(PveStorageEntryFactSchema).optional(),
+  /** Absent until the first check (and in facts stored by older releases). */
+  permissions: TokenPermissionsFactSchema.optional(),
   /** Shared storages appear once (listed from one node); local ones once per node. */
   backups: z.array(PveBackupFactSchema),
   snapshots: z.array(PveSnapshotFactSchema),
@@ -172,6 +210,8 @@ export const PbsFactsSchema = z.object({
   datastores: z.array(z.object({ store: z.string(), namespaces: z.array(z.string()) })),
   groups: z.array(PbsGroupFactSchema),
   snapshots: z.array(PbsSnapshotFactSchema),
+  /** As in PveFacts. */
+  permissions: TokenPermissionsFactSchema.optional(),
   warnings: z.array(z.string()),
   /** As in PveFacts: `snapshots:<store>/<ns>` listings, or `base`, left for the next run. */
   deferred: z.array(z.string()),

@@ -24,7 +24,8 @@ import {
   PbsNamespaceSchema,
   PbsSnapshotSchema,
 } from '../proxmox/pbs-schemas.ts'
-import type { PbsFacts, PbsGroupFact, PbsSnapshotFact } from './facts.ts'
+import type { PbsFacts, PbsGroupFact, PbsSnapshotFact, TokenPermissionsFact } from './facts.ts'
+import { readTokenPermissions } from './token-permissions.ts'
 import { deferredFirst, reportDrops, softFail, sortedWarnings, type Trouble } from './trouble.ts'
 
 export interface PbsCollectContext {
@@ -36,6 +37,8 @@ export interface PbsCollectContext {
   serverNames: string[]
   /** As for PVE: fetch only the previous run's deferred units, with no base call. */
   continuation?: boolean
+  /** As for PVE: read the token's permissions again even if the stored answer is recent. */
+  recheckPermissions?: boolean
 }
 
 /** The unit a run defers when the budget ran out before the base calls were made. */
@@ -212,6 +215,7 @@ function assemble(
   datastores: PbsFacts['datastores'],
   snapshots: PbsSnapshotFact[],
   trouble: Trouble,
+  permissions: TokenPermissionsFact | undefined,
 ): PbsFacts {
   // Stable order so unchanged facts digest the same and skip the KV write.
   const byGroup = (a: PbsGroupFact | PbsSnapshotFact, b: PbsGroupFact | PbsSnapshotFact) => {
@@ -229,6 +233,7 @@ function assemble(
     datastores: [...datastores].sort((a, b) => a.store.localeCompare(b.store)),
     groups: groupsOf(sorted).sort(byGroup),
     snapshots: sorted,
+    ...(permissions ? { permissions } : {}),
     ...sortedWarnings(trouble),
   }
 }
@@ -264,8 +269,20 @@ async function readBase(ctx: PbsCollectContext, trouble: Trouble) {
 async function collectNormal(ctx: PbsCollectContext): Promise<PbsFacts> {
   const trouble: Trouble = { warnings: [], deferred: [] }
   let stores: Awaited<ReturnType<typeof readBase>>
+  let permissions: TokenPermissionsFact | undefined
   try {
-    stores = await readBase(ctx, trouble)
+    ;[stores, permissions] = await Promise.all([
+      readBase(ctx, trouble),
+      readTokenPermissions(
+        {
+          client: ctx.client,
+          now: ctx.now,
+          previous: ctx.previous?.permissions,
+          ...(ctx.recheckPermissions ? { recheck: true } : {}),
+        },
+        trouble,
+      ),
+    ])
   } catch (error) {
     if (!isProxmoxError(error) || error.kind !== 'budget' || !ctx.previous) throw error
     const deferred = [...new Set([PBS_BASE_UNIT, ...ctx.previous.deferred])].sort()
@@ -286,7 +303,7 @@ async function collectNormal(ctx: PbsCollectContext): Promise<PbsFacts> {
     for (const ns of namespaces) listings.push({ store, ns })
   }
   snapshots.push(...(await listAll(ctx, listings, trouble)))
-  return assemble(ctx, datastores, snapshots, trouble)
+  return assemble(ctx, datastores, snapshots, trouble, permissions)
 }
 
 async function collectContinuation(
@@ -302,7 +319,7 @@ async function collectContinuation(
     ...(await listAll(ctx, listings, trouble)),
   ]
   trouble.warnings.push(...previous.warnings)
-  return assemble(ctx, previous.datastores, snapshots, trouble)
+  return assemble(ctx, previous.datastores, snapshots, trouble, previous.permissions)
 }
 
 export async function collectPbs(ctx: PbsCollectContext): Promise<PbsFacts> {

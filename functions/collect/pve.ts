@@ -37,7 +37,13 @@ import {
   PveResourceStorageSchema,
   PveStorageConfigSchema,
 } from '../proxmox/pve-schemas.ts'
-import type { PveBackupFact, PveFacts, PveGuestFact, PveStorageFact } from './facts.ts'
+import type {
+  PveBackupFact,
+  PveFacts,
+  PveGuestFact,
+  PveStorageEntryFact,
+  PveStorageFact,
+} from './facts.ts'
 import {
   collectDeferredBackups,
   collectPveBackups,
@@ -57,6 +63,7 @@ import {
   tasksUnit,
   wantedJobs,
 } from './pve-tasks.ts'
+import { readTokenPermissions } from './token-permissions.ts'
 import { reportDrops, sortedWarnings, type Trouble } from './trouble.ts'
 
 /** The unit a run defers when the budget ran out before the cluster-wide calls were made. */
@@ -131,7 +138,26 @@ function readResources(ctx: PveCollectContext, raw: unknown[], trouble: Trouble)
     set.add(s.storage)
     activeByNode.set(s.node, set)
   }
-  return { guests, activeByNode }
+  return { guests, activeByNode, entries: storageEntries(storages) }
+}
+
+/** The usage figures of the storages that hold backups, per node (storage-usage.ts). */
+function storageEntries(
+  storages: z.output<typeof PveResourceStorageSchema>[],
+): PveStorageEntryFact[] {
+  return storages
+    .filter((s) => s.plugintype === 'pbs' || (s.content ?? '').split(',').includes('backup'))
+    .map((s) => ({
+      storage: s.storage,
+      node: s.node,
+      status: s.status,
+      ...(s.plugintype ? { type: s.plugintype } : {}),
+      shared: s.shared ?? false,
+      ...(s.disk !== undefined && s.maxdisk !== undefined
+        ? { used: s.disk, total: s.maxdisk }
+        : {}),
+    }))
+    .sort((a, b) => compare(a.storage, b.storage) || compare(a.node, b.node))
 }
 
 async function readNotBackedUp(ctx: PveCollectContext, trouble: Trouble) {
@@ -186,7 +212,9 @@ function finish(
   const { backups, snapshots, tasks } = facts
   // PVE silently drops backup volumes the token may not access and answers 200 with an empty
   // list (proxmox-api.md §0.2): successful vzdump runs with no archive in sight mean exactly that.
-  if (backups.length === 0 && tasks.some((t) => t.outcome === 'ok'))
+  // Only a fallback: with the token's permissions read, the missing ones are named instead.
+  const permissionsKnown = Boolean(facts.permissions?.paths)
+  if (!permissionsKnown && backups.length === 0 && tasks.some((t) => t.outcome === 'ok'))
     trouble.warnings.push(TOKEN_PRIVILEGE_WARNING)
   backups.sort(
     (a, b) => compare(a.storage, b.storage) || compare(a.node, b.node) || compare(a.volid, b.volid),
@@ -198,14 +226,24 @@ function finish(
 }
 
 async function readBase(ctx: PveCollectContext, trouble: Trouble) {
-  const [statusRaw, resourcesRaw, storageRaw, notBackedUp, taskRaw] = await Promise.all([
-    ctx.client.get('/cluster/status', itemList),
-    ctx.client.get('/cluster/resources', itemList),
-    ctx.client.get('/storage', itemList),
-    readNotBackedUp(ctx, trouble),
-    readTaskList(ctx, trouble),
-  ])
-  return { statusRaw, resourcesRaw, storageRaw, notBackedUp, taskRaw }
+  const [statusRaw, resourcesRaw, storageRaw, notBackedUp, taskRaw, permissions] =
+    await Promise.all([
+      ctx.client.get('/cluster/status', itemList),
+      ctx.client.get('/cluster/resources', itemList),
+      ctx.client.get('/storage', itemList),
+      readNotBackedUp(ctx, trouble),
+      readTaskList(ctx, trouble),
+      readTokenPermissions(
+        {
+          client: ctx.client,
+          now: ctx.now,
+          previous: ctx.previous?.permissions,
+          ...(ctx.recheckPermissions ? { recheck: true } : {}),
+        },
+        trouble,
+      ),
+    ])
+  return { statusRaw, resourcesRaw, storageRaw, notBackedUp, taskRaw, permissions }
 }
 
 async function collectNormal(ctx: PveCollectContext): Promise<PveFacts> {
@@ -220,7 +258,7 @@ async function collectNormal(ctx: PveCollectContext): Promise<PveFacts> {
     const deferred = [...new Set([BASE_UNIT, ...ctx.previous.deferred])].sort()
     return { ...ctx.previous, deferred }
   }
-  const { statusRaw, resourcesRaw, storageRaw, notBackedUp, taskRaw } = base
+  const { statusRaw, resourcesRaw, storageRaw, notBackedUp, taskRaw, permissions } = base
   const statusDrops = createDrops()
   const status = parseItems(statusRaw, PveClusterStatusItemSchema, statusDrops).items
   const clusterName = status.find((item) => item.type === 'cluster')?.name
@@ -234,7 +272,7 @@ async function collectNormal(ctx: PveCollectContext): Promise<PveFacts> {
     )
   }
   reportDrops(trouble, statusDrops, 'entries in /cluster/status')
-  const { guests, activeByNode } = readResources(ctx, resourcesRaw, trouble)
+  const { guests, activeByNode, entries } = readResources(ctx, resourcesRaw, trouble)
   const storageDrops = createDrops()
   const storageConfigs = keepFirst(
     parseItems(storageRaw, PveStorageConfigSchema, storageDrops).items,
@@ -299,6 +337,8 @@ async function collectNormal(ctx: PveCollectContext): Promise<PveFacts> {
       nodes: [...nodes, ...unread.map((n) => ({ name: n.name, online: false }))],
       guests,
       storages,
+      storageEntries: entries,
+      ...(permissions ? { permissions } : {}),
       backups,
       snapshots,
       tasks,

@@ -11,6 +11,7 @@ import { buildPbsIndex } from './pbs-index.ts'
 import { applyPbsGroups } from './pbs-items.ts'
 import { collectPveBackups } from './pve-items.ts'
 import { snapshotItems } from './snapshot-items.ts'
+import { backupStorages } from './storage-usage.ts'
 import type { NormalizeInput, NormalizeResult } from './types.ts'
 import { compareText } from './validate.ts'
 
@@ -87,7 +88,10 @@ export function normalizeGuests(input: NormalizeInput): NormalizeResult {
     orphanRecords,
     ambiguous,
     jobs: { pve: [], pbs: [] },
-    storage: { storages: [], datastores: [] },
+    storage: {
+      storages: backupStorages(pve, input.usageSamples ?? [], input.now),
+      datastores: [],
+    },
     warnings: unique,
   }
 }

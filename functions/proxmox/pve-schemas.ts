@@ -25,6 +25,12 @@ export const PveResourceStorageSchema = z.object({
   node: pathSegment,
   /** "available" while the node reports it active (recent usage data), else "unknown". */
   status: z.string().default('unknown'),
+  plugintype: z.string().optional(),
+  shared: perlBool.optional(),
+  content: z.string().optional(),
+  /** Bytes used and size, sent only with the node's recent usage data. */
+  disk: looseNumber.pipe(z.number().nonnegative()).optional(),
+  maxdisk: looseNumber.pipe(z.number().nonnegative()).optional(),
 })
 
 export const PveStorageConfigSchema = z.object({

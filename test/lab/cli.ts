@@ -32,6 +32,9 @@ const lab = await startLab({
   latencyMs: int('latency-ms', values['latency-ms']),
   authFailureDelayMs: int('auth-delay-ms', values['auth-delay-ms']),
 })
+// Written before the banner: whoever waits for the banner reads the file next.
+if (values['sources-out'])
+  writeFileSync(values['sources-out'], `${JSON.stringify(lab.sources, null, 2)}\n`)
 const guests = lab.model.clusters.reduce((n, c) => n + c.guests.length, 0)
 // The sources file is written before the banner: a parent waits for the banner, then reads it.
 if (values['sources-out'])

@@ -1,4 +1,5 @@
 // PBS endpoints: version, datastores, namespaces, groups (4.x semantics) and snapshots.
+import { type AclEntry, allows } from './acl.ts'
 import type { LabFault } from './faults.ts'
 import { fail, ok, type RouteResult } from './respond.ts'
 import type { Route } from './router.ts'
@@ -7,7 +8,21 @@ import type { PbsDatastore, PbsGroup, PbsServer, PbsSnapshot } from './types.ts'
 export interface PbsContext {
   server: PbsServer
   faults: readonly LabFault[]
+  /** The calling token's ACL (acl.ts). */
+  acl: readonly AclEntry[]
 }
+
+const storePath = (store: string, ns = '') => `/datastore/${store}${ns ? `/${ns}` : ''}`
+
+/** With Datastore.Audit every group is listed; with Datastore.Backup alone only the token's own. */
+function listable(ctx: PbsContext, store: string, ns: string) {
+  const audit = allows(ctx.acl, storePath(store, ns), 'Datastore.Audit')
+  return (g: PbsGroup) => audit || g.owner === ctx.server.tokenId
+}
+
+/** /admin/datastore lists the stores the token has Datastore.Audit or Datastore.Backup on. */
+const visibleStore = (ctx: PbsContext, store: string) =>
+  ['Datastore.Audit', 'Datastore.Backup'].some((p) => allows(ctx.acl, storePath(store), p))
 
 interface FileEntry {
   filename: string
@@ -109,21 +124,23 @@ export const pbsRoutes: Route<PbsContext>[] = [
     pattern: '/admin/datastore',
     handle: (ctx) =>
       ok(
-        ctx.server.datastores.map((d) => {
-          const down = ctx.faults.some(
-            (f) =>
-              f.kind === 'datastore-unavailable' &&
-              f.source === ctx.server.id &&
-              f.datastore === d.store,
-          )
-          return {
-            store: d.store,
-            comment: d.comment,
-            'mount-status': 'nonremovable',
-            'backend-type': 'filesystem',
-            ...(down ? { maintenance: 'type=offline' } : {}),
-          }
-        }),
+        ctx.server.datastores
+          .filter((d) => visibleStore(ctx, d.store))
+          .map((d) => {
+            const down = ctx.faults.some(
+              (f) =>
+                f.kind === 'datastore-unavailable' &&
+                f.source === ctx.server.id &&
+                f.datastore === d.store,
+            )
+            return {
+              store: d.store,
+              comment: d.comment,
+              'mount-status': 'nonremovable',
+              'backend-type': 'filesystem',
+              ...(down ? { maintenance: 'type=offline' } : {}),
+            }
+          }),
       ),
   },
   {
@@ -161,7 +178,8 @@ export const pbsRoutes: Route<PbsContext>[] = [
       if ('ok' in ds) return ds
       const ns = namespaceOf(ds, query)
       if (typeof ns !== 'string') return ns
-      return ok(ds.groups.filter((g) => g.ns === ns).map(groupItem))
+      const mayList = listable(ctx, ds.store, ns)
+      return ok(ds.groups.filter((g) => g.ns === ns && mayList(g)).map(groupItem))
     },
   },
   {
@@ -180,8 +198,13 @@ export const pbsRoutes: Route<PbsContext>[] = [
       const ns = namespaceOf(ds, query)
       if (typeof ns !== 'string') return ns
       const id = query.get('backup-id')
+      const mayList = listable(ctx, ds.store, ns)
       const groups = ds.groups.filter(
-        (g) => g.ns === ns && (type === null || g.type === type) && (id === null || g.id === id),
+        (g) =>
+          g.ns === ns &&
+          mayList(g) &&
+          (type === null || g.type === type) &&
+          (id === null || g.id === id),
       )
       return ok(groups.flatMap((g) => g.snapshots.map((s) => snapshotItem(g, s))))
     },

@@ -1,7 +1,14 @@
 // PVE cluster-wide endpoints: version, status, nodes, resources, storage config, backup jobs.
 import { notBackedUp } from './generate.ts'
 import { checkParams } from './params.ts'
-import { findNode, type PveContext, pbsUnavailable, storageEnabledOn } from './pve-context.ts'
+import {
+  can,
+  findNode,
+  type PveContext,
+  pbsUnavailable,
+  storageEnabledOn,
+  storageUsed,
+} from './pve-context.ts'
 import { fail, ok } from './respond.ts'
 import type { Route } from './router.ts'
 import { fromLocal, localParts } from './time-zone.ts'
@@ -66,7 +73,10 @@ function guestResource(ctx: PveContext, g: Guest): Record<string, unknown> {
 function storageResources(ctx: PveContext): Record<string, unknown>[] {
   return ctx.cluster.nodes.flatMap((n) =>
     ctx.cluster.storages
-      .filter((s) => storageEnabledOn(s, n.name))
+      // Listed only with Datastore.Audit on the storage (PVE::API2::Cluster resources).
+      .filter(
+        (s) => storageEnabledOn(s, n.name) && can(ctx, `/storage/${s.storage}`, 'Datastore.Audit'),
+      )
       .map((s) => {
         const up = !ctx.offline.has(n.name) && !pbsUnavailable(ctx, s)
         return {
@@ -78,7 +88,7 @@ function storageResources(ctx: PveContext): Record<string, unknown>[] {
           shared: NETWORK_TYPES.includes(s.type) || s.shared ? 1 : 0,
           content: s.content,
           status: up ? 'available' : 'unknown',
-          ...(up ? { disk: s.used, maxdisk: s.total } : {}),
+          ...(up ? { disk: storageUsed(ctx, s), maxdisk: s.total } : {}),
         }
       }),
   )
@@ -183,7 +193,12 @@ export const pveClusterRoutes: Route<PveContext>[] = [
             .map(({ ssl_fingerprint: _f, ...n }) => ({ ...n, id: `node/${n.node}` })),
         )
       if (!type || type === 'storage') out.push(...storageResources(ctx))
-      if (!type || type === 'vm') out.push(...ctx.cluster.guests.map((g) => guestResource(ctx, g)))
+      if (!type || type === 'vm')
+        out.push(
+          ...ctx.cluster.guests
+            .filter((g) => can(ctx, `/vms/${g.vmid}`, 'VM.Audit'))
+            .map((g) => guestResource(ctx, g)),
+        )
       return ok(out)
     },
   },
@@ -215,7 +230,14 @@ export const pveClusterRoutes: Route<PveContext>[] = [
       const type = query.get('type')
       return ok(
         ctx.cluster.storages
-          .filter((s) => !type || s.type === type)
+          // Only storages the token has Datastore.Audit or Datastore.AllocateSpace on.
+          .filter(
+            (s) =>
+              (!type || s.type === type) &&
+              ['Datastore.Audit', 'Datastore.AllocateSpace'].some((p) =>
+                can(ctx, `/storage/${s.storage}`, p),
+              ),
+          )
           .map((s) => storageConfig(ctx.cluster, s)),
       )
     },

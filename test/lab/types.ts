@@ -74,7 +74,9 @@ export interface PveStorage {
   /** Extra storage.cfg keys as PVE returns them (path, server, export, username…). */
   config: Record<string, string | number>
   total: number
+  /** Bytes used when the lab starts; it grows by `growthPerDay` with lab time. */
   used: number
+  growthPerDay?: number
   /** For pbs-type storages: where the snapshots live. */
   pbs?: { source: string; datastore: string; namespace: string; username: string }
 }

@@ -46,6 +46,14 @@ const PbsFactsShape = z.strictObject({
   host: z.literal(host),
   serverNames: z.array(z.string()),
   collectedAt: z.literal(LAB_NOW),
+  permissions: z
+    .strictObject({
+      checkedAt: z.literal(LAB_NOW),
+      paths: z.record(z.string().startsWith('/'), z.record(z.string(), z.boolean())).nullable(),
+      error: z.string().optional(),
+      refused: z.boolean().optional(),
+    })
+    .optional(),
   datastores: z.array(z.strictObject({ store: name, namespaces: z.array(z.string()) })),
   groups: z.array(
     z.strictObject({

@@ -72,6 +72,27 @@ const PveFactsShape = z.strictObject({
   storages: z.array(
     z.strictObject({ storage: name, type: name, shared: z.boolean(), pbs: pbsTarget.optional() }),
   ),
+  storageEntries: z
+    .array(
+      z.strictObject({
+        storage: name,
+        node: name,
+        status: z.string(),
+        type: z.string().optional(),
+        shared: z.boolean(),
+        used: z.number().nonnegative().optional(),
+        total: z.number().nonnegative().optional(),
+      }),
+    )
+    .optional(),
+  permissions: z
+    .strictObject({
+      checkedAt: z.literal(LAB_NOW),
+      paths: z.record(z.string().startsWith('/'), z.record(z.string(), z.boolean())).nullable(),
+      error: z.string().optional(),
+      refused: z.boolean().optional(),
+    })
+    .optional(),
   backups: z.array(
     z.strictObject({
       volid: name,

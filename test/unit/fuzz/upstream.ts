@@ -6,6 +6,7 @@
 import fc from 'fast-check'
 import type { SourceConfig } from '../../../functions/config.ts'
 import { workerSourceId } from '../../../scripts/lab-env.ts'
+import { pbsAccessRoutes, pveAccessRoutes } from '../../lab/access-routes.ts'
 import { createLabHandler, createLabState, generateLab, labSources } from '../../lab/index.ts'
 import { pbsRoutes } from '../../lab/pbs-routes.ts'
 import { pveClusterRoutes } from '../../lab/pve-cluster-routes.ts'
@@ -237,6 +238,8 @@ function applyChange(items: ServedItem[], index: number, change: ItemChange): vo
 }
 
 const ROUTES: { pattern: string }[] = [
+  ...pveAccessRoutes,
+  ...pbsAccessRoutes,
   ...pveClusterRoutes,
   ...pveStorageRoutes,
   ...pveTaskRoutes,
