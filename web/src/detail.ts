@@ -92,16 +92,8 @@ function backupRow(b: BackupDetail, now: number): TemplateResult {
     b.verification === 'failed'
       ? html`<td class="bad" title="Not a restore point to trust">failed</td>`
       : html`<td>${b.verification ?? (b.kind === 'pbs' ? 'not verified' : '—')}</td>`
-  return html`<tr data-time=${b.time}>
-    <td class="when">${formatLocalTime(b.time)}</td>
-    <td class="num">${b.inProgress ? 'in progress' : `${formatAge(now - b.time)} ago`}</td>
-    <td>${KIND_LABEL[b.kind]}</td>
-    <td>${place}</td>
-    <td class="num">${formatBytes(b.size)}</td>
-    ${verification}
-    <td>${b.protected ? 'protected' : ''}</td>
-    <td class="notes">${b.notes ?? ''}</td>
-  </tr>`
+  // No whitespace between cells: the row's text reads as its cells, as before.
+  return html`<tr data-time=${b.time}><td class="when">${formatLocalTime(b.time)}</td><td class="num">${b.inProgress ? 'in progress' : `${formatAge(now - b.time)} ago`}</td><td>${KIND_LABEL[b.kind]}</td><td>${place}</td><td class="num">${formatBytes(b.size)}</td>${verification}<td>${b.protected ? 'protected' : ''}</td><td class="notes">${b.notes ?? ''}</td></tr>`
 }
 
 const BACKUP_HEADERS = [

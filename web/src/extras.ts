@@ -20,6 +20,7 @@ const newest = (time: number, now: number) =>
 function explained(
   id: string,
   title: string,
+  caption: string,
   explanation: string,
   headers: readonly string[],
   rows: readonly TemplateResult[],
@@ -31,7 +32,7 @@ function explained(
       rows.length > 0
         ? html`<div class="scroll">
           <table class="extra">
-            <caption class="sr-only">${title}</caption>
+            <caption class="sr-only">${caption}</caption>
             <thead>
               <tr>${headers.map((h) => html`<th scope="col">${h}</th>`)}</tr>
             </thead>
@@ -77,6 +78,7 @@ export function extrasView(state: ExtrasState): TemplateResult {
     ${explained(
       'orphans',
       'Orphaned backups',
+      'Backups of guests that no longer exist',
       'Backups of a VMID that no longer exists in its cluster: the guest was deleted, or it lives in a cluster Pulse Edge does not read. They use space and may be worth pruning; they never count towards a guest. Choose a VMID for its backups.',
       ['VMID', 'Cluster', 'Type', 'Newest', 'Count', 'Where'],
       state.orphans.map((o) => orphanRow(o, state)),
@@ -84,6 +86,7 @@ export function extrasView(state: ExtrasState): TemplateResult {
     ${explained(
       'ambiguous',
       'Ambiguous PBS snapshots',
+      'PBS groups that could belong to more than one cluster',
       "PBS groups whose VMID exists in more than one cluster, with nothing (namespace, owner or mapping) saying which. They are not credited to any guest, so no guest looks newer than it is. Map them with the PBS source's clusterMap setting.",
       ['VMID', 'Type', 'Where', 'Could be', 'Newest', 'Count'],
       state.ambiguous.map(

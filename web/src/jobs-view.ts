@@ -74,8 +74,8 @@ function lastRun(job: PveBackupJob, now: number): TemplateResult {
   const status = run.outcome === 'ok' || run.status === '' ? '' : `: ${run.status}`
   return html`${outcome(run.outcome, status)} ${when(time, now)}${
     run.matchedByTime
-      ? html`<span class="note">started by hand on ${run.node} (matched by node and time)</span>`
-      : html`<span class="note">on ${run.node}</span>`
+      ? html` <span class="note">started by hand on ${run.node} (matched by node and time)</span>`
+      : html` <span class="note">on ${run.node}</span>`
   }`
 }
 
@@ -96,11 +96,11 @@ function pveRow(job: PveBackupJob, state: JobsState): TemplateResult {
   return html`<tr data-job=${job.key} data-outcome=${job.lastRun?.outcome ?? 'never'}>
     <th scope="row">
       <span class="job-id">${job.id}</span>${job.enabled ? nothing : html` <span class="tag">disabled</span>`}
-      <span class="note">cluster ${cluster}</span>${job.comment ? html`<span class="note">${job.comment}</span>` : nothing}
+      <span class="note">cluster ${cluster}</span>${job.comment ? html` <span class="note">${job.comment}</span>` : nothing}
     </th>
     <td class="wrap">${schedule(job.schedule, 'node time')}</td>
     <td>${job.enabled ? when(job.nextRun, now) : 'disabled'}</td>
-    <td>${job.storage ?? '—'}${job.mode ? html`<span class="note">${job.mode} mode</span>` : nothing}</td>
+    <td>${job.storage ?? '—'}${job.mode ? html` <span class="note">${job.mode} mode</span>` : nothing}</td>
     <td class="wrap">${selectionText(job.selection)}</td>
     <td>${covers(job, state)}</td>
     <td>${lastRun(job, now)}</td>
@@ -110,7 +110,7 @@ function pveRow(job: PveBackupJob, state: JobsState): TemplateResult {
 
 function pbsState(job: PbsJob): TemplateResult {
   if (job.outcome === 'failed')
-    return html`${outcome('failed')}<span class="reason note">${job.error ?? job.lastRunState ?? ''}</span>`
+    return html`${outcome('failed')} <span class="reason note">${job.error ?? job.lastRunState ?? ''}</span>`
   if (job.outcome === 'warning') return outcome('warning', `: ${job.warnings}`)
   return outcome(job.outcome)
 }
@@ -118,10 +118,10 @@ function pbsState(job: PbsJob): TemplateResult {
 function pbsRow(job: PbsJob, now: number): TemplateResult {
   return html`<tr data-job=${job.key} data-outcome=${job.outcome}>
     <th scope="row">
-      <span class="job-id">${job.id}</span>${job.comment ? html`<span class="note">${job.comment}</span>` : nothing}
+      <span class="job-id">${job.id}</span>${job.comment ? html` <span class="note">${job.comment}</span>` : nothing}
     </th>
     <td>${PBS_KIND_TEXT[job.kind]}</td>
-    <td>${job.store}<span class="note">on ${job.source}</span></td>
+    <td>${job.store} <span class="note">on ${job.source}</span></td>
     <td class="wrap">${schedule(job.schedule, 'server time')}</td>
     <td>${when(job.nextRun, now)}</td>
     <td>${when(job.lastRunEnd, now, 'never')}</td>

@@ -26,7 +26,7 @@ const FULL_BAD_DAYS = 7
 
 function usage(used: number | null, total: number | null, avail: number | null): TemplateResult {
   if (used === null || total === null || total <= 0)
-    return html`<span class="note">${used !== null ? `${formatBytes(used)} used, total unknown` : 'not reported'}</span>`
+    return html` <span class="note">${used !== null ? `${formatBytes(used)} used, total unknown` : 'not reported'}</span>`
   const fraction = Math.min(1, Math.max(0, used / total))
   const percent = Math.round(fraction * 100)
   const free = avail ?? Math.max(0, total - used)
@@ -38,7 +38,7 @@ function usage(used: number | null, total: number | null, avail: number | null):
 }
 
 function estimatedFull(time: number | null, now: number, none: string): TemplateResult {
-  if (time === null) return html`<span class="note">${none}</span>`
+  if (time === null) return html` <span class="note">${none}</span>`
   const days = (time - now) / DAY
   const level = days <= FULL_BAD_DAYS ? 'bad' : days <= FULL_WARN_DAYS ? 'warn' : 'ok'
   return html`<span class="full-${level}" data-full=${level} title=${formatLocalTime(time)}>${formatLocalDate(time)}</span>
@@ -94,9 +94,9 @@ function gc(ds: Datastore, now: number): TemplateResult | string {
   const state = g.outcome === 'failed' && g.lastRunState ? `: ${g.lastRunState}` : ''
   return html`${outcome(g.outcome, state)} ${when(g.lastRunEnd, now, '')}${
     g.nextRun !== null
-      ? html`<span class="note">next ${relativeTime(g.nextRun, now)}</span>`
+      ? html` <span class="note">next ${relativeTime(g.nextRun, now)}</span>`
       : nothing
-  }${bytes.length ? html`<span class="note">${bytes.join(', ')}</span>` : nothing}`
+  }${bytes.length ? html` <span class="note">${bytes.join(', ')}</span>` : nothing}`
 }
 
 function storeJobs(ds: Datastore, jobs: JobsIndex | null): TemplateResult | string {
@@ -118,7 +118,7 @@ function datastoreRow(ds: Datastore, state: StorageState): TemplateResult {
     class=${ds.maintenance || ds.held ? 'not-read' : ''}
   >
     <th scope="row">
-      <span class="store-id">${ds.store}</span><span class="note">on ${ds.source}</span>${ds.comment ? html`<span class="note">${ds.comment}</span>` : nothing}
+      <span class="store-id">${ds.store}</span> <span class="note">on ${ds.source}</span>${ds.comment ? html` <span class="note">${ds.comment}</span>` : nothing}
     </th>
     <td>${usage(ds.used, ds.total, ds.avail)}</td>
     <td>${estimatedFull(ds.estimatedFull, now, 'no estimate from PBS')}</td>
@@ -137,7 +137,7 @@ function storageRow(s: BackupStorage, state: StorageState): TemplateResult {
   const none = s.samples < 2 ? `no estimate yet (${s.samples} sample(s))` : 'not filling up'
   return html`<tr data-storage=${s.key}>
     <th scope="row">
-      <span class="store-id">${s.storage}</span><span class="note">cluster ${cluster}, ${where}</span>
+      <span class="store-id">${s.storage}</span> <span class="note">cluster ${cluster}, ${where}</span>
     </th>
     <td>${s.type}</td>
     <td>${usage(s.used, s.total, null)}</td>
