@@ -99,7 +99,7 @@ function failingItem(s: SourceStatus, now: number): TemplateResult {
 function noticeItem(n: Notice, now: number): TemplateResult {
   const since =
     n.since !== undefined
-      ? html` — since ${formatLocalTime(n.since)} (<span class="age">${formatAge(now - n.since)}</span>); showing its last good data.`
+      ? html` — since ${formatLocalTime(n.since)} (<span class="age">${formatAge(now - n.since)}</span> ago); showing its last good data.`
       : nothing
   return html`<li data-notice=${n.kind}><strong>${n.source}</strong>: ${n.text}${since}</li>`
 }

@@ -194,9 +194,9 @@ function scheduleSection(
           ${STATE_TEXT[s.state]}${s.state === 'missed' && s.missedSince !== null ? ` since ${formatWhen(s.missedSince, now)}` : ''}
         </dd>
       </div>
-      <div><dt>Previous scheduled run</dt><dd>${when(s.previousRun)}</dd></div>
-      <div><dt>Deadline (run + grace)</dt><dd>${when(s.deadline)}</dd></div>
-      <div><dt>Next run</dt><dd>${when(s.nextRun)}</dd></div>
+      <div><dt>Previous scheduled run</dt> <dd>${when(s.previousRun)}</dd></div>
+      <div><dt>Deadline (run + grace)</dt> <dd>${when(s.deadline)}</dd></div>
+      <div><dt>Next run</dt> <dd>${when(s.nextRun)}</dd></div>
     </dl>
     <p class="meta">Jobs covering it:</p>
     <ul class="covering">
@@ -274,10 +274,10 @@ function orphanBody(record: OrphanRecord, now: number, t: Thresholds, zone: stri
           attributed to any guest.
         </p>
         <dl class="facts">
-          <div><dt>PBS source</dt><dd>${group.source}</dd></div>
-          <div><dt>Datastore</dt><dd>${group.datastore}</dd></div>
-          <div><dt>Namespace</dt><dd>${group.namespace || '(root)'}</dd></div>
-          <div><dt>Owner</dt><dd>${group.owner ?? 'not sent'}</dd></div>
+          <div><dt>PBS source</dt> <dd>${group.source}</dd></div>
+          <div><dt>Datastore</dt> <dd>${group.datastore}</dd></div>
+          <div><dt>Namespace</dt> <dd>${group.namespace || '(root)'}</dd></div>
+          <div><dt>Owner</dt> <dd>${group.owner ?? 'not sent'}</dd></div>
         </dl>`
       : html`<p class="meta">
           Backups of ${what}, which no longer exists in cluster ${record.cluster ?? 'unknown'}:

@@ -5,9 +5,9 @@ import * as z from 'zod/mini'
 import {
   type GuestSchedule,
   type GuestVerification,
+  type Orphan,
   type OrphanRecord,
   OrphanRecordSchema,
-  type Orphan,
   OrphanSchema,
 } from '../../../shared/schema/guest.ts'
 import { type JobsIndex, JobsIndexSchema } from '../../../shared/schema/jobs.ts'
@@ -375,7 +375,9 @@ export function withNotices(source: SourceStatus, now: number): SourceStatus {
     permissions: {
       checked: true,
       tokenId: 'monitor@pve!pulse',
-      missing: [{ path: '/storage/nas-nfs', privilege: 'Datastore.Audit', message: PERMISSION_MESSAGE }],
+      missing: [
+        { path: '/storage/nas-nfs', privilege: 'Datastore.Audit', message: PERMISSION_MESSAGE },
+      ],
     },
     held: [{ unit: 'datastore archive', reason: 'in maintenance (offline)', since: now - 2 * DAY }],
   })

@@ -69,7 +69,9 @@ describe('the Jobs view', () => {
   it('names the failed guests with their error text, linked to their drill-down', () => {
     const root = mount(jobsView(state()))
     const weekly = pveRow(root, 'weekly-archive') as Element
-    expect(text(weekly.querySelectorAll('td')[5])).toMatch(/^failed: job errors .* 3d 23h ago on pve2$/)
+    expect(text(weekly.querySelectorAll('td')[5])).toMatch(
+      /^failed: job errors .* 3d 23h ago on pve2$/,
+    )
     const failed = all(weekly, '.failed li')
     expect(failed.map(text)).toEqual([
       `db (101): ${WEEKLY_FAILURE}`,
@@ -84,7 +86,7 @@ describe('the Jobs view', () => {
     )
   })
 
-  it("lists the guests a job covers now as links", () => {
+  it('lists the guests a job covers now as links', () => {
     const root = mount(jobsView(state()))
     const covers = all(pveRow(root, 'backup-nightly') as Element, '.covers a')
     expect(covers.map(text)).toEqual(['web (100)', 'db (101)', '102'])
@@ -99,7 +101,11 @@ describe('the Jobs view', () => {
     const root = mount(jobsView(state()))
     const rows = all(root, 'table.pbs-jobs tbody tr')
     const stateOf = (id: string) =>
-      text(rows.find((r) => r.getAttribute('data-job')?.endsWith(`/${id}`))?.querySelector('td:last-child'))
+      text(
+        rows
+          .find((r) => r.getAttribute('data-job')?.endsWith(`/${id}`))
+          ?.querySelector('td:last-child'),
+      )
     expect(stateOf('pull-offsite')).toBe(`failed ${SYNC_FAILURE}`)
     expect(stateOf('prune-main')).toBe('warnings: 2')
     expect(stateOf('verify-main')).toBe('ok')
@@ -144,10 +150,18 @@ describe('the Jobs view', () => {
 describe('selectionText', () => {
   it.each([
     [{ mode: 'all', vmids: [], pool: null, exclude: [], node: null }, 'all guests'],
-    [{ mode: 'all', vmids: [], pool: null, exclude: [9000, 9001], node: null }, 'all guests except 9000, 9001'],
+    [
+      { mode: 'all', vmids: [], pool: null, exclude: [9000, 9001], node: null },
+      'all guests except 9000, 9001',
+    ],
     [{ mode: 'vmids', vmids: [100, 101], pool: null, exclude: [], node: null }, 'VMID 100, 101'],
-    [{ mode: 'pool', vmids: [], pool: 'prod', exclude: [], node: 'pve1' }, 'pool prod on node pve1'],
+    [
+      { mode: 'pool', vmids: [], pool: 'prod', exclude: [], node: 'pve1' },
+      'pool prod on node pve1',
+    ],
   ] as const)('%o → %s', (selection, words) => {
-    expect(selectionText({ ...selection, vmids: [...selection.vmids], exclude: [...selection.exclude] })).toBe(words)
+    expect(
+      selectionText({ ...selection, vmids: [...selection.vmids], exclude: [...selection.exclude] }),
+    ).toBe(words)
   })
 })

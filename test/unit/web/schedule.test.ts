@@ -39,8 +39,12 @@ describe('scheduleNow', () => {
   })
 
   it('says why in one sentence', () => {
-    expect(scheduleSentence(s.missed, NOW)).toMatch(/^Missed since .* \(16h ago\): no backup from the run of .* \(19h ago\)\. Next run .* \(in 5h\)\.$/)
-    expect(scheduleSentence(s.due, NOW)).toMatch(/^Due: no backup yet .*; missed after .* \(in 1h\)\./)
+    expect(scheduleSentence(s.missed, NOW)).toMatch(
+      /^Missed since .* \(16h ago\): no backup from the run of .* \(19h ago\)\. Next run .* \(in 5h\)\.$/,
+    )
+    expect(scheduleSentence(s.due, NOW)).toMatch(
+      /^Due: no backup yet .*; missed after .* \(in 1h\)\./,
+    )
   })
 })
 
