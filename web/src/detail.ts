@@ -218,14 +218,8 @@ function verificationSection(
     <h3>Verification</h3>
     ${
       v.latest === 'failed'
-        ? html`<p class="callout bad" data-verification="failed">
-          <strong>The newest PBS snapshot failed verification</strong> — not a restore point to
-          trust. ${newest}
-        </p>`
-        : html`<p class="meta" data-verification=${v.latest}>
-          ${v.latest === 'ok' ? 'The newest PBS snapshot verified ok.' : 'The newest PBS snapshot has not been verified.'}
-          ${newest}
-        </p>`
+        ? html`<p class="callout bad" data-verification="failed"><strong>The newest PBS snapshot failed verification</strong> — not a restore point to trust. ${newest}</p>`
+        : html`<p class="meta" data-verification=${v.latest}>${v.latest === 'ok' ? 'The newest PBS snapshot verified ok.' : 'The newest PBS snapshot has not been verified.'} ${newest}</p>`
     }
   </section>`
 }
