@@ -47,7 +47,7 @@ export function createControls(change: (patch: Partial<ViewState>) => void): Con
 
   const search = el('input')
   search.type = 'search'
-  search.placeholder = 'Search name, VMID, node, cluster, pool, tag'
+  search.placeholder = 'Search name, VMID, node, tag, pool'
   search.setAttribute('aria-label', 'Search guests')
   search.autocomplete = 'off'
   search.addEventListener('input', () => change({ search: search.value }))
@@ -80,7 +80,11 @@ export function createControls(change: (patch: Partial<ViewState>) => void): Con
   let currentOnly: OnlyView = 'any'
 
   const tools = el('div', undefined, 'tools')
-  tools.append(search, kind, templates, ...quickButtons)
+  tools.append(search, kind, templates)
+  const quick = el('div', undefined, 'quick-views')
+  quick.setAttribute('role', 'group')
+  quick.setAttribute('aria-label', 'One-click views')
+  quick.append(...quickButtons)
 
   const summary = el('div', undefined, 'summary')
   summary.setAttribute('role', 'group')
@@ -97,7 +101,9 @@ export function createControls(change: (patch: Partial<ViewState>) => void): Con
 
   const element = el('section', undefined, 'controls')
   element.setAttribute('aria-label', 'Filters')
-  element.append(tabs, tools, summary)
+  const strip = el('div', undefined, 'strip')
+  strip.append(summary, quick)
+  element.append(tabs, tools, strip)
 
   return {
     element,

@@ -76,3 +76,26 @@ export function relativeTime(epochSeconds: number, now: number): string {
 export function formatWhen(epochSeconds: number, now: number): string {
   return `${formatLocalTime(epochSeconds)} (${relativeTime(epochSeconds, now)})`
 }
+
+const shortThisYear = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZoneName: 'short',
+})
+const shortOtherYear = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZoneName: 'short',
+})
+
+/** A table's compact local time, "Dec 5, 01:54 AM EST"; the year only when not this one's. */
+export function formatShortTime(epochSeconds: number, now: number): string {
+  const year = (t: number) => new Date(t * 1000).getFullYear()
+  const f = year(epochSeconds) === year(now) ? shortThisYear : shortOtherYear
+  return f.format(epochSeconds * 1000)
+}

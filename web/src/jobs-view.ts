@@ -71,7 +71,14 @@ function lastRun(job: PveBackupJob, now: number): TemplateResult {
   const run = job.lastRun
   if (!run) return outcome('never')
   const time = run.end ?? run.start
-  const status = run.outcome === 'ok' || run.status === '' ? '' : `: ${run.status}`
+  // "WARNINGS: 2" says what the outcome already does, but for its count.
+  const warnings = /^WARNINGS: (\d+)$/.exec(run.status)
+  const status =
+    run.outcome === 'ok' || run.status === ''
+      ? ''
+      : warnings
+        ? ` (${warnings[1]})`
+        : `: ${run.status}`
   return html`${outcome(run.outcome, status)} ${when(time, now)}${
     run.matchedByTime
       ? html` <span class="note">started by hand on ${run.node} (matched by node and time)</span>`
@@ -111,7 +118,7 @@ function pveRow(job: PveBackupJob, state: JobsState): TemplateResult {
 function pbsState(job: PbsJob): TemplateResult {
   if (job.outcome === 'failed')
     return html`${outcome('failed')} <span class="reason note">${job.error ?? job.lastRunState ?? ''}</span>`
-  if (job.outcome === 'warning') return outcome('warning', `: ${job.warnings}`)
+  if (job.outcome === 'warning') return outcome('warning', ` (${job.warnings})`)
   return outcome(job.outcome)
 }
 

@@ -5,7 +5,13 @@
 import { html, nothing, type TemplateResult } from 'lit-html'
 import type { JobsIndex, PbsJob } from '../../shared/schema/jobs.ts'
 import type { BackupStorage, Datastore, StorageIndex } from '../../shared/schema/storage.ts'
-import { formatBytes, formatLocalDate, formatLocalTime, relativeTime } from './format.ts'
+import {
+  formatBytes,
+  formatLocalDate,
+  formatLocalTime,
+  formatShortTime,
+  relativeTime,
+} from './format.ts'
 import { PBS_KIND_TEXT } from './jobs-view.ts'
 import { errorState, loadingState, outcome, when } from './view-parts.ts'
 
@@ -45,10 +51,20 @@ function estimatedFull(time: number | null, now: number, none: string): Template
     <span class="rel">${time > now ? relativeTime(time, now) : 'any time now'}</span>`
 }
 
+/** "(offline): “Replacing a disk”, since Nov 30, 01:54 AM EST (2d ago)". */
 function maintenanceText(ds: Datastore, now: number): string {
   const m = ds.maintenance
   if (!m) return ''
-  return `${m.type}${m.message ? `: “${m.message}”` : ''} — since ${formatLocalTime(m.since)} (${relativeTime(m.since, now)})`
+  return `(${m.type})${m.message ? `: “${m.message}”` : ''}, since ${formatShortTime(m.since, now)} (${relativeTime(m.since, now)})`
+}
+
+/** Why and since when its snapshots are the last good ones; the reason once, if maintenance
+ * already says it. */
+function heldText(ds: Datastore, now: number): string {
+  const held = ds.held
+  if (!held) return ''
+  const since = `last good data from ${formatShortTime(held.since, now)} (${relativeTime(held.since, now)})`
+  return ds.maintenance ? since : `${held.reason}; ${since}`
 }
 
 function dsState(ds: Datastore, now: number): TemplateResult {
@@ -59,7 +75,11 @@ function dsState(ds: Datastore, now: number): TemplateResult {
     )
   if (ds.held)
     parts.push(
-      html`<span class="badge warn" data-held="true">held</span> <span class="reason">${ds.held.reason} — last good data from ${formatLocalTime(ds.held.since)} (${relativeTime(ds.held.since, now)})</span>`,
+      html`<span class="badge warn" data-held="true">held</span> <span class="reason">${heldText(ds, now)}</span>`,
+    )
+  if (ds.mountStatus === 'notmounted')
+    parts.push(
+      html`<span class="badge bad">not mounted</span> <span class="reason">a removable store: its snapshots cannot be read until it is mounted</span>`,
     )
   if (ds.error)
     parts.push(html`<span class="badge bad">error</span> <span class="reason">${ds.error}</span>`)
@@ -73,15 +93,20 @@ const MOUNT_TEXT: Record<string, string> = {
   nonremovable: 'not removable',
 }
 
-function mount(status: string | null): TemplateResult | string {
+function mount(status: string | null): string {
   if (status === null) return '—'
-  const text = MOUNT_TEXT[status] ?? status
-  return status === 'notmounted' ? html`<span class="badge bad">${text}</span>` : text
+  // A store that is not mounted says so in its State too.
+  return MOUNT_TEXT[status] ?? status
 }
 
 function backend(type: string | null): string {
   if (type === null) return '—'
   return type === 's3' ? 'S3 (object storage)' : type
+}
+
+/** Where the store lives: its backend, and for a removable one whether it is mounted. */
+function kind(ds: Datastore): TemplateResult {
+  return html`${backend(ds.backend)}${ds.mountStatus !== null ? html` <span class="note">${mount(ds.mountStatus)}</span>` : nothing}`
 }
 
 function gc(ds: Datastore, now: number): TemplateResult | string {
@@ -123,10 +148,9 @@ function datastoreRow(ds: Datastore, state: StorageState): TemplateResult {
     <td>${usage(ds.used, ds.total, ds.avail)}</td>
     <td>${estimatedFull(ds.estimatedFull, now, 'no estimate from PBS')}</td>
     <td class="wrap state">${dsState(ds, now)}</td>
-    <td>${mount(ds.mountStatus)}</td>
-    <td>${backend(ds.backend)}</td>
+    <td class="kind">${kind(ds)}</td>
     <td>${gc(ds, now)}</td>
-    <td>${storeJobs(ds, state.jobs)}</td>
+    <td class="wrap">${storeJobs(ds, state.jobs)}</td>
   </tr>`
 }
 
@@ -155,7 +179,7 @@ function notRead(datastores: readonly Datastore[], now: number): TemplateResult 
     <ul>
       ${stores.map(
         (d) =>
-          html`<li data-store=${d.key}><strong>${d.source} / ${d.store}</strong>${d.maintenance ? html` is in maintenance ${maintenanceText(d, now)}` : nothing}${d.held ? html`${d.maintenance ? ';' : ''} held: ${d.held.reason}, since ${formatLocalTime(d.held.since)} (${relativeTime(d.held.since, now)})` : nothing}.</li>`,
+          html`<li data-store=${d.key}><strong>${d.source} / ${d.store}</strong>${d.maintenance ? ` is in maintenance ${maintenanceText(d, now)}.` : ''}${d.held ? ` Held: ${heldText(d, now)}.` : ''}</li>`,
       )}
     </ul>
   </div>`
@@ -166,8 +190,7 @@ const DS_HEADERS = [
   'Usage',
   'Estimated full',
   'State',
-  'Mount',
-  'Backend',
+  'Backend / mount',
   'Garbage collection',
   'Jobs',
 ]

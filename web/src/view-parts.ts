@@ -3,7 +3,7 @@
 // loading and error states of a view whose data comes from its own endpoint.
 import { html, nothing, type TemplateResult } from 'lit-html'
 import type { RunOutcome } from '../../shared/schema/jobs.ts'
-import { formatLocalTime, relativeTime } from './format.ts'
+import { formatLocalTime, formatShortTime, relativeTime } from './format.ts'
 import { scheduleWords } from './schedule.ts'
 
 const OUTCOME_TEXT: Record<RunOutcome, string> = {
@@ -28,10 +28,10 @@ export function outcome(o: RunOutcome, extra = ''): TemplateResult {
   return html`<span class="outcome outcome-${o}" data-outcome=${o}>${OUTCOME_TEXT[o]}${extra}</span>`
 }
 
-/** "Nov 24, 2026, 21:00:00 EST" with "in 5h" / "5h ago" under it; `none` when null. */
+/** "Nov 24, 09:00 PM EST" with "in 5h" / "5h ago" under it (exact on hover); `none` if null. */
 export function when(time: number | null, now: number, none = '—'): TemplateResult | string {
   if (time === null) return none
-  return html`<span class="when">${formatLocalTime(time)}</span>
+  return html`<span class="when" title=${formatLocalTime(time)}>${formatShortTime(time, now)}</span>
     <span class="rel">${relativeTime(time, now)}</span>`
 }
 

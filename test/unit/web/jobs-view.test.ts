@@ -82,7 +82,7 @@ describe('the Jobs view', () => {
     )
     // "Run now" tasks carry no job id: the page says the run was matched by node and time.
     expect(text(pveRow(root, 'offsite')?.querySelectorAll('td')[5])).toMatch(
-      /^warnings: WARNINGS: 1 .* started by hand on pve1 \(matched by node and time\)$/,
+      /^warnings \(1\) .* started by hand on pve1 \(matched by node and time\)$/,
     )
   })
 
@@ -107,7 +107,7 @@ describe('the Jobs view', () => {
           ?.querySelector('td:last-child'),
       )
     expect(stateOf('pull-offsite')).toBe(`failed ${SYNC_FAILURE}`)
-    expect(stateOf('prune-main')).toBe('warnings: 2')
+    expect(stateOf('prune-main')).toBe('warnings (2)')
     expect(stateOf('verify-main')).toBe('ok')
     expect(stateOf('verify-archive')).toBe('never run')
     const gc = rows.find((r) => r.getAttribute('data-job') === 'pbs/gc/gc-main') as Element

@@ -32,14 +32,14 @@ describe('the Storage view', () => {
     expect(root.querySelector('.not-read-list ~ table, .not-read-list ~ .scroll')).not.toBeNull()
     expect(text(callout)).toMatch(
       new RegExp(
-        `^1 datastore\\(s\\) not being read: .* pbs / archive is in maintenance offline: “${MAINTENANCE_MESSAGE}” — since .* \\(2d ago\\); held: datastore in maintenance \\(offline\\), since .* \\(2d ago\\)\\.$`,
+        `^1 datastore\\(s\\) not being read: .* pbs / archive is in maintenance \\(offline\\): “${MAINTENANCE_MESSAGE}”, since .* \\(2d ago\\)\\. Held: last good data from .* \\(2d ago\\)\\.$`,
       ),
     )
     const archive = store(root, 'archive')
     expect(archive.getAttribute('data-maintenance')).toBe('offline')
     expect(archive.classList.contains('not-read')).toBe(true)
     const state_ = text(archive.querySelector('td.state'))
-    expect(state_).toContain(`maintenance offline: “${MAINTENANCE_MESSAGE}”`)
+    expect(state_).toContain(`maintenance (offline): “${MAINTENANCE_MESSAGE}”`)
     expect(archive.querySelector('[data-held="true"]')).not.toBeNull()
   })
 
@@ -68,20 +68,20 @@ describe('the Storage view', () => {
     const root = mount(storageView(state()))
     const usb = cells(store(root, 'usb'))
     expect(usb[0]).toBe('not reported')
-    expect(usb[3]).toBe('not mounted')
-    expect(store(root, 'usb').querySelector('td:nth-of-type(4) .badge.bad')).not.toBeNull()
-    expect(cells(store(root, 's3-offsite'))[4]).toBe('S3 (object storage)')
+    expect(usb[3]).toBe('filesystem not mounted')
+    expect(text(store(root, 'usb').querySelector('td.state .badge.bad'))).toBe('not mounted')
+    expect(cells(store(root, 's3-offsite'))[3]).toBe('S3 (object storage)')
     const main = cells(store(root, 'main'))
-    expect(main[3]).toBe('not removable')
-    expect(main[5]).toMatch(/^ok .* 20h ago next in 4h 12.0 GiB removed, 3.00 GiB pending$/)
+    expect(main[3]).toBe('filesystem not removable')
+    expect(main[4]).toMatch(/^ok .* 20h ago next in 4h 12.0 GiB removed, 3.00 GiB pending$/)
     expect(all(store(root, 'main'), '.store-jobs li').map(text)).toEqual([
       'Verify verify-main: ok',
       'Prune prune-main: warnings (2)',
     ])
-    expect(cells(store(root, 's3-offsite'))[6]).toBe('Sync pull-offsite: failed')
+    expect(cells(store(root, 's3-offsite'))[5]).toBe('Sync pull-offsite: failed')
     // Jobs not loaded yet: the column says it is waiting, not "none".
     const waiting = mount(storageView(state({ jobs: null })))
-    expect(cells(store(waiting, 'main'))[6]).toBe('…')
+    expect(cells(store(waiting, 'main'))[5]).toBe('…')
   })
 
   it('gives its tables captions and headers', () => {
