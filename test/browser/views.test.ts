@@ -268,6 +268,27 @@ describe('jobs, storage, schedules and orphans', () => {
     expect(errors).toEqual([])
   })
 
+  it('fits the Jobs and Storage views on a phone in the dark theme', async () => {
+    for (const view of ['jobs', 'storage'] as const) {
+      const { page, errors } = await openPage(browser, '', {
+        viewport: { width: 390, height: 844 },
+        colorScheme: 'dark',
+        isMobile: true,
+        hasTouch: true,
+      })
+      await serveFixtures(page)
+      await goto(page, `/?view=${view}`)
+      await page.locator(view === 'jobs' ? 'table.pve-jobs' : 'table.datastores').waitFor()
+      // Wide tables scroll in their own box; the page itself never scrolls sideways.
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - window.innerWidth,
+      )
+      expect(overflow).toBeLessThanOrEqual(0)
+      await page.screenshot({ path: shot(`views-${view}-phone-dark.png`) })
+      expect(errors).toEqual([])
+    }
+  })
+
   it('reaches the views from the keyboard', async () => {
     const { page } = await openPage(browser, '')
     await serveFixtures(page)
