@@ -19,14 +19,26 @@ const STATUS_TEXT: Record<AgeStatus, string> = {
   never: 'never',
 }
 
-/** The one-click views, each with how many guests it would show. */
-const QUICK: { only: Exclude<OnlyView, 'any'>; label: string; count: (s: Selection) => number }[] =
-  [
-    { only: 'no-backup', label: 'No backup at all', count: (s) => s.noBackup },
-    { only: 'uncovered', label: 'Not in any backup job', count: (s) => s.uncovered },
-    { only: 'missed', label: 'Missed a scheduled run', count: (s) => s.missed },
-    { only: 'verify-failed', label: 'Failed verification', count: (s) => s.verifyFailed },
-  ]
+/**
+ * The one-click views, each with how many guests it would show. The newer two appear only when
+ * they would show someone (or are on): a Worker without schedules never offers an empty one.
+ */
+const QUICK: {
+  only: Exclude<OnlyView, 'any'>
+  label: string
+  count: (s: Selection) => number
+  onlyWhenSome?: true
+}[] = [
+  { only: 'no-backup', label: 'No backup at all', count: (s) => s.noBackup },
+  { only: 'uncovered', label: 'Not in any backup job', count: (s) => s.uncovered },
+  { only: 'missed', label: 'Missed a scheduled run', count: (s) => s.missed, onlyWhenSome: true },
+  {
+    only: 'verify-failed',
+    label: 'Failed verification',
+    count: (s) => s.verifyFailed,
+    onlyWhenSome: true,
+  },
+]
 
 export interface Controls {
   element: HTMLElement
@@ -116,10 +128,12 @@ export function createControls(change: (patch: Partial<ViewState>) => void): Con
         search.value = view.search
       kind.value = view.kind
       templatesBox.checked = view.templates
-      QUICK.forEach(({ only, label, count }, i) => {
+      QUICK.forEach(({ only, label, count, onlyWhenSome }, i) => {
         const b = quickButtons[i] as HTMLButtonElement
-        b.textContent = `${label} (${count(selection)})`
+        const n = count(selection)
+        b.textContent = `${label} (${n})`
         b.setAttribute('aria-pressed', String(view.only === only))
+        b.hidden = onlyWhenSome === true && n === 0 && view.only !== only
       })
       for (const s of AGE_STATUSES) {
         const b = pills.get(s)
