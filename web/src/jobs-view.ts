@@ -9,7 +9,15 @@ import type {
   PveBackupJob,
   PveJobSelection,
 } from '../../shared/schema/jobs.ts'
-import { errorState, loadingState, OUTCOME_RANK, outcome, schedule, when } from './view-parts.ts'
+import {
+  errorState,
+  loadingState,
+  OUTCOME_RANK,
+  outcome,
+  reloadFailed,
+  schedule,
+  when,
+} from './view-parts.ts'
 
 export interface JobsState {
   jobs: JobsIndex | null
@@ -172,12 +180,13 @@ const heads = (headers: readonly string[]) =>
 export function jobsView(state: JobsState): TemplateResult {
   const { jobs, now } = state
   let content: TemplateResult
-  if (state.error) content = errorState(`Cannot load the jobs: ${state.error}`, state.onRetry)
+  if (state.error && !jobs)
+    content = errorState(`Cannot load the jobs: ${state.error}`, state.onRetry)
   else if (!jobs) content = loadingState('Loading jobs…')
   else {
     const pve = [...jobs.pve].sort(byProblem((j) => j.lastRun?.outcome ?? 'never'))
     const pbs = [...jobs.pbs].sort(byProblem((j) => j.outcome))
-    content = html`<p class="view-summary">${jobsSummary(jobs)}</p>
+    content = html`${reloadFailed(state.error)}<p class="view-summary">${jobsSummary(jobs)}</p>
       <h3>Proxmox VE backup jobs (${pve.length})</h3>
       ${
         pve.length === 0

@@ -13,7 +13,7 @@ import {
   relativeTime,
 } from './format.ts'
 import { PBS_KIND_TEXT } from './jobs-view.ts'
-import { errorState, loadingState, outcome, when } from './view-parts.ts'
+import { errorState, loadingState, outcome, reloadFailed, when } from './view-parts.ts'
 
 export interface StorageState {
   storage: StorageIndex | null
@@ -202,10 +202,11 @@ const heads = (headers: readonly string[]) =>
 export function storageView(state: StorageState): TemplateResult {
   const { storage, now } = state
   let content: TemplateResult
-  if (state.error) content = errorState(`Cannot load the storage: ${state.error}`, state.onRetry)
+  if (state.error && !storage)
+    content = errorState(`Cannot load the storage: ${state.error}`, state.onRetry)
   else if (!storage) content = loadingState('Loading storage…')
   else
-    content = html`${notRead(storage.datastores, now)}
+    content = html`${reloadFailed(state.error)}${notRead(storage.datastores, now)}
       <h3>Proxmox Backup Server datastores (${storage.datastores.length})</h3>
       ${
         storage.datastores.length === 0

@@ -56,3 +56,9 @@ export function errorState(text: string, retry: () => void): TemplateResult {
     <button type="button" @click=${retry}>Try again</button>
   </div>`
 }
+
+/** A reload that failed while older data is on screen: say so, and keep showing it. */
+export function reloadFailed(error: string | null): TemplateResult | typeof nothing {
+  if (error === null) return nothing
+  return html`<p class="reload-failed" role="status">Could not reload: ${error}. Showing what was loaded before.</p>`
+}

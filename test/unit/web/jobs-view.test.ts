@@ -140,6 +140,14 @@ describe('the Jobs view', () => {
     expect(onRetry).toHaveBeenCalledOnce()
   })
 
+  it('keeps showing the jobs it has when a reload fails, and says so', () => {
+    const root = mount(jobsView(state({ error: '/api/jobs: 503 KV down' })))
+    expect(text(root.querySelector('.reload-failed'))).toBe(
+      'Could not reload: /api/jobs: 503 KV down. Showing what was loaded before.',
+    )
+    expect(root.querySelectorAll('table.pve-jobs tbody tr')).toHaveLength(4)
+  })
+
   it('says there are none rather than drawing empty tables', () => {
     const root = mount(jobsView(state({ jobs: { pve: [], pbs: [] } })))
     expect(root.querySelectorAll('table')).toHaveLength(0)
