@@ -159,6 +159,9 @@ export async function runRefreshPass(
     pbs: served.filter((f): f is PbsFacts => f.kind === 'pbs'),
     clusterMaps,
     now,
+    ...(config.missedGraceSeconds !== undefined
+      ? { missedGraceSeconds: config.missedGraceSeconds }
+      : {}),
   })
   for (const warning of normalized.warnings) console.warn(`normalize: ${warning}`)
 

@@ -10,6 +10,7 @@ import { gatherEvidence } from './pbs-evidence.ts'
 import { buildPbsIndex } from './pbs-index.ts'
 import { applyPbsGroups } from './pbs-items.ts'
 import { collectPveBackups } from './pve-items.ts'
+import { applyPveJobs } from './pve-jobs.ts'
 import { snapshotItems } from './snapshot-items.ts'
 import type { NormalizeInput, NormalizeResult } from './types.ts'
 import { compareText } from './validate.ts'
@@ -78,6 +79,7 @@ export function normalizeGuests(input: NormalizeInput): NormalizeResult {
     const cluster = clusters.get(slot.cluster)
     if (cluster) records.push(buildGuestRecord(slot, cluster))
   }
+  const pveJobs = applyPveJobs(pve, records, input.now, input.missedGraceSeconds, warnings)
   // Sorted and once each: the same facts in another order must report the same.
   const unique = [...new Set(warnings)].sort(compareText)
   return {
@@ -85,7 +87,7 @@ export function normalizeGuests(input: NormalizeInput): NormalizeResult {
     orphans: listOrphans(orphans),
     orphanRecords: [],
     ambiguous,
-    jobs: { pve: [], pbs: [] },
+    jobs: { pve: pveJobs, pbs: [] },
     storage: { storages: [], datastores: [] },
     warnings: unique,
   }

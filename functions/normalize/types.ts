@@ -30,6 +30,8 @@ export interface NormalizeInput {
   clusterMaps: Readonly<Record<string, ClusterMapping>>
   /** Epoch seconds. */
   now: number
+  /** PULSE_MISSED_GRACE_MINUTES in seconds; unset: derived per job (guest-schedule.ts). */
+  missedGraceSeconds?: number
 }
 
 export interface NormalizeResult {
