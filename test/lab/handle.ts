@@ -9,6 +9,7 @@ import type { LabModel } from './model.ts'
 import { type PbsContext, pbsRoutes } from './pbs-routes.ts'
 import { pveClusterRoutes } from './pve-cluster-routes.ts'
 import type { PveContext } from './pve-context.ts'
+import { pveJobRoutes } from './pve-job-routes.ts'
 import { pveStorageRoutes } from './pve-storage-routes.ts'
 import { pveTaskRoutes } from './pve-task-routes.ts'
 import { labJson, pbsError, pbsSuccess, pveEmpty, pveError, pveSuccess, sleep } from './respond.ts'
@@ -17,7 +18,7 @@ import type { PbsServer, PveCluster } from './types.ts'
 
 export type LabHandler = (request: Request) => Promise<Response>
 
-const pveRoutes = [...pveClusterRoutes, ...pveStorageRoutes, ...pveTaskRoutes]
+const pveRoutes = [...pveClusterRoutes, ...pveJobRoutes, ...pveStorageRoutes, ...pveTaskRoutes]
 const statusTexts: Record<number, string> = {
   400: 'Bad Request',
   403: 'Forbidden',
