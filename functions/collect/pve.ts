@@ -303,11 +303,12 @@ async function collectNormal(ctx: PveCollectContext): Promise<PveFacts> {
     (p.node === ctx.priorityNode ? 0 : 1)
   plans.sort((a, b) => rank(a) - rank(b))
 
-  const [backups, snapshots, tasks, schedules] = await Promise.all([
+  // The schedules first: a few calls, and without them no guest can be told due or missed.
+  const [schedules, backups, snapshots, tasks] = await Promise.all([
+    collectSchedules(ctx, backupJobs, ctx.previous?.schedules, trouble),
     collectPveBackups(ctx, layout, trouble),
     collectPveSnapshots(ctx, guests, reachable, trouble),
     collectPveTasks(ctx, plans, wantedJobs({ guests, notBackedUp }), trouble),
-    collectSchedules(ctx, backupJobs, ctx.previous?.schedules, trouble),
   ])
   return finish(
     ctx,

@@ -9,6 +9,7 @@ import { workerSourceId } from '../../../scripts/lab-env.ts'
 import { createLabHandler, createLabState, generateLab, labSources } from '../../lab/index.ts'
 import { pbsRoutes } from '../../lab/pbs-routes.ts'
 import { pveClusterRoutes } from '../../lab/pve-cluster-routes.ts'
+import { pveJobRoutes } from '../../lab/pve-job-routes.ts'
 import { pveStorageRoutes } from '../../lab/pve-storage-routes.ts'
 import { pveTaskRoutes } from '../../lab/pve-task-routes.ts'
 import { matchRoute } from '../../lab/router.ts'
@@ -238,6 +239,7 @@ function applyChange(items: ServedItem[], index: number, change: ItemChange): vo
 
 const ROUTES: { pattern: string }[] = [
   ...pveClusterRoutes,
+  ...pveJobRoutes,
   ...pveStorageRoutes,
   ...pveTaskRoutes,
   ...pbsRoutes,
