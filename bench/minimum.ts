@@ -49,8 +49,8 @@
 // namespace and still need the snapshots. Cold and steady are the same.
 import { pveServerNames } from '../scripts/lab-env.ts'
 import { notBackedUp } from '../test/lab/generate.ts'
-import type { LabModel } from '../test/lab/model.ts'
 import { nextEvents, parseLabSchedule } from '../test/lab/lab-schedule.ts'
+import type { LabModel } from '../test/lab/model.ts'
 import { clusterTaskWindow } from '../test/lab/pve-task-routes.ts'
 import type { PveCluster, PveTask } from '../test/lab/types.ts'
 

@@ -45,8 +45,9 @@ export function generateLab(options: LabOptions & { now: number }): LabModel {
   const offsite = server.datastores[1]
   if (offsite) {
     // A sync target holding copies of a few homelab groups under another owner.
+    // Not the VMID two clusters share: its snapshots stay exactly where that scenario puts them.
     for (const g of (server.datastores[0]?.groups ?? [])
-      .filter((x) => x.ns === 'homelab')
+      .filter((x) => x.ns === 'homelab' && x.id !== String(V.collision))
       .slice(0, 3)) {
       for (const s of g.snapshots.filter((x) => !x.inProgress).slice(-3)) {
         pbs.add(offsite.store, '', g.type, g.id, 'sync@pbs', {
