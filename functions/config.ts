@@ -34,6 +34,8 @@ export interface Config {
    */
   readonly sourcesIncomplete: boolean
   readonly thresholds: Thresholds
+  /** Grace after a scheduled backup run before a guest is missed; undefined: per job default. */
+  readonly missedGraceSeconds: number | undefined
   readonly refresh: {
     /** Outbound requests one invocation may make. */
     readonly subrequestBudget: number
@@ -97,6 +99,10 @@ function buildConfig(env: Env): Config {
     sources,
     sourcesIncomplete: failed.has('PULSE_SOURCES') || leftOut > 0,
     thresholds,
+    missedGraceSeconds:
+      settings.PULSE_MISSED_GRACE_MINUTES === undefined
+        ? undefined
+        : settings.PULSE_MISSED_GRACE_MINUTES * 60,
     refresh: {
       subrequestBudget: settings.PULSE_SUBREQUEST_BUDGET,
       apiToken: settings.PULSE_API_TOKEN,

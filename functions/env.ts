@@ -15,6 +15,8 @@ export interface Env {
   /** Hours a backup counts as fresh / stale before it is overdue (defaults 24 / 72). */
   PULSE_FRESH_HOURS?: string
   PULSE_STALE_HOURS?: string
+  /** Minutes after a scheduled backup run before a guest without a new backup is missed. */
+  PULSE_MISSED_GRACE_MINUTES?: string
   /** Outbound requests one invocation may make (default 45, for Free's 50). */
   PULSE_SUBREQUEST_BUDGET?: string
   /**

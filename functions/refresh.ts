@@ -186,6 +186,9 @@ export async function runRefreshPass(
     clusterMaps,
     now,
     usageSamples,
+    ...(config.missedGraceSeconds !== undefined
+      ? { missedGraceSeconds: config.missedGraceSeconds }
+      : {}),
   })
   for (const warning of normalized.warnings) console.warn(`normalize: ${warning}`)
 

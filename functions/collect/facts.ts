@@ -26,6 +26,10 @@ const PveGuestFactSchema = z.object({
   template: z.boolean(),
   /** e.g. "backup" while vzdump runs. */
   lock: z.string().optional(),
+  /** PVE's tag string as sent (`;`-separated). */
+  tags: z.string().optional(),
+  /** The resource pool; absent when the guest is in none or the token lacks Pool.Audit. */
+  pool: z.string().optional(),
 })
 export type PveGuestFact = z.infer<typeof PveGuestFactSchema>
 
@@ -135,6 +139,35 @@ const PveTaskFactSchema = z.object({
 })
 export type PveTaskFact = z.infer<typeof PveTaskFactSchema>
 
+/** A vzdump backup job of /cluster/backup: what it selects, where and when. */
+const PveBackupJobFactSchema = z.object({
+  id: z.string(),
+  enabled: z.boolean(),
+  /** PVE calendar event (node local time unless it ends in ` UTC`). */
+  schedule: z.string().optional(),
+  /** PVE's `next-run`, computed by the answering node. */
+  nextRun: int.optional(),
+  storage: z.string().optional(),
+  mode: z.string().optional(),
+  /** Selection as vzdump reads it: `pool`, else `vmids`, else `all` minus `exclude`. */
+  all: z.boolean(),
+  vmids: z.array(int),
+  exclude: z.array(int),
+  pool: z.string().optional(),
+  /** Only guests currently on this node. */
+  node: z.string().optional(),
+  comment: z.string().optional(),
+  notificationMode: z.string().optional(),
+})
+export type PveBackupJobFact = z.infer<typeof PveBackupJobFactSchema>
+
+/**
+ * PVE's own runs of one calendar event (/cluster/jobs/schedule-analyze from a start in the
+ * past), oldest first; kept across runs until the schedule changes or no run is left after now.
+ */
+const PveScheduleRunsFactSchema = z.object({ schedule: z.string(), runs: z.array(int) })
+export type PveScheduleRunsFact = z.infer<typeof PveScheduleRunsFactSchema>
+
 export const PveFactsSchema = z.object({
   kind: z.literal('pve'),
   sourceId: z.string(),
@@ -154,13 +187,20 @@ export const PveFactsSchema = z.object({
   tasks: z.array(PveTaskFactSchema),
   /** VMIDs no backup job covers; null when PVE would not say (permission, error). */
   notBackedUp: z.array(z.object({ vmid: int, type: GuestTypeSchema })).nullable(),
+  /** vzdump jobs; null when PVE would not say (no Sys.Audit), absent in older facts. */
+  backupJobs: z.array(PveBackupJobFactSchema).nullable().optional(),
+  /** Runs of each distinct schedule of the enabled jobs. */
+  schedules: z.array(PveScheduleRunsFactSchema).optional(),
+  /** Pools /cluster/resources listed (each needs Pool.Audit): membership is known for these. */
+  pools: z.array(z.string()).optional(),
   /** Non-fatal problems: an offline node, one storage that failed to list, dropped items. */
   warnings: z.array(z.string()),
   /**
    * Work units skipped because the invocation's subrequest budget ran out; their previous
    * facts were kept, and the next run does them first (a continuation does only them):
    * `content:<node>/<storage>`, `snapshots:<type>/<vmid>`, `tasks:<node>` (the node's own task
-   * list and its job logs), `logs:<node>` (job logs only), or `base` (the cluster-wide calls:
+   * list and its job logs), `logs:<node>` (job logs only), `schedules` (the job schedules' runs
+   * not yet asked for), or `base` (the cluster-wide calls:
    * nothing of the run was used, these are the previous facts as they were).
    */
   deferred: z.array(z.string()),

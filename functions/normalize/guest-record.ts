@@ -62,6 +62,11 @@ export function overall(times: LatestTimes): number | null {
   return Math.max(times.pve, times.pbs)
 }
 
+/** PVE writes `;` between tags; older releases and hand edits also use `,` or spaces. */
+export function splitTags(tags: string | undefined): string[] {
+  return [...new Set((tags ?? '').split(/[;,\s]+/).filter((tag) => tag !== ''))]
+}
+
 export function buildGuestRecord(slot: GuestSlot, cluster: ClusterContext): GuestRecord {
   const { fact } = slot
   const times = latestTimes(slot.items)
@@ -82,6 +87,10 @@ export function buildGuestRecord(slot: GuestSlot, cluster: ClusterContext): Gues
     backingUp: fact.lock === 'backup' || job?.outcome === 'running',
     ambiguousSnapshots: slot.ambiguousSnapshots,
     counts: countFinished(slot.items),
+    // Set from the cluster's jobs once every record is built (pve-jobs.ts).
+    schedule: null,
+    tags: splitTags(fact.tags),
+    pool: fact.pool ?? null,
     backupDates: backupDates(slot.items, cluster.dayNames),
     backups: [...slot.items].sort(newestFirst),
   }
@@ -108,6 +117,9 @@ export function toGuestSummary(record: GuestRecord): GuestSummary {
     backingUp: record.backingUp,
     ambiguousSnapshots: record.ambiguousSnapshots,
     counts: { ...record.counts },
+    schedule: record.schedule ? { ...record.schedule, jobs: [...record.schedule.jobs] } : null,
+    tags: [...(record.tags ?? [])],
+    pool: record.pool ?? null,
   }
   if (record.clusterName !== undefined) summary.clusterName = record.clusterName
   if (record.latestSizes !== undefined) summary.latestSizes = { ...record.latestSizes }

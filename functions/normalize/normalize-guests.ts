@@ -10,6 +10,7 @@ import { gatherEvidence } from './pbs-evidence.ts'
 import { buildPbsIndex } from './pbs-index.ts'
 import { applyPbsGroups } from './pbs-items.ts'
 import { collectPveBackups } from './pve-items.ts'
+import { applyPveJobs } from './pve-jobs.ts'
 import { snapshotItems } from './snapshot-items.ts'
 import { backupStorages } from './storage-usage.ts'
 import type { NormalizeInput, NormalizeResult } from './types.ts'
@@ -80,6 +81,7 @@ export function normalizeGuests(input: NormalizeInput): NormalizeResult {
     if (cluster) records.push(buildGuestRecord(slot, cluster))
   }
   const orphanRecords = buildOrphanRecords(orphans, dayNames)
+  const pveJobs = applyPveJobs(pve, records, input.now, input.missedGraceSeconds, warnings)
   // Sorted and once each: the same facts in another order must report the same.
   const unique = [...new Set(warnings)].sort(compareText)
   return {
@@ -87,7 +89,7 @@ export function normalizeGuests(input: NormalizeInput): NormalizeResult {
     orphans: orphanRecords.map(toOrphanSummary),
     orphanRecords,
     ambiguous,
-    jobs: { pve: [], pbs: [] },
+    jobs: { pve: pveJobs, pbs: [] },
     storage: {
       storages: backupStorages(pve, input.usageSamples ?? [], input.now),
       datastores: [],

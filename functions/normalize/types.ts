@@ -43,6 +43,8 @@ export interface NormalizeInput {
   now: number
   /** The kept usage samples of the backup storages (any order); none: the nodes' figures. */
   usageSamples?: readonly UsageSample[]
+  /** PULSE_MISSED_GRACE_MINUTES in seconds; unset: derived per job (guest-schedule.ts). */
+  missedGraceSeconds?: number
 }
 
 export interface NormalizeResult {

@@ -79,7 +79,10 @@ export const GuestScheduleSchema = z.object({
   state: ScheduleStateSchema,
   /** Keys (`cluster/id`) of the enabled jobs that cover the guest. */
   jobs: z.array(z.string()),
-  /** Newest scheduled run before now of those jobs; null before any. */
+  /**
+   * The scheduled run (before now) that decides the state: of the job in the worst state (the
+   * one whose deadline passed or passes first); when all are ok, the newest.
+   */
   previousRun: NullableEpoch,
   /** Soonest next run of those jobs. */
   nextRun: NullableEpoch,

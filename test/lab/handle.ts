@@ -20,6 +20,7 @@ import type { LabModel } from './model.ts'
 import { type PbsContext, pbsRoutes } from './pbs-routes.ts'
 import { pveClusterRoutes } from './pve-cluster-routes.ts'
 import type { PveContext } from './pve-context.ts'
+import { pveJobRoutes } from './pve-job-routes.ts'
 import { pveStorageRoutes } from './pve-storage-routes.ts'
 import { pveTaskRoutes } from './pve-task-routes.ts'
 import { labJson, pbsError, pbsSuccess, pveEmpty, pveError, pveSuccess, sleep } from './respond.ts'
@@ -28,7 +29,13 @@ import type { PbsServer, PveCluster } from './types.ts'
 
 export type LabHandler = (request: Request) => Promise<Response>
 
-const pveRoutes = [...pveClusterRoutes, ...pveStorageRoutes, ...pveTaskRoutes, ...pveAccessRoutes]
+const pveRoutes = [
+  ...pveClusterRoutes,
+  ...pveJobRoutes,
+  ...pveStorageRoutes,
+  ...pveTaskRoutes,
+  ...pveAccessRoutes,
+]
 const pbsAllRoutes = [...pbsRoutes, ...pbsAccessRoutes]
 
 const PVE_MONITOR_ACL: AclEntry[] = [

@@ -89,6 +89,18 @@ export interface LabFacts {
   }
   /** A guest whose name is HTML. */
   hostileName: { cluster: string; vmid: number; name: string }
+  /** Backup jobs the scenario relies on (job ids of /cluster/backup). */
+  jobs: {
+    /** Only in a weekly job whose newest run was a little over three days ago. */
+    weeklyOnly: { cluster: string; vmid: number; job: string; previousRun: number }
+    /** Only in a daily job whose newest run, six hours ago, did not happen. */
+    skippedNightly: { cluster: string; vmid: number; job: string; skippedRun: number }
+    /** The weekly job whose newest run is failedTask: one guest failed, one did not. */
+    failedRun: { cluster: string; job: string; upid: string; failedVmid: number; okVmid: number }
+    /** A job selecting a pool, and the pool's guests. */
+    pool: { cluster: string; job: string; pool: string; members: number[] }
+    disabled: { cluster: string; job: string }
+  }
 }
 
 export interface LabModel {

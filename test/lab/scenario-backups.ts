@@ -21,6 +21,7 @@ type BackupFacts = Omit<
   | 'pbsStorageNotNamedPbs'
   | 'dirStorageNamedPbs'
   | 'neverBackedUp'
+  | 'jobs'
 >
 
 const HOUR = 3600

@@ -10,6 +10,7 @@ import { pbsAccessRoutes, pveAccessRoutes } from '../../lab/access-routes.ts'
 import { createLabHandler, createLabState, generateLab, labSources } from '../../lab/index.ts'
 import { pbsRoutes } from '../../lab/pbs-routes.ts'
 import { pveClusterRoutes } from '../../lab/pve-cluster-routes.ts'
+import { pveJobRoutes } from '../../lab/pve-job-routes.ts'
 import { pveStorageRoutes } from '../../lab/pve-storage-routes.ts'
 import { pveTaskRoutes } from '../../lab/pve-task-routes.ts'
 import { matchRoute } from '../../lab/router.ts'
@@ -241,6 +242,7 @@ const ROUTES: { pattern: string }[] = [
   ...pveAccessRoutes,
   ...pbsAccessRoutes,
   ...pveClusterRoutes,
+  ...pveJobRoutes,
   ...pveStorageRoutes,
   ...pveTaskRoutes,
   ...pbsRoutes,
