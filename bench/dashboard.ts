@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { launchChromium } from '../scripts/chromium.ts'
 import { ageStatus, formatAge, getFilteredAge } from '../shared/age.ts'
-import type { GuestSummary } from '../shared/schema/guest.ts'
+import type { GuestSchedule, GuestSummary } from '../shared/schema/guest.ts'
 import type { GuestIndex } from '../shared/schema/index.ts'
 import type { Status } from '../shared/schema/status.ts'
 import { createRng } from '../test/lab/prng.ts'
@@ -18,6 +18,18 @@ const GUESTS = 5_000
 const RUNS = 5
 const root = fileURLToPath(new URL('..', import.meta.url))
 const web = `${root}dist/web/`
+
+function schedule(state: 'ok' | 'missed', now: number): GuestSchedule {
+  const previousRun = now - 10 * 3600
+  return {
+    state,
+    jobs: ['c0/nightly'],
+    previousRun,
+    nextRun: now + 14 * 3600,
+    deadline: previousRun + 2 * 3600,
+    missedSince: state === 'missed' ? previousRun + 2 * 3600 : null,
+  }
+}
 
 function fleet(now: number): GuestSummary[] {
   const rng = createRng(5000, 'dashboard-bench')
@@ -48,6 +60,11 @@ function fleet(now: number): GuestSummary[] {
       backingUp: false,
       ambiguousSnapshots: 0,
       counts: { pve: pve ? 5 : 0, pbs: pbs ? 5 : 0, snapshots: snapshots ? 1 : 0 },
+      // Most guests in a nightly job, a few of them past its deadline (the schedule column).
+      schedule: rng.chance(0.85) ? schedule(rng.chance(0.1) ? 'missed' : 'ok', now) : null,
+      verification: pbs
+        ? { latest: rng.chance(0.02) ? 'failed' : 'ok', latestVerified: pbs }
+        : null,
     }
   })
 }
@@ -66,14 +83,18 @@ function staticPage(guests: GuestSummary[], now: number): string {
       const a = getFilteredAge(g, k, now)
       return `<td class="kind" data-status="${ageStatus(a)}">${formatAge(a)}</td>`
     })
-    return `<tr><td class="name"><a href="?guest=${g.key}">${escapeHtml(g.guestName ?? '')}</a></td><td class="num">${g.guestId}</td><td class="opt">${g.cluster}</td><td class="opt">${g.node}</td><td class="opt">${g.type === 'qemu' ? 'VM' : 'CT'}</td><td class="age" data-status="${ageStatus(age)}">${formatAge(age)}</td>${kinds.join('')}<td class="job"><span>${g.lastJob?.outcome ?? '—'}</span></td></tr>`
+    const s = g.schedule
+    const sched = s
+      ? `<span data-schedule="${s.state}">${s.state === 'missed' ? `missed ${formatAge(now - (s.missedSince ?? now))}` : s.state}</span>`
+      : '—'
+    return `<tr><td class="name"><a href="?guest=${g.key}">${escapeHtml(g.guestName ?? '')}</a></td><td class="num">${g.guestId}</td><td class="opt">${g.cluster}</td><td class="opt">${g.node}</td><td class="opt">${g.type === 'qemu' ? 'VM' : 'CT'}</td><td class="age" data-status="${ageStatus(age)}">${formatAge(age)}</td>${kinds.join('')}<td class="sched">${sched}</td><td class="job"><span>${g.lastJob?.outcome ?? '—'}</span></td></tr>`
   }
   const rows = guests
     .filter((g) => !g.template)
     .map(cells)
     .join('\n')
   // The inline script is the baseline's stopwatch only; the real page has none.
-  return `<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="/app.css"></head><body><main><div class="scroll table-wrap"><table class="guests"><thead><tr><th>Guest</th><th>VMID</th><th>Cluster</th><th>Node</th><th>Type</th><th>Newest backup</th><th>PVE</th><th>PBS</th><th>Snapshot</th><th>Last job</th></tr></thead><tbody>
+  return `<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="/app.css"></head><body><main><div class="scroll table-wrap"><table class="guests"><thead><tr><th>Guest</th><th>VMID</th><th>Cluster</th><th>Node</th><th>Type</th><th>Newest backup</th><th>PVE</th><th>PBS</th><th>Snapshot</th><th>Schedule</th><th>Last job</th></tr></thead><tbody>
 ${rows}
 </tbody></table></div></main><script>document.body.offsetHeight;performance.mark('bench:laid-out')</script></body></html>`
 }

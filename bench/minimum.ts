@@ -5,13 +5,16 @@
 //
 // Derivation, per PVE cluster (every node online in the lab presets):
 //
-// 1. Cluster-wide facts, 4 calls. /cluster/status is the only answer with the cluster's name
+// 1. Cluster-wide facts, 5 calls. /cluster/status is the only answer with the cluster's name
 //    (and the authority on which nodes are online). /cluster/resources without a type filter is
 //    one call for the guests (vmid, type, node, name, template, lock) AND one storage entry per
 //    node the storage is enabled on, whose `status` says whether it is active there: nothing
 //    per node is needed to know where to list archives. /storage is the only answer with a
 //    storage's node restriction, `disable`, and PBS target (server, datastore, namespace).
 //    /cluster/backup-info/not-backed-up is the only answer saying which guests no job covers.
+//    /cluster/backup is the only answer with the backup jobs (schedule, selection, storage);
+//    which guests each covers follows from it and /cluster/resources (pool membership is the
+//    guests' `pool` field), so no /cluster/backup/{id}/included_volumes call is needed.
 // 2. Tasks. The facts are every node's vzdump tasks of the last 14 days (newest 200).
 //    /cluster/tasks (1 call) holds every node's running tasks and its 25 newest finished ones
 //    of any type (CLUSTER_TASKS_FINISHED_PER_NODE). It tells a node's tasks completely when its
@@ -33,8 +36,18 @@
 //    them shows it had no job). Running jobs' logs are needed in both (they change until the job
 //    ends). Steady: nothing new upstream, so only the running jobs' logs.
 //
-// Per PBS server: /admin/datastore (1), each datastore's /namespace (1 each, the only way to
-// know the namespaces), and one GET /admin/datastore/{store}/snapshots?ns=… per namespace (all
+// 6. Token privileges: GET /access/permissions (1) is the only answer saying what the token may
+//    do (the whole ACL tree in one call, so a missing privilege is named, not guessed). They
+//    change rarely and are kept for an hour: cold 1, steady (a refresh within that hour) 0.
+//
+// 7. Schedules: the runs a job's schedule calls for come from PVE itself (we parse no calendar
+//    events): GET /cluster/jobs/schedule-analyze, one call per DISTINCT schedule of the enabled
+//    jobs, from two weeks back with 100 iterations. That answer holds runs on both sides of now
+//    unless the schedule fires more than 100 times in the two weeks (then a second call, from
+//    closer to now). Steady: the kept answer still reaches past now, so 0.
+//
+// Per PBS server: /access/permissions as in item 6 (cold 1, steady 0), /admin/datastore (1),
+// each datastore's /namespace (1 each, the only way to know the namespaces), and one GET /admin/datastore/{store}/snapshots?ns=… per namespace (all
 // of its snapshots: size, owner, protection, comment, verification; groups follow from them).
 // Per-group listings would be one call per group; a groups listing first would add one per
 // namespace and still need the snapshots. A datastore PBS refuses to read (offline or unmount
@@ -42,15 +55,17 @@
 // asking would only fail. Health, 5 calls per server and none per store: /status/datastore-usage
 // (the only answer with usage and PBS's full-date estimate), /admin/verify, /admin/prune and
 // /admin/sync (each the only list of its jobs with their states), /admin/gc (the only answer
-// with GC's schedule and last state). Cold and steady are the same.
+// with GC's schedule and last state). Apart from the permissions, cold and steady are the same.
 import { pveServerNames } from '../scripts/lab-env.ts'
 import { notBackedUp } from '../test/lab/generate.ts'
+import { nextEvents, parseLabSchedule } from '../test/lab/lab-schedule.ts'
 import type { LabModel } from '../test/lab/model.ts'
 import { clusterTaskWindow } from '../test/lab/pve-task-routes.ts'
 import type { PbsDatastore, PveCluster, PveTask } from '../test/lab/types.ts'
 
 const HISTORY_SECONDS = 14 * 86_400
 const TASK_LIST_LIMIT = 200
+const SCHEDULE_ITERATIONS = 100
 
 /** A node's vzdump tasks as its own two-week listing returns them, newest first. */
 function nodeTasks(cluster: PveCluster, node: string, now: number): PveTask[] {
@@ -99,8 +114,25 @@ function logsNeeded(cluster: PveCluster, node: string, now: number, steady: bool
   return read + beyond
 }
 
+/** schedule-analyze calls for the cluster's distinct enabled schedules (derivation, item 6). */
+function scheduleCalls(cluster: PveCluster, now: number, steady: boolean): number {
+  const zone = cluster.nodes[0]?.timeZone ?? 'UTC'
+  const schedules = new Set(cluster.jobs.filter((j) => j.enabled).map((j) => j.schedule))
+  let calls = 0
+  for (const schedule of schedules) {
+    const event = parseLabSchedule(schedule)
+    if (typeof event === 'string') continue
+    const runs = nextEvents(event, zone, now - HISTORY_SECONDS, SCHEDULE_ITERATIONS)
+    const reachesPastNow = runs.some((run) => run > now)
+    if (steady) calls += reachesPastNow ? 0 : 1
+    else calls += reachesPastNow || runs.length < SCHEDULE_ITERATIONS ? 1 : 2
+  }
+  return calls
+}
+
 interface ClusterCount {
   base: number
+  schedules: number
   ownTaskLists: number
   /** Whether asking /cluster/tasks saves calls (some node is covered by it). */
   clusterTasksUseful: boolean
@@ -123,7 +155,8 @@ function countCluster(model: LabModel, cluster: PveCluster, steady: boolean): Cl
   }
   const uncovered = online.filter((n) => !windowCovers(cluster, n, model.now, steady)).length
   return {
-    base: 4,
+    base: 5,
+    schedules: scheduleCalls(cluster, model.now, steady),
     ownTaskLists: uncovered,
     clusterTasksUseful: uncovered < online.length,
     listings,
@@ -142,10 +175,13 @@ function unreadable(d: PbsDatastore): boolean {
   )
 }
 
-function pbsCount(model: LabModel): number {
+/** Item 6: the token's permissions, once per source unless known from the last hour. */
+const permissionCalls = (steady: boolean) => (steady ? 0 : 1)
+
+function pbsCount(model: LabModel, steady: boolean): number {
   let total = 0
   for (const p of model.pbs) {
-    total += 1 + PBS_HEALTH_CALLS
+    total += permissionCalls(steady) + 1 + PBS_HEALTH_CALLS
     for (const d of p.datastores) if (!unreadable(d)) total += 1 + d.namespaces.length
   }
   return total
@@ -153,11 +189,12 @@ function pbsCount(model: LabModel): number {
 
 /** The fewest requests that retrieve the model's facts (cold: nothing known; steady: all). */
 export function minimumRequests(model: LabModel, steady: boolean): number {
-  let total = pbsCount(model)
+  let total = pbsCount(model, steady)
   for (const cluster of model.clusters) {
     const c = countCluster(model, cluster, steady)
     const taskCalls = c.clusterTasksUseful ? 1 + c.ownTaskLists : c.ownTaskLists
-    total += c.base + taskCalls + c.listings + c.snapshots + c.logs
+    total +=
+      c.base + c.schedules + permissionCalls(steady) + taskCalls + c.listings + c.snapshots + c.logs
   }
   return total
 }

@@ -1,13 +1,17 @@
 // `npm run bench [-- name…]`: every benchmark (or the named ones), each reported beside its
 // baseline and goal.
+import { benchAlerts } from './alerts.ts'
 import { benchBadge } from './badge.ts'
 import { benchDashboard } from './dashboard.ts'
+import { benchMetrics } from './metrics.ts'
 import { benchPipeline } from './pipeline.ts'
 
 const benches: Record<string, () => Promise<void>> = {
   pipeline: benchPipeline,
   dashboard: benchDashboard,
   badge: benchBadge,
+  alerts: benchAlerts,
+  metrics: benchMetrics,
 }
 
 const wanted = process.argv.slice(2)

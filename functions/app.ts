@@ -7,9 +7,11 @@ import type { AppEnv } from './env.ts'
 import { api } from './routes/api.ts'
 import { badge } from './routes/badge.ts'
 import { hooks } from './routes/hooks.ts'
+import { metrics } from './routes/metrics.ts'
 
-// JSON is never a document: no framing, no sniffing, no referrer, nothing it may load. Badges
-// set their own (they must be embeddable cross-origin); the page's come from web/static/_headers.
+// JSON (and the metrics text) is never a document: no framing, no sniffing, no referrer, nothing
+// it may load. Badges set their own (they must be embeddable cross-origin); the page's come from
+// web/static/_headers.
 const jsonHeaders = secureHeaders({
   contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
   xFrameOptions: 'DENY',
@@ -18,7 +20,9 @@ const jsonHeaders = secureHeaders({
 export const app = new Hono<AppEnv>()
   .use('/api/*', jsonHeaders)
   .use('/hooks/*', jsonHeaders)
+  .use('/metrics', jsonHeaders)
   .route('/api', api)
+  .route('/metrics', metrics)
   .route('/hooks', hooks)
   .route('/badge', badge)
   .notFound((c) => {

@@ -3,6 +3,7 @@
 // ones keep working, a bad optional setting falls back to its documented safe default, and each
 // problem is a ConfigIssue named by field, never by value. Secrets stay in memory, in Config.
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../shared/age.ts'
+import { type AlertRules, parseAlertRules } from './config/alert-rules.ts'
 import { type GuestRef, parseBadgeIds } from './config/badge-ids.ts'
 import type { ConfigIssue } from './config/issue.ts'
 import { parseSettings } from './config/schema.ts'
@@ -10,6 +11,7 @@ import { parseSources, type SourceConfig } from './config/sources.ts'
 import type { Env } from './env.ts'
 import type { KeyBytes } from './hooks/standard-webhooks.ts'
 
+export type { AlertRules } from './config/alert-rules.ts'
 export { CLUSTER_PATTERN, type GuestRef, VMID_PATTERN } from './config/badge-ids.ts'
 export type { ConfigIssue } from './config/issue.ts'
 export { DEFAULT_HOOK_MIN_INTERVAL_SECONDS, DEFAULT_SUBREQUEST_BUDGET } from './config/schema.ts'
@@ -32,12 +34,14 @@ export interface Config {
    */
   readonly sourcesIncomplete: boolean
   readonly thresholds: Thresholds
+  /** Grace after a scheduled backup run before a guest is missed; undefined: per job default. */
+  readonly missedGraceSeconds: number | undefined
   readonly refresh: {
     /** Outbound requests one invocation may make. */
     readonly subrequestBudget: number
-    /** Bearer token of POST /api/refresh; unset = refresh only on schedule (or anonymously). */
+    /** Bearer token of POST /api/refresh and GET /metrics; unset = refresh only on schedule. */
     readonly apiToken: string | undefined
-    /** Local development only: anyone may POST /api/refresh while no token is set. */
+    /** Local development only: with no token set, anyone may POST /api/refresh, GET /metrics. */
     readonly anonymousRefreshAllowed: boolean
   }
   readonly hooks: {
@@ -55,6 +59,8 @@ export interface Config {
     readonly idsOnly: boolean
     readonly ids: ReadonlyMap<string, GuestRef>
   }
+  /** PULSE_ALERT_RULES: rules, scope, overrides, reachability windows (README "Alerts"). */
+  readonly alertRules: AlertRules
   /** Every problem found, by field name; listed in /api/status and logged once. */
   readonly issues: ConfigIssue[]
 }
@@ -79,11 +85,24 @@ function buildConfig(env: Env): Config {
     thresholds = DEFAULT_THRESHOLDS
   }
   const ids = parseBadgeIds(settings.PULSE_BADGE_IDS, issues)
+  const alertRules = parseAlertRules(settings.PULSE_ALERT_RULES, issues)
+  for (const id of Object.keys(alertRules.sources)) {
+    if (!sources.some((source) => source.id === id)) {
+      issues.push({
+        field: `PULSE_ALERT_RULES.sources.${id}`,
+        message: 'names no configured source; ignored until one has that id',
+      })
+    }
+  }
 
   return {
     sources,
     sourcesIncomplete: failed.has('PULSE_SOURCES') || leftOut > 0,
     thresholds,
+    missedGraceSeconds:
+      settings.PULSE_MISSED_GRACE_MINUTES === undefined
+        ? undefined
+        : settings.PULSE_MISSED_GRACE_MINUTES * 60,
     refresh: {
       subrequestBudget: settings.PULSE_SUBREQUEST_BUDGET,
       apiToken: settings.PULSE_API_TOKEN,
@@ -102,6 +121,7 @@ function buildConfig(env: Env): Config {
       idsOnly: settings.PULSE_BADGE_IDS_ONLY,
       ids,
     },
+    alertRules,
     issues,
   }
 }

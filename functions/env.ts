@@ -15,21 +15,28 @@ export interface Env {
   /** Hours a backup counts as fresh / stale before it is overdue (defaults 24 / 72). */
   PULSE_FRESH_HOURS?: string
   PULSE_STALE_HOURS?: string
+  /** Minutes after a scheduled backup run before a guest without a new backup is missed. */
+  PULSE_MISSED_GRACE_MINUTES?: string
   /** Outbound requests one invocation may make (default 45, for Free's 50). */
   PULSE_SUBREQUEST_BUDGET?: string
-  /** Bearer token for POST /api/refresh (and scripts); unset = refresh only on schedule. */
+  /**
+   * Bearer token for POST /api/refresh and GET /metrics (scripts, Prometheus); unset = refresh
+   * only on schedule and /metrics closed.
+   */
   PULSE_API_TOKEN?: string
   /**
    * Optional Cloudflare Queue (producer binding) for fanning a refresh out, one message per
    * source; the same Worker consumes it. Unset = one invocation per refresh + continuation.
    */
   PULSE_QUEUE?: Queue<RefreshMessage>
-  /** "true" lets anyone trigger a refresh: for local development only. */
+  /** "true" lets anyone trigger a refresh and read /metrics: for local development only. */
   PULSE_ALLOW_ANONYMOUS_REFRESH?: string
   /** "off" answers 404 on every /badge route; badges are on by default. */
   PULSE_BADGES?: string
   /** "true" labels badges with the guest's name; off by default, as badges are public. */
   PULSE_BADGE_SHOW_NAMES?: string
+  /** JSON object of alert rules, scope, overrides and reachability windows (README "Alerts"). */
+  PULSE_ALERT_RULES?: string
   /** JSON object of opaque badge id → "cluster/vmid", served as /badge/id/<id>.svg|.json. */
   PULSE_BADGE_IDS?: string
   /** "true" serves guest badges only by opaque id, so no public URL carries a VMID. */

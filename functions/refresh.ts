@@ -6,6 +6,7 @@
 // the previous cache stays served.
 import type { StoreError } from '../shared/schema/status.ts'
 import type { PbsFacts, PveFacts, SourceFacts } from './collect/facts.ts'
+import { BASE_UNIT } from './collect/pve.ts'
 import { readConfig } from './config.ts'
 import type { StateStore, StoredStatus } from './coordinator/state.ts'
 import type { Env } from './env.ts'
@@ -19,7 +20,9 @@ import {
   type Outcome,
   SOURCE_TIME_BUDGET_MS,
 } from './refresh/collect-source.ts'
+import { tokenPermissions } from './refresh/missing-privileges.ts'
 import { sourceStatus, withHeld } from './refresh/source-status.ts'
+import { recordUsageSamples } from './refresh/usage-samples.ts'
 import { describeStoreFailure, publishGuests, type WriteLog } from './store/read-cache.ts'
 
 /** Free plan: 50 external subrequests per invocation; keep a margin for the unexpected. */
@@ -69,6 +72,18 @@ function expectedNeed(
   return status.needs?.[id]
 }
 
+/** PVE facts this pass collected in full: a continuation or a deferred base reads no usage. */
+function freshPve(outcomes: ReadonlyMap<string, Outcome>, continuing: ReadonlySet<string>) {
+  return [...outcomes].flatMap(([id, o]) =>
+    o.ok === true &&
+    o.facts.kind === 'pve' &&
+    !continuing.has(id) &&
+    !o.facts.deferred.includes(BASE_UNIT)
+      ? [o.facts]
+      : [],
+  )
+}
+
 export async function runRefreshPass(
   env: Env,
   state: StateStore,
@@ -103,6 +118,8 @@ export async function runRefreshPass(
   )
   const limit = createLimiter()
   const pbsServers = directPbsServers(config)
+  // Someone who just fixed a token's ACL and asks for a refresh wants to see it.
+  const recheckPermissions = options.reason.split(', ').includes('manual')
   const budgets = new Map(sources.map((s) => [s.id, createRequestBudget(shares.get(s.id) ?? 0)]))
   const seqs = new Map(sources.map((s) => [s.id, state.nextSeq()]))
   const outcomes = new Map<string, Outcome>(
@@ -118,6 +135,7 @@ export async function runRefreshPass(
               directPbsServers: pbsServers,
               timeBudgetMs: options.sourceTimeBudgetMs ?? SOURCE_TIME_BUDGET_MS,
               continuation: continuing.has(source.id),
+              ...(recheckPermissions ? { recheckPermissions } : {}),
               ...(options.fetch ? { fetch: options.fetch } : {}),
               ...(options.priorityNode ? { priorityNode: options.priorityNode } : {}),
             }),
@@ -131,6 +149,7 @@ export async function runRefreshPass(
   // is valid, a source that is gone takes its facts with it.
   const holdMissing = config.sourcesIncomplete
   const held = holdMissing ? previousStatus.sources.filter((s) => !configured.has(s.id)) : []
+  let usageSamples: ReturnType<typeof recordUsageSamples> = []
   const served = state.transaction(() => {
     for (const [id, outcome] of outcomes) {
       if (outcome.ok !== true) continue
@@ -147,7 +166,14 @@ export async function runRefreshPass(
         if (!configured.has(facts.sourceId)) state.deleteFacts(facts.sourceId)
     }
     const keep = new Set([...configured, ...held.map((s) => s.id)])
-    return all.filter((facts) => keep.has(facts.sourceId))
+    const kept = all.filter((facts) => keep.has(facts.sourceId))
+    usageSamples = recordUsageSamples(
+      state,
+      freshPve(outcomes, continuing),
+      kept.filter((f): f is PveFacts => f.kind === 'pve'),
+      now,
+    )
+    return kept
   })
   const factsById = new Map(served.map((f) => [f.sourceId, f]))
 
@@ -159,6 +185,10 @@ export async function runRefreshPass(
     pbs: served.filter((f): f is PbsFacts => f.kind === 'pbs'),
     clusterMaps,
     now,
+    usageSamples,
+    ...(config.missedGraceSeconds !== undefined
+      ? { missedGraceSeconds: config.missedGraceSeconds }
+      : {}),
   })
   for (const warning of normalized.warnings) console.warn(`normalize: ${warning}`)
 
@@ -201,6 +231,7 @@ export async function runRefreshPass(
           previousById.get(source.id),
           now,
           normalizeWarnings.get(source.id) ?? [],
+          tokenPermissions(factsById.get(source.id) ?? null, source.tokenId, pbsServers),
         ),
         factsById.get(source.id) ?? null,
       ),

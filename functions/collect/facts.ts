@@ -26,6 +26,10 @@ const PveGuestFactSchema = z.object({
   template: z.boolean(),
   /** e.g. "backup" while vzdump runs. */
   lock: z.string().optional(),
+  /** PVE's tag string as sent (`;`-separated). */
+  tags: z.string().optional(),
+  /** The resource pool; absent when the guest is in none or the token lacks Pool.Audit. */
+  pool: z.string().optional(),
 })
 export type PveGuestFact = z.infer<typeof PveGuestFactSchema>
 
@@ -38,6 +42,40 @@ const PveStorageFactSchema = z.object({
   pbs: PbsTargetSchema.optional(),
 })
 export type PveStorageFact = z.infer<typeof PveStorageFactSchema>
+
+/**
+ * A storage entry of /cluster/resources for a storage that holds backups (content `backup`, or
+ * plugin type `pbs`): one per node it is enabled on, with that node's usage figures.
+ */
+const PveStorageEntryFactSchema = z.object({
+  storage: z.string(),
+  node: z.string(),
+  /** "available" while the node reports it active; "unknown" (no figures) otherwise. */
+  status: z.string(),
+  /** `plugintype`; absent when PVE did not send it. */
+  type: z.string().optional(),
+  shared: z.boolean(),
+  /** Bytes (`disk`, `maxdisk`); absent while the node reports no figures. */
+  used: z.number().optional(),
+  total: z.number().optional(),
+})
+export type PveStorageEntryFact = z.infer<typeof PveStorageEntryFactSchema>
+
+/**
+ * What the token may do, from one GET /access/permissions (PVE and PBS answer alike): ACL path
+ * → privilege → whether it propagates to the paths below. Rechecked now and then, carried in
+ * between (see collect/token-permissions.ts).
+ */
+const TokenPermissionsFactSchema = z.object({
+  /** Epoch seconds of the call. */
+  checkedAt: int,
+  /** Null when the call failed; `error` then says how. */
+  paths: z.record(z.string(), z.record(z.string(), z.boolean())).nullable(),
+  error: z.string().optional(),
+  /** The call was refused (403): the fallback heuristics stand in for it. */
+  refused: z.boolean().optional(),
+})
+export type TokenPermissionsFact = z.infer<typeof TokenPermissionsFactSchema>
 
 const PveBackupFactSchema = z.object({
   volid: z.string(),
@@ -101,6 +139,35 @@ const PveTaskFactSchema = z.object({
 })
 export type PveTaskFact = z.infer<typeof PveTaskFactSchema>
 
+/** A vzdump backup job of /cluster/backup: what it selects, where and when. */
+const PveBackupJobFactSchema = z.object({
+  id: z.string(),
+  enabled: z.boolean(),
+  /** PVE calendar event (node local time unless it ends in ` UTC`). */
+  schedule: z.string().optional(),
+  /** PVE's `next-run`, computed by the answering node. */
+  nextRun: int.optional(),
+  storage: z.string().optional(),
+  mode: z.string().optional(),
+  /** Selection as vzdump reads it: `pool`, else `vmids`, else `all` minus `exclude`. */
+  all: z.boolean(),
+  vmids: z.array(int),
+  exclude: z.array(int),
+  pool: z.string().optional(),
+  /** Only guests currently on this node. */
+  node: z.string().optional(),
+  comment: z.string().optional(),
+  notificationMode: z.string().optional(),
+})
+export type PveBackupJobFact = z.infer<typeof PveBackupJobFactSchema>
+
+/**
+ * PVE's own runs of one calendar event (/cluster/jobs/schedule-analyze from a start in the
+ * past), oldest first; kept across runs until the schedule changes or no run is left after now.
+ */
+const PveScheduleRunsFactSchema = z.object({ schedule: z.string(), runs: z.array(int) })
+export type PveScheduleRunsFact = z.infer<typeof PveScheduleRunsFactSchema>
+
 export const PveFactsSchema = z.object({
   kind: z.literal('pve'),
   sourceId: z.string(),
@@ -110,19 +177,30 @@ export const PveFactsSchema = z.object({
   nodes: z.array(z.object({ name: z.string(), online: z.boolean() })),
   guests: z.array(PveGuestFactSchema),
   storages: z.array(PveStorageFactSchema),
+  /** Usage per node of the backup storages; absent in facts stored by older releases. */
+  storageEntries: z.array(PveStorageEntryFactSchema).optional(),
+  /** Absent until the first check (and in facts stored by older releases). */
+  permissions: TokenPermissionsFactSchema.optional(),
   /** Shared storages appear once (listed from one node); local ones once per node. */
   backups: z.array(PveBackupFactSchema),
   snapshots: z.array(PveSnapshotFactSchema),
   tasks: z.array(PveTaskFactSchema),
   /** VMIDs no backup job covers; null when PVE would not say (permission, error). */
   notBackedUp: z.array(z.object({ vmid: int, type: GuestTypeSchema })).nullable(),
+  /** vzdump jobs; null when PVE would not say (no Sys.Audit), absent in older facts. */
+  backupJobs: z.array(PveBackupJobFactSchema).nullable().optional(),
+  /** Runs of each distinct schedule of the enabled jobs. */
+  schedules: z.array(PveScheduleRunsFactSchema).optional(),
+  /** Pools /cluster/resources listed (each needs Pool.Audit): membership is known for these. */
+  pools: z.array(z.string()).optional(),
   /** Non-fatal problems: an offline node, one storage that failed to list, dropped items. */
   warnings: z.array(z.string()),
   /**
    * Work units skipped because the invocation's subrequest budget ran out; their previous
    * facts were kept, and the next run does them first (a continuation does only them):
    * `content:<node>/<storage>`, `snapshots:<type>/<vmid>`, `tasks:<node>` (the node's own task
-   * list and its job logs), `logs:<node>` (job logs only), or `base` (the cluster-wide calls:
+   * list and its job logs), `logs:<node>` (job logs only), `schedules` (the job schedules' runs
+   * not yet asked for), or `base` (the cluster-wide calls:
    * nothing of the run was used, these are the previous facts as they were).
    */
   deferred: z.array(z.string()),
@@ -228,6 +306,8 @@ export const PbsFactsSchema = z.object({
   /** Datastore usage and jobs (functions/collect/pbs-health.ts); absent in older facts. */
   usage: z.array(PbsUsageFactSchema).optional(),
   jobs: z.array(PbsJobFactSchema).optional(),
+  /** As in PveFacts. */
+  permissions: TokenPermissionsFactSchema.optional(),
   warnings: z.array(z.string()),
   /** As in PveFacts: `snapshots:<store>/<ns>` listings, `health`, or `base`, for the next run. */
   deferred: z.array(z.string()),

@@ -27,8 +27,15 @@ import {
   PbsNamespaceSchema,
   PbsSnapshotSchema,
 } from '../proxmox/pbs-schemas.ts'
-import type { PbsDatastoreFact, PbsFacts, PbsGroupFact, PbsSnapshotFact } from './facts.ts'
+import type {
+  PbsDatastoreFact,
+  PbsFacts,
+  PbsGroupFact,
+  PbsSnapshotFact,
+  TokenPermissionsFact,
+} from './facts.ts'
 import { datastoreState, PBS_HEALTH_UNIT, type PbsHealth, readPbsHealth } from './pbs-health.ts'
+import { readTokenPermissions } from './token-permissions.ts'
 import { deferredFirst, reportDrops, softFail, sortedWarnings, type Trouble } from './trouble.ts'
 
 export interface PbsCollectContext {
@@ -40,6 +47,8 @@ export interface PbsCollectContext {
   serverNames: string[]
   /** As for PVE: fetch only the previous run's deferred units, with no base call. */
   continuation?: boolean
+  /** As for PVE: read the token's permissions again even if the stored answer is recent. */
+  recheckPermissions?: boolean
 }
 
 /** The unit a run defers when the budget ran out before the base calls were made. */
@@ -217,6 +226,7 @@ function assemble(
   snapshots: PbsSnapshotFact[],
   trouble: Trouble,
   health: PbsHealth,
+  permissions: TokenPermissionsFact | undefined,
 ): PbsFacts {
   // Stable order so unchanged facts digest the same and skip the KV write.
   const byGroup = (a: PbsGroupFact | PbsSnapshotFact, b: PbsGroupFact | PbsSnapshotFact) => {
@@ -236,6 +246,7 @@ function assemble(
     snapshots: sorted,
     ...(health.usage ? { usage: health.usage } : {}),
     ...(health.jobs ? { jobs: health.jobs } : {}),
+    ...(permissions ? { permissions } : {}),
     ...sortedWarnings(trouble),
   }
 }
@@ -271,8 +282,20 @@ const heldStores = (datastores: readonly PbsDatastoreFact[]) =>
 async function collectNormal(ctx: PbsCollectContext): Promise<PbsFacts> {
   const trouble: Trouble = { warnings: [], deferred: [] }
   let stores: Awaited<ReturnType<typeof readBase>>
+  let permissions: TokenPermissionsFact | undefined
   try {
-    stores = await readBase(ctx, trouble)
+    ;[stores, permissions] = await Promise.all([
+      readBase(ctx, trouble),
+      readTokenPermissions(
+        {
+          client: ctx.client,
+          now: ctx.now,
+          previous: ctx.previous?.permissions,
+          ...(ctx.recheckPermissions ? { recheck: true } : {}),
+        },
+        trouble,
+      ),
+    ])
   } catch (error) {
     if (!isProxmoxError(error) || error.kind !== 'budget' || !ctx.previous) throw error
     const deferred = [...new Set([PBS_BASE_UNIT, ...ctx.previous.deferred])].sort()
@@ -297,7 +320,7 @@ async function collectNormal(ctx: PbsCollectContext): Promise<PbsFacts> {
   const listed = listAll(ctx, listings, trouble)
   const health = readPbsHealth(ctx, heldStores(datastores), trouble)
   snapshots.push(...(await listed))
-  return assemble(ctx, datastores, snapshots, trouble, await health)
+  return assemble(ctx, datastores, snapshots, trouble, await health, permissions)
 }
 
 async function collectContinuation(
@@ -315,7 +338,7 @@ async function collectContinuation(
     : Promise.resolve({ usage: previous.usage, jobs: previous.jobs })
   const snapshots = [...previous.snapshots.filter((s) => !relisted(s)), ...(await listed)]
   trouble.warnings.push(...previous.warnings)
-  return assemble(ctx, previous.datastores, snapshots, trouble, await health)
+  return assemble(ctx, previous.datastores, snapshots, trouble, await health, previous.permissions)
 }
 
 export async function collectPbs(ctx: PbsCollectContext): Promise<PbsFacts> {

@@ -22,6 +22,8 @@ export interface PveCollectContext {
    * listings that can hold its new archives (its own storages and the shared ones), go first.
    */
   priorityNode?: string
+  /** Read the token's permissions again even if the stored answer is recent (manual refresh). */
+  recheckPermissions?: boolean
 }
 
 export interface PveLayout {

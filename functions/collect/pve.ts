@@ -1,14 +1,15 @@
 // Collects one PVE cluster into PveFacts: guests, storages, backup archives (each shared
 // storage listed once, each local storage on its own node), guest snapshots and vzdump tasks.
 //
-// The base: five cluster-wide calls, made together. /cluster/status (nodes, online, cluster
-// name), /cluster/resources without a type filter (guests, and one storage entry per node with
-// its status: which backup storages are active where, so no per-node storage list is needed),
-// /storage (the configuration: type, shared, node restrictions, PBS target), not-backed-up,
-// and /cluster/tasks (every node's recent tasks; see pve-tasks.ts for when a node still needs
-// its own list). Then the units, each one call or a short chain: `content:<node>/<storage>`,
-// `snapshots:<type>/<vmid>`, `tasks:<node>` (a node's own task list, then its job logs) and
-// `logs:<node>` (job logs only).
+// The base: six cluster-wide calls, made together. /cluster/status (nodes, online, cluster
+// name), /cluster/resources without a type filter (guests with tags and pool, the pools, and
+// one storage entry per node with its status: which backup storages are active where, so no
+// per-node storage list is needed), /storage (the configuration: type, shared, node
+// restrictions, PBS target), not-backed-up, /cluster/tasks (every node's recent tasks; see
+// pve-tasks.ts for when a node still needs its own list) and /cluster/backup (the jobs; see
+// pve-jobs.ts). Then the units, each one call or a short chain: `content:<node>/<storage>`,
+// `snapshots:<type>/<vmid>`, `tasks:<node>` (a node's own task list, then its job logs),
+// `logs:<node>` (job logs only) and `schedules` (the runs of job schedules not yet known).
 //
 // A node or storage that fails keeps its previous facts and adds a warning; only a failure of
 // the cluster-wide calls fails the whole source. When the subrequest budget runs out, units are
@@ -34,10 +35,17 @@ import {
   PveClusterStatusItemSchema,
   PveNotBackedUpSchema,
   PveResourceGuestSchema,
+  PveResourcePoolSchema,
   PveResourceStorageSchema,
   PveStorageConfigSchema,
 } from '../proxmox/pve-schemas.ts'
-import type { PveBackupFact, PveFacts, PveGuestFact, PveStorageFact } from './facts.ts'
+import type {
+  PveBackupFact,
+  PveFacts,
+  PveGuestFact,
+  PveStorageEntryFact,
+  PveStorageFact,
+} from './facts.ts'
 import {
   collectDeferredBackups,
   collectPveBackups,
@@ -46,6 +54,7 @@ import {
   listedBy,
 } from './pve-backups.ts'
 import type { PveCollectContext } from './pve-context.ts'
+import { collectSchedules, readBackupJobs, SCHEDULES_UNIT } from './pve-jobs.ts'
 import { collectPveSnapshots, snapshotsUnit } from './pve-snapshots.ts'
 import {
   type ClusterTasks,
@@ -57,6 +66,7 @@ import {
   tasksUnit,
   wantedJobs,
 } from './pve-tasks.ts'
+import { readTokenPermissions } from './token-permissions.ts'
 import { reportDrops, sortedWarnings, type Trouble } from './trouble.ts'
 
 /** The unit a run defers when the budget ran out before the cluster-wide calls were made. */
@@ -102,9 +112,12 @@ function readResources(ctx: PveCollectContext, raw: unknown[], trouble: Trouble)
   reportDrops(trouble, drops, 'guests in /cluster/resources')
   // PVE names no guest of an offline node (status "unknown"). The last known name keeps the
   // guest recognisable, and keeps PBS snapshots that were attributed by name where they were.
-  const known = new Map((ctx.previous?.guests ?? []).map((g) => [`${g.type}/${g.vmid}`, g.name]))
+  const before = new Map((ctx.previous?.guests ?? []).map((g) => [`${g.type}/${g.vmid}`, g]))
   const guests: PveGuestFact[] = items.map((item) => {
-    const name = item.name ?? known.get(`${item.type}/${item.vmid}`)
+    const known = before.get(`${item.type}/${item.vmid}`)
+    const name = item.name ?? known?.name
+    // Like the name, the tags of a guest PVE has no data for are the last ones seen.
+    const tags = item.tags ?? (item.status === 'unknown' ? known?.tags : undefined)
     return {
       vmid: item.vmid,
       type: item.type,
@@ -113,8 +126,18 @@ function readResources(ctx: PveCollectContext, raw: unknown[], trouble: Trouble)
       template: item.template ?? false,
       ...(name !== undefined ? { name } : {}),
       ...(item.lock !== undefined ? { lock: item.lock } : {}),
+      ...(tags !== undefined && tags !== '' ? { tags } : {}),
+      ...(item.pool !== undefined && item.pool !== '' ? { pool: item.pool } : {}),
     }
   })
+  const poolDrops = createDrops()
+  const poolItems = parseItems(
+    raw.filter((item) => typeOf(item) === 'pool'),
+    PveResourcePoolSchema,
+    poolDrops,
+  ).items
+  reportDrops(trouble, poolDrops, 'pools in /cluster/resources')
+  const pools = [...new Set(poolItems.map((p) => p.pool))].sort()
   const storageDrops = createDrops()
   const storages = keepFirst(
     parseItems(storageRaw, PveResourceStorageSchema, storageDrops).items,
@@ -131,7 +154,26 @@ function readResources(ctx: PveCollectContext, raw: unknown[], trouble: Trouble)
     set.add(s.storage)
     activeByNode.set(s.node, set)
   }
-  return { guests, activeByNode }
+  return { guests, pools, activeByNode, entries: storageEntries(storages) }
+}
+
+/** The usage figures of the storages that hold backups, per node (storage-usage.ts). */
+function storageEntries(
+  storages: z.output<typeof PveResourceStorageSchema>[],
+): PveStorageEntryFact[] {
+  return storages
+    .filter((s) => s.plugintype === 'pbs' || (s.content ?? '').split(',').includes('backup'))
+    .map((s) => ({
+      storage: s.storage,
+      node: s.node,
+      status: s.status,
+      ...(s.plugintype ? { type: s.plugintype } : {}),
+      shared: s.shared ?? false,
+      ...(s.disk !== undefined && s.maxdisk !== undefined
+        ? { used: s.disk, total: s.maxdisk }
+        : {}),
+    }))
+    .sort((a, b) => compare(a.storage, b.storage) || compare(a.node, b.node))
 }
 
 async function readNotBackedUp(ctx: PveCollectContext, trouble: Trouble) {
@@ -186,7 +228,9 @@ function finish(
   const { backups, snapshots, tasks } = facts
   // PVE silently drops backup volumes the token may not access and answers 200 with an empty
   // list (proxmox-api.md §0.2): successful vzdump runs with no archive in sight mean exactly that.
-  if (backups.length === 0 && tasks.some((t) => t.outcome === 'ok'))
+  // Only a fallback: with the token's permissions read, the missing ones are named instead.
+  const permissionsKnown = Boolean(facts.permissions?.paths)
+  if (!permissionsKnown && backups.length === 0 && tasks.some((t) => t.outcome === 'ok'))
     trouble.warnings.push(TOKEN_PRIVILEGE_WARNING)
   backups.sort(
     (a, b) => compare(a.storage, b.storage) || compare(a.node, b.node) || compare(a.volid, b.volid),
@@ -198,14 +242,25 @@ function finish(
 }
 
 async function readBase(ctx: PveCollectContext, trouble: Trouble) {
-  const [statusRaw, resourcesRaw, storageRaw, notBackedUp, taskRaw] = await Promise.all([
-    ctx.client.get('/cluster/status', itemList),
-    ctx.client.get('/cluster/resources', itemList),
-    ctx.client.get('/storage', itemList),
-    readNotBackedUp(ctx, trouble),
-    readTaskList(ctx, trouble),
-  ])
-  return { statusRaw, resourcesRaw, storageRaw, notBackedUp, taskRaw }
+  const [statusRaw, resourcesRaw, storageRaw, notBackedUp, taskRaw, backupJobs, permissions] =
+    await Promise.all([
+      ctx.client.get('/cluster/status', itemList),
+      ctx.client.get('/cluster/resources', itemList),
+      ctx.client.get('/storage', itemList),
+      readNotBackedUp(ctx, trouble),
+      readTaskList(ctx, trouble),
+      readBackupJobs(ctx, trouble),
+      readTokenPermissions(
+        {
+          client: ctx.client,
+          now: ctx.now,
+          previous: ctx.previous?.permissions,
+          ...(ctx.recheckPermissions ? { recheck: true } : {}),
+        },
+        trouble,
+      ),
+    ])
+  return { statusRaw, resourcesRaw, storageRaw, notBackedUp, taskRaw, backupJobs, permissions }
 }
 
 async function collectNormal(ctx: PveCollectContext): Promise<PveFacts> {
@@ -220,7 +275,8 @@ async function collectNormal(ctx: PveCollectContext): Promise<PveFacts> {
     const deferred = [...new Set([BASE_UNIT, ...ctx.previous.deferred])].sort()
     return { ...ctx.previous, deferred }
   }
-  const { statusRaw, resourcesRaw, storageRaw, notBackedUp, taskRaw } = base
+  const { statusRaw, resourcesRaw, storageRaw, notBackedUp, taskRaw, backupJobs, permissions } =
+    base
   const statusDrops = createDrops()
   const status = parseItems(statusRaw, PveClusterStatusItemSchema, statusDrops).items
   const clusterName = status.find((item) => item.type === 'cluster')?.name
@@ -234,7 +290,7 @@ async function collectNormal(ctx: PveCollectContext): Promise<PveFacts> {
     )
   }
   reportDrops(trouble, statusDrops, 'entries in /cluster/status')
-  const { guests, activeByNode } = readResources(ctx, resourcesRaw, trouble)
+  const { guests, pools, activeByNode, entries } = readResources(ctx, resourcesRaw, trouble)
   const storageDrops = createDrops()
   const storageConfigs = keepFirst(
     parseItems(storageRaw, PveStorageConfigSchema, storageDrops).items,
@@ -284,7 +340,9 @@ async function collectNormal(ctx: PveCollectContext): Promise<PveFacts> {
     (p.node === ctx.priorityNode ? 0 : 1)
   plans.sort((a, b) => rank(a) - rank(b))
 
-  const [backups, snapshots, tasks] = await Promise.all([
+  // The schedules first: a few calls, and without them no guest can be told due or missed.
+  const [schedules, backups, snapshots, tasks] = await Promise.all([
+    collectSchedules(ctx, backupJobs, ctx.previous?.schedules, trouble),
     collectPveBackups(ctx, layout, trouble),
     collectPveSnapshots(ctx, guests, reachable, trouble),
     collectPveTasks(ctx, plans, wantedJobs({ guests, notBackedUp }), trouble),
@@ -299,10 +357,15 @@ async function collectNormal(ctx: PveCollectContext): Promise<PveFacts> {
       nodes: [...nodes, ...unread.map((n) => ({ name: n.name, online: false }))],
       guests,
       storages,
+      storageEntries: entries,
+      ...(permissions ? { permissions } : {}),
       backups,
       snapshots,
       tasks,
       notBackedUp,
+      backupJobs,
+      schedules,
+      pools,
     },
     trouble,
   )
@@ -324,8 +387,13 @@ function placeDeferred(previous: PveFacts) {
     listings: [] as ListingUnit[],
     guests: [] as PveGuestFact[],
     nodes: [] as { node: string; listed: boolean }[],
+    schedules: false,
   }
   for (const unit of previous.deferred) {
+    if (unit === SCHEDULES_UNIT) {
+      placed.schedules = true
+      continue
+    }
     const listing = listings.get(unit)
     const guest = guests.get(unit)
     const node = nodeUnits.get(unit)
@@ -353,10 +421,13 @@ async function collectContinuation(
       ? structuredClone(previous.tasks.filter((t) => t.node === node))
       : undefined,
   }))
-  const [backups, snapshots, tasks] = await Promise.all([
+  const [backups, snapshots, tasks, schedules] = await Promise.all([
     collectDeferredBackups(ctx, placed.listings, trouble),
     collectPveSnapshots(ctx, placed.guests, new Set(placed.guests.map((g) => g.node)), trouble),
     collectPveTasks(ctx, plans, wantedJobs(previous), trouble),
+    placed.schedules
+      ? collectSchedules(ctx, previous.backupJobs, previous.schedules, trouble)
+      : previous.schedules,
   ])
   // Warnings of the previous run stay (its units that failed are not retried here), except
   // the token check, which is made again on the facts as they are now.
@@ -374,6 +445,7 @@ async function collectContinuation(
         ...snapshots,
       ],
       tasks,
+      ...(schedules ? { schedules } : {}),
     },
     trouble,
   )

@@ -17,6 +17,9 @@ const MAX_HOOK_MIN_INTERVAL_SECONDS = 86_400
 /** RFC 6750 token68: what a bearer token may contain (hono/bearer-auth checks the same). */
 const BEARER_TOKEN_PATTERN = /^[A-Za-z0-9._~+/-]+=*$/
 
+/** A week: a grace beyond that makes even a weekly job's miss meaningless. */
+const MAX_MISSED_GRACE_MINUTES = 10_080
+
 const SWITCH_MESSAGE = 'must be "true"/"on" or "false"/"off"'
 
 /** Blank is unset; anything else is trimmed before its schema sees it. */
@@ -65,6 +68,14 @@ export const SettingsSchema = z.object({
   ),
   PULSE_FRESH_HOURS: setting(hours.default(DEFAULT_THRESHOLDS.freshHours)),
   PULSE_STALE_HOURS: setting(hours.default(DEFAULT_THRESHOLDS.staleHours)),
+  /** Unset: per job, max(1 h, 2 × its median run time) (normalize/guest-schedule.ts). */
+  PULSE_MISSED_GRACE_MINUTES: setting(
+    wholeNumber(
+      1,
+      MAX_MISSED_GRACE_MINUTES,
+      `must be whole minutes from 1 to ${MAX_MISSED_GRACE_MINUTES}`,
+    ).optional(),
+  ),
   PULSE_SUBREQUEST_BUDGET: setting(
     wholeNumber(1, Number.MAX_SAFE_INTEGER, 'must be a whole number above 0').default(
       DEFAULT_SUBREQUEST_BUDGET,
@@ -103,6 +114,9 @@ export const SettingsSchema = z.object({
   PULSE_BADGES: setting(onOff.default(true)),
   PULSE_BADGE_SHOW_NAMES: setting(onOff.default(false)),
   PULSE_BADGE_IDS_ONLY: setting(onOff.default(false)),
+  PULSE_ALERT_RULES: setting(
+    json('must be a JSON object of alert rules (README "Alerts")').optional(),
+  ),
   PULSE_BADGE_IDS: setting(
     json('must be a JSON object of opaque id → "cluster/vmid"')
       .pipe(

@@ -2,6 +2,7 @@
 // and for Worker tests that drive the pass with an environment of their own. Same contract as
 // the SQLite store, including copy-on-read, so no caller can change stored state by accident.
 import type { SourceFacts } from '../collect/facts.ts'
+import type { UsageSample } from '../normalize/types.ts'
 import { EMPTY_SCHEDULE, type Schedule } from './schedule.ts'
 import { EMPTY_STATUS, type StateStore, type StoredFacts, type StoredStatus } from './state.ts'
 
@@ -13,6 +14,8 @@ export function createMemoryState(): StateStore {
   let schedule: Schedule = EMPTY_SCHEDULE
   let digests = new Map<string, string>()
   let claimed = new Map<string, number>()
+  /** Keyed by `key at`, as the SQLite table's primary key. */
+  let samples = new Map<string, UsageSample>()
   let seq = 0
   return {
     transaction(work) {
@@ -22,12 +25,13 @@ export function createMemoryState(): StateStore {
         schedule,
         digests: new Map(digests),
         claimed: new Map(claimed),
+        samples: new Map(samples),
         seq,
       }
       try {
         return work()
       } catch (error) {
-        ;({ facts, status, schedule, digests, claimed, seq } = saved)
+        ;({ facts, status, schedule, digests, claimed, samples, seq } = saved)
         throw error
       }
     },
@@ -67,6 +71,17 @@ export function createMemoryState(): StateStore {
       if (claimed.has(digest)) return false
       claimed.set(digest, until)
       return true
+    },
+    usageSamples(keys, since) {
+      const wanted = new Set(keys)
+      return [...samples.values()]
+        .filter((s) => wanted.has(s.key) && s.at >= since)
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.at - b.at))
+        .map(copy)
+    },
+    addUsageSamples(added, keepSince) {
+      for (const s of added) samples.set(`${s.key} ${s.at}`, copy(s))
+      for (const [id, s] of samples) if (s.at < keepSince) samples.delete(id)
     },
   }
 }

@@ -5,6 +5,7 @@
 // shape counts as missing instead of crashing a refresh.
 import type * as z from 'zod'
 import type { SourceFacts } from '../collect/facts.ts'
+import type { UsageSample } from '../normalize/types.ts'
 import { parseStoredFacts } from './facts-codec.ts'
 import { EMPTY_SCHEDULE, ScheduleSchema } from './schedule.ts'
 import { EMPTY_STATUS, type StateStore, type StoredFacts, StoredStatusSchema } from './state.ts'
@@ -16,6 +17,11 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TABLE cache_digests (key TEXT PRIMARY KEY, digest TEXT NOT NULL);
    CREATE TABLE claimed_ids (digest TEXT PRIMARY KEY, until INTEGER NOT NULL);
    CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);`,
+  // v2: PVE backup storage usage over time, for the estimated-full date (storage-usage.ts).
+  `CREATE TABLE usage_samples (
+     key TEXT NOT NULL, at INTEGER NOT NULL, used INTEGER NOT NULL, total INTEGER NOT NULL,
+     PRIMARY KEY (key, at));
+   CREATE INDEX usage_samples_at ON usage_samples (at);`,
 ]
 
 type Row = Record<string, SqlStorageValue>
@@ -138,6 +144,29 @@ export function createSqliteState(storage: DurableObjectStorage): StateStore {
         until,
       )
       return cursor.rowsWritten > 0
+    },
+    usageSamples(keys, since) {
+      // Filtered here rather than with one binding per key: the list can be long.
+      const wanted = new Set(keys)
+      return rows<{ key: string; at: number; used: number; total: number }>(
+        'SELECT key, at, used, total FROM usage_samples WHERE at >= ? ORDER BY key, at',
+        since,
+      )
+        .filter((row) => wanted.has(row.key))
+        .map((row): UsageSample => ({ key: row.key, at: row.at, used: row.used, total: row.total }))
+    },
+    addUsageSamples(samples, keepSince) {
+      for (const s of samples) {
+        sql.exec(
+          `INSERT INTO usage_samples (key, at, used, total) VALUES (?, ?, ?, ?)
+           ON CONFLICT (key, at) DO UPDATE SET used = excluded.used, total = excluded.total`,
+          s.key,
+          s.at,
+          s.used,
+          s.total,
+        )
+      }
+      sql.exec('DELETE FROM usage_samples WHERE at < ?', keepSince)
     },
   }
 }

@@ -5,6 +5,7 @@
 import * as z from 'zod'
 import { SourceStatusSchema, StoreErrorSchema } from '../../shared/schema/status.ts'
 import type { SourceFacts } from '../collect/facts.ts'
+import type { UsageSample } from '../normalize/types.ts'
 import { ScheduleSchema } from './schedule.ts'
 
 export const LastRefreshSchema = z.object({
@@ -72,4 +73,8 @@ export interface StateStore {
   setCacheDigest(key: string, digest: string | null): void
   /** Claims a webhook id (by digest) until `until`; false when it is already claimed. */
   claimId(digest: string, now: number, until: number): boolean
+  /** Usage samples of these storage keys taken at or after `since`, oldest first per key. */
+  usageSamples(keys: readonly string[], since: number): UsageSample[]
+  /** Keeps `samples` (one per key and time) and drops every sample older than `keepSince`. */
+  addUsageSamples(samples: readonly UsageSample[], keepSince: number): void
 }

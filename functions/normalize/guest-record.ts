@@ -9,6 +9,7 @@ import type {
 import { backupDates, type DayNames } from './backup-dates.ts'
 import { guestVerification } from './guest-verification.ts'
 import { lastJob, type TaskIndex } from './last-job.ts'
+import { latestSizes } from './latest-sizes.ts'
 import type { GuestSlot } from './types.ts'
 import { compareText } from './validate.ts'
 
@@ -24,7 +25,7 @@ function newer(current: number | null, time: number): number {
 }
 
 /** Newest finished time per kind. A snapshot time of 0 is PVE's "unknown", so it is skipped. */
-function latestTimes(items: readonly BackupDetail[]): LatestTimes {
+export function latestTimes(items: readonly BackupDetail[]): LatestTimes {
   const latest: LatestTimes = { pve: null, pbs: null, snapshots: null }
   for (const item of items) {
     if (item.inProgress) continue
@@ -45,7 +46,7 @@ function countFinished(items: readonly BackupDetail[]): GuestRecord['counts'] {
   return counts
 }
 
-function newestFirst(a: BackupDetail, b: BackupDetail): number {
+export function newestFirst(a: BackupDetail, b: BackupDetail): number {
   return (
     b.time - a.time ||
     compareText(a.kind, b.kind) ||
@@ -56,10 +57,15 @@ function newestFirst(a: BackupDetail, b: BackupDetail): number {
 }
 
 /** Guest snapshots are not backups: only PVE archives and PBS snapshots make the overall time. */
-function overall(times: LatestTimes): number | null {
+export function overall(times: LatestTimes): number | null {
   if (times.pve === null) return times.pbs
   if (times.pbs === null) return times.pve
   return Math.max(times.pve, times.pbs)
+}
+
+/** PVE writes `;` between tags; older releases and hand edits also use `,` or spaces. */
+export function splitTags(tags: string | undefined): string[] {
+  return [...new Set((tags ?? '').split(/[;,\s]+/).filter((tag) => tag !== ''))]
 }
 
 export function buildGuestRecord(slot: GuestSlot, cluster: ClusterContext): GuestRecord {
@@ -83,10 +89,15 @@ export function buildGuestRecord(slot: GuestSlot, cluster: ClusterContext): Gues
     ambiguousSnapshots: slot.ambiguousSnapshots,
     counts: countFinished(slot.items),
     verification: guestVerification(slot.items),
+    // Set from the cluster's jobs once every record is built (pve-jobs.ts).
+    schedule: null,
+    tags: splitTags(fact.tags),
+    pool: fact.pool ?? null,
     backupDates: backupDates(slot.items, cluster.dayNames),
     backups: [...slot.items].sort(newestFirst),
   }
   if (slot.clusterName !== undefined) record.clusterName = slot.clusterName
+  record.latestSizes = latestSizes(record.backups)
   return record
 }
 
@@ -109,7 +120,11 @@ export function toGuestSummary(record: GuestRecord): GuestSummary {
     ambiguousSnapshots: record.ambiguousSnapshots,
     counts: { ...record.counts },
     verification: record.verification ? { ...record.verification } : null,
+    schedule: record.schedule ? { ...record.schedule, jobs: [...record.schedule.jobs] } : null,
+    tags: [...(record.tags ?? [])],
+    pool: record.pool ?? null,
   }
   if (record.clusterName !== undefined) summary.clusterName = record.clusterName
+  if (record.latestSizes !== undefined) summary.latestSizes = { ...record.latestSizes }
   return summary
 }

@@ -5,13 +5,15 @@ import type { DayNames } from './backup-dates.ts'
 import { type GuestIndex, guestKey, indexGuests } from './guest-index.ts'
 import { buildGuestRecord, type ClusterContext } from './guest-record.ts'
 import { indexTasks } from './last-job.ts'
-import { addOrphan, listOrphans, type OrphanBook } from './orphans.ts'
+import { addOrphan, buildOrphanRecords, type OrphanBook, toOrphanSummary } from './orphans.ts'
 import { gatherEvidence } from './pbs-evidence.ts'
 import { pbsHealth } from './pbs-health.ts'
 import { buildPbsIndex } from './pbs-index.ts'
 import { applyPbsGroups } from './pbs-items.ts'
 import { collectPveBackups } from './pve-items.ts'
+import { applyPveJobs } from './pve-jobs.ts'
 import { snapshotItems } from './snapshot-items.ts'
+import { backupStorages } from './storage-usage.ts'
 import type { NormalizeInput, NormalizeResult } from './types.ts'
 import { compareText } from './validate.ts'
 
@@ -79,16 +81,21 @@ export function normalizeGuests(input: NormalizeInput): NormalizeResult {
     const cluster = clusters.get(slot.cluster)
     if (cluster) records.push(buildGuestRecord(slot, cluster))
   }
+  const orphanRecords = buildOrphanRecords(orphans, dayNames)
+  const pveJobs = applyPveJobs(pve, records, input.now, input.missedGraceSeconds, warnings)
   // Sorted and once each: the same facts in another order must report the same.
   const unique = [...new Set(warnings)].sort(compareText)
   const health = pbsHealth(input.pbs)
   return {
     guests: records,
-    orphans: listOrphans(orphans),
-    orphanRecords: [],
+    orphans: orphanRecords.map(toOrphanSummary),
+    orphanRecords,
     ambiguous,
-    jobs: { pve: [], pbs: health.jobs },
-    storage: { storages: [], datastores: health.datastores },
+    jobs: { pve: pveJobs, pbs: health.jobs },
+    storage: {
+      storages: backupStorages(pve, input.usageSamples ?? [], input.now),
+      datastores: health.datastores,
+    },
     warnings: unique,
   }
 }

@@ -1,45 +1,61 @@
-// Collects backups whose guest no longer exists in their cluster (or in any, for PBS) into one
-// Orphan per (cluster, vmid), counting finished backups only.
-import type { BackupDetail, GuestType, Orphan } from '../../shared/schema/guest.ts'
+// Collects backups whose guest no longer exists into orphans, each a full record like a guest's
+// (per-type times, calendar, details). Backups of a known cluster gather per (cluster, vmid);
+// a PBS group no cluster can be told for stays its own orphan, shown with its namespace and
+// owner: merging such groups by VMID would attribute them to each other by guess.
+import type { BackupDetail, GuestType, Orphan, OrphanRecord } from '../../shared/schema/guest.ts'
+import { backupDates, type DayNames } from './backup-dates.ts'
+import { latestTimes, newestFirst, overall } from './guest-record.ts'
+import { clusterOrphanKey, pbsOrphanKey } from './orphan-key.ts'
+import type { PbsGroup } from './pbs-index.ts'
 import { compareText } from './validate.ts'
 
 interface OrphanDraft {
+  key: string
   cluster: string | null
   guestId: number
   types: Set<GuestType | null>
-  latest: number
-  count: number
-  locations: Set<string>
+  pbsGroup: OrphanRecord['pbsGroup']
+  items: BackupDetail[]
 }
 
+/** Keyed by orphan key. */
 export type OrphanBook = Map<string, OrphanDraft>
 
+function draftOf(book: OrphanBook, fresh: Omit<OrphanDraft, 'types' | 'items'>): OrphanDraft {
+  let draft = book.get(fresh.key)
+  if (!draft) {
+    draft = { ...fresh, types: new Set(), items: [] }
+    book.set(fresh.key, draft)
+  }
+  return draft
+}
+
+/** A backup of a VMID its cluster no longer has. */
 export function addOrphan(
   book: OrphanBook,
-  cluster: string | null,
+  cluster: string,
   vmid: number,
   type: GuestType | null,
   detail: BackupDetail,
 ): void {
-  // An unfinished backup is not a backup yet; a group of only those is no orphan.
-  if (detail.inProgress) return
-  const key = `${cluster ?? ''}\u0000${vmid}`
-  let draft = book.get(key)
-  if (!draft) {
-    draft = {
-      cluster,
-      guestId: vmid,
-      types: new Set(),
-      latest: detail.time,
-      count: 0,
-      locations: new Set(),
-    }
-    book.set(key, draft)
-  }
+  const key = clusterOrphanKey(cluster, vmid)
+  const draft = draftOf(book, { key, cluster, guestId: vmid, pbsGroup: null })
   draft.types.add(type)
-  draft.latest = Math.max(draft.latest, detail.time)
-  draft.count += 1
-  draft.locations.add(detail.location)
+  draft.items.push(detail)
+}
+
+/** A snapshot of a PBS group no guest claims and no cluster's storage or user wrote. */
+export function addGroupOrphan(book: OrphanBook, group: PbsGroup, detail: BackupDetail): void {
+  const key = pbsOrphanKey(group.sourceId, group.datastore, group.namespace, group.type, group.vmid)
+  const pbsGroup = {
+    source: group.sourceId,
+    datastore: group.datastore,
+    namespace: group.namespace,
+    owner: group.owner ?? null,
+  }
+  const draft = draftOf(book, { key, cluster: null, guestId: group.vmid, pbsGroup })
+  draft.types.add(group.type)
+  draft.items.push(detail)
 }
 
 /** The one known type, or null when unknown or mixed (a reused VMID). */
@@ -48,21 +64,56 @@ function orphanType(types: Set<GuestType | null>): GuestType | null {
   return known.length === 1 ? (known[0] ?? null) : null
 }
 
-export function listOrphans(book: OrphanBook): Orphan[] {
-  return [...book.values()]
-    .map((draft) => ({
-      cluster: draft.cluster,
-      guestId: draft.guestId,
-      type: orphanType(draft.types),
-      latestBackupTime: draft.latest,
-      count: draft.count,
-      locations: [...draft.locations].sort(compareText),
-    }))
-    .sort(
-      (a, b) =>
-        // Orphans with no known cluster come last.
-        (a.cluster === null ? 1 : 0) - (b.cluster === null ? 1 : 0) ||
-        compareText(a.cluster ?? '', b.cluster ?? '') ||
-        a.guestId - b.guestId,
-    )
+/** The record, or null while nothing of it is finished: an unfinished backup is none yet. */
+function buildOrphanRecord(draft: OrphanDraft, dayNames: DayNames): OrphanRecord | null {
+  const times = latestTimes(draft.items)
+  const latest = overall(times)
+  if (latest === null) return null
+  const finished = draft.items.filter((item) => !item.inProgress)
+  return {
+    key: draft.key,
+    orphan: true,
+    cluster: draft.cluster,
+    guestId: draft.guestId,
+    type: orphanType(draft.types),
+    latestBackupTime: latest,
+    latestTimes: times,
+    count: finished.length,
+    locations: [...new Set(finished.map((item) => item.location))].sort(compareText),
+    pbsGroup: draft.pbsGroup === null ? null : { ...draft.pbsGroup },
+    backupDates: backupDates(draft.items, dayNames),
+    backups: [...draft.items].sort(newestFirst),
+  }
+}
+
+export function buildOrphanRecords(book: OrphanBook, dayNames: DayNames): OrphanRecord[] {
+  const records: OrphanRecord[] = []
+  for (const draft of book.values()) {
+    const record = buildOrphanRecord(draft, dayNames)
+    if (record) records.push(record)
+  }
+  return records.sort(
+    (a, b) =>
+      // Orphans with no known cluster come last.
+      (a.cluster === null ? 1 : 0) - (b.cluster === null ? 1 : 0) ||
+      compareText(a.cluster ?? '', b.cluster ?? '') ||
+      a.guestId - b.guestId ||
+      compareText(a.key, b.key),
+  )
+}
+
+/** The record without its per-backup lists: the index's entry. */
+export function toOrphanSummary(record: OrphanRecord): Orphan {
+  return {
+    key: record.key,
+    orphan: true,
+    cluster: record.cluster,
+    guestId: record.guestId,
+    type: record.type,
+    latestBackupTime: record.latestBackupTime,
+    latestTimes: { ...record.latestTimes },
+    count: record.count,
+    locations: [...record.locations],
+    pbsGroup: record.pbsGroup === null ? null : { ...record.pbsGroup },
+  }
 }

@@ -1,10 +1,11 @@
 // Hands each PBS group's snapshots to the guest, orphan or ambiguous list its attribution
-// chose. Ambiguous snapshots are counted on every candidate but belong to none of them.
+// chose. Ambiguous snapshots are counted on every candidate but belong to none of them; an
+// orphan group of no known cluster stays its own orphan.
 
 import type { Ambiguous, BackupDetail } from '../../shared/schema/guest.ts'
 import type { PbsSnapshotFact } from '../collect/facts.ts'
 import { type AttributionContext, resolveGroup } from './attribute-pbs.ts'
-import { addOrphan, type OrphanBook } from './orphans.ts'
+import { addGroupOrphan, addOrphan, type OrphanBook } from './orphans.ts'
 import type { PbsGroup } from './pbs-index.ts'
 import { pbsLocation, pbsPath } from './pbs-names.ts'
 import { cleanSize, compareText } from './validate.ts'
@@ -58,8 +59,11 @@ export function applyPbsGroups(
     if (resolution.kind === 'guest') {
       for (const snap of group.snapshots) resolution.slot.items.push(pbsDetail(group, snap))
     } else if (resolution.kind === 'orphan') {
+      const { cluster } = resolution
       for (const snap of group.snapshots) {
-        addOrphan(orphans, resolution.cluster, group.vmid, group.type, pbsDetail(group, snap))
+        const detail = pbsDetail(group, snap)
+        if (cluster === null) addGroupOrphan(orphans, group, detail)
+        else addOrphan(orphans, cluster, group.vmid, group.type, detail)
       }
     } else if (resolution.kind === 'ambiguous') {
       const entry = ambiguousEntry(

@@ -23,6 +23,17 @@ export interface ClusterMapping {
   owners: Record<string, string>
 }
 
+/** One reading of a PVE backup storage's usage the coordinator kept (storage-usage.ts). */
+export interface UsageSample {
+  /** The storage's key, as BackupStorage.key. */
+  key: string
+  /** Epoch seconds. */
+  at: number
+  /** Bytes. */
+  used: number
+  total: number
+}
+
 export interface NormalizeInput {
   pve: readonly PveFacts[]
   pbs: readonly PbsFacts[]
@@ -30,6 +41,10 @@ export interface NormalizeInput {
   clusterMaps: Readonly<Record<string, ClusterMapping>>
   /** Epoch seconds. */
   now: number
+  /** The kept usage samples of the backup storages (any order); none: the nodes' figures. */
+  usageSamples?: readonly UsageSample[]
+  /** PULSE_MISSED_GRACE_MINUTES in seconds; unset: derived per job (guest-schedule.ts). */
+  missedGraceSeconds?: number
 }
 
 export interface NormalizeResult {

@@ -53,6 +53,8 @@ export interface CollectContext {
   /** Fetch only the units the previous run deferred (see collect/trouble.ts). */
   continuation: boolean
   priorityNode?: string
+  /** Read the tokens' permissions again now (a manual refresh), not only once an hour. */
+  recheckPermissions?: boolean
 }
 
 export async function collectSource(
@@ -75,6 +77,7 @@ export async function collectSource(
             directPbsServers: ctx.directPbsServers,
             continuation: ctx.continuation,
             ...(ctx.priorityNode ? { priorityNode: ctx.priorityNode } : {}),
+            ...(ctx.recheckPermissions ? { recheckPermissions: true } : {}),
           })
         : collectPbs({
             client,
@@ -84,6 +87,7 @@ export async function collectSource(
             host: new URL(source.url).hostname,
             serverNames: pbsServerNames(source),
             continuation: ctx.continuation,
+            ...(ctx.recheckPermissions ? { recheckPermissions: true } : {}),
           })
     return { ok: true, facts: await withTimeBudget<SourceFacts>(work, source.id, ctx.timeBudgetMs) }
   } catch (error) {

@@ -5,6 +5,7 @@ import type { SourceStatus } from '../../shared/schema/status.ts'
 import type { SourceFacts } from '../collect/facts.ts'
 import type { SourceConfig } from '../config.ts'
 import type { Outcome } from './collect-source.ts'
+import type { TokenPermissions } from './missing-privileges.ts'
 
 function countsOf(facts: SourceFacts | null) {
   if (!facts) return { guests: 0, backups: 0, snapshots: 0 }
@@ -40,6 +41,27 @@ export function sourceStatus(
   previous: SourceStatus | undefined,
   now: number,
   /** What the normalizer skipped or could not place in this source's facts. */
+  normalizeWarnings: readonly string[],
+  /** From the facts served (missing-privileges.ts); undefined until first checked. */
+  permissions?: TokenPermissions,
+): SourceStatus {
+  const { permissions: _old, ...status } = statusOf(
+    source,
+    outcome,
+    facts,
+    previous,
+    now,
+    normalizeWarnings,
+  )
+  return permissions ? { ...status, permissions } : status
+}
+
+function statusOf(
+  source: SourceConfig,
+  outcome: Outcome | undefined,
+  facts: SourceFacts | null,
+  previous: SourceStatus | undefined,
+  now: number,
   normalizeWarnings: readonly string[],
 ): SourceStatus {
   const base = {

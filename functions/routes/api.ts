@@ -2,11 +2,8 @@
 // request); status and refreshes come from the coordinator, where they live.
 import type { Context } from 'hono'
 import { Hono } from 'hono'
-import { bearerAuth } from 'hono/bearer-auth'
 import { etag } from 'hono/etag'
-import { createMiddleware } from 'hono/factory'
 import { HTTPException } from 'hono/http-exception'
-import type { ApiError } from '../../shared/schema/error.ts'
 import type { Health } from '../../shared/schema/health.ts'
 import type { GuestIndex } from '../../shared/schema/index.ts'
 import type { JobsIndex } from '../../shared/schema/jobs.ts'
@@ -15,10 +12,11 @@ import type { StorageIndex } from '../../shared/schema/storage.ts'
 import { readConfig } from '../config.ts'
 import { coordinator } from '../coordinator/client.ts'
 import type { AppEnv } from '../env.ts'
-import { neverRefreshed } from '../refresh/source-status.ts'
 import { digestOf } from '../store/digest.ts'
 import { readGuest, readIndex, readJobs, readOrphan, readStorage } from '../store/read-cache.ts'
 import { VERSION } from '../version.ts'
+import { apiTokenAuth } from './api-token.ts'
+import { configuredSources } from './configured-sources.ts'
 
 /** Kept in step with `crons` in wrangler.toml (a unit test checks). */
 export const REFRESH_INTERVAL_SECONDS = 900
@@ -39,39 +37,6 @@ function withEtag(c: Context<AppEnv>, tag: string, body: unknown) {
   return c.json(body)
 }
 const conditional = etag()
-
-const REALM = 'pulse-edge'
-const UNAUTHORIZED: ApiError = {
-  error: { code: 'unauthorized', message: 'A valid API token is required' },
-}
-const deny = (c: Context) => c.json(UNAUTHORIZED, 401)
-
-/**
- * POST /api/refresh needs PULSE_API_TOKEN as a bearer token (hono/bearer-auth: constant-time
- * comparison, RFC 6750 challenges); with no token set, only an explicit dev opt-out opens it.
- * Every refusal is 401 with the API's error body.
- */
-const refreshAuth = createMiddleware<AppEnv>(async (c, next) => {
-  const { apiToken, anonymousRefreshAllowed } = readConfig(c.env).refresh
-  if (!apiToken) {
-    if (anonymousRefreshAllowed) return next()
-    c.header('WWW-Authenticate', `Bearer realm="${REALM}"`)
-    return deny(c)
-  }
-  return bearerAuth<AppEnv>({
-    token: apiToken,
-    realm: REALM,
-    noAuthenticationHeader: { message: deny },
-    invalidAuthenticationHeader: {
-      message: deny,
-      wwwAuthenticateHeader: { realm: REALM, error: 'invalid_request' },
-    },
-    invalidToken: {
-      message: deny,
-      wwwAuthenticateHeader: { realm: REALM, error: 'invalid_token' },
-    },
-  })(c, next)
-})
 
 export const api = new Hono<AppEnv>()
   .get('/health', (c) => {
@@ -145,10 +110,9 @@ export const api = new Hono<AppEnv>()
   .get('/status', async (c) => {
     const config = readConfig(c.env)
     const stored = await coordinator(c.env).status()
-    const byId = new Map(stored.sources.map((s) => [s.id, s]))
     const now = nowSeconds()
     const body: Status = {
-      sources: config.sources.map((s) => byId.get(s.id) ?? neverRefreshed(s)),
+      sources: configuredSources(config, stored),
       configIssues: config.issues,
       thresholds: config.thresholds,
       lastRefresh: stored.lastRefresh,
@@ -160,7 +124,7 @@ export const api = new Hono<AppEnv>()
     c.header('Cache-Control', 'no-store')
     return c.json(body)
   })
-  .post('/refresh', refreshAuth, async (c) => {
+  .post('/refresh', apiTokenAuth, async (c) => {
     const now = nowSeconds()
     const api = coordinator(c.env)
     const last = (await api.status()).lastRefresh

@@ -108,7 +108,7 @@ export async function publishGuests(
   const wanted = new Set<string>([KV_INDEX_KEY])
   const entries: [string, unknown][] = [
     ...published.records.map((r): [string, unknown] => [guestKvKey(r.cluster, r.guestId), r]),
-    ...published.orphans.map((o): [string, unknown] => [orphanKvKey(o.key ?? ''), o]),
+    ...published.orphans.map((o): [string, unknown] => [orphanKvKey(o.key), o]),
     [KV_JOBS_KEY, published.jobs],
     [KV_STORAGE_KEY, published.storage],
   ]

@@ -14,6 +14,16 @@ export const LatestTimesSchema = z.object({
   snapshots: NullableEpoch,
 })
 
+/**
+ * Bytes of the newest finished backup per type (the one `latestTimes` names); null when there
+ * is none or it has no size. PBS sizes are logical (full disk), not deduplicated. Guest
+ * snapshots have no size in the PVE API, so they have no entry.
+ */
+export const LatestSizesSchema = z.object({
+  pve: z.nullable(z.number()),
+  pbs: z.nullable(z.number()),
+})
+
 export const BACKUP_DATE_TYPES = ['pveBackups', 'pbsSnapshots', 'vmSnapshots'] as const
 
 export const BackupDateSchema = z.object({
@@ -69,7 +79,10 @@ export const GuestScheduleSchema = z.object({
   state: ScheduleStateSchema,
   /** Keys (`cluster/id`) of the enabled jobs that cover the guest. */
   jobs: z.array(z.string()),
-  /** Newest scheduled run before now of those jobs; null before any. */
+  /**
+   * The scheduled run (before now) that decides the state: of the job in the worst state (the
+   * one whose deadline passed or passes first); when all are ok, the newest.
+   */
   previousRun: NullableEpoch,
   /** Soonest next run of those jobs. */
   nextRun: NullableEpoch,
@@ -102,6 +115,8 @@ const GuestCoreShape = {
   /** Newest PVE archive or PBS snapshot. Guest snapshots are not backups. */
   latestBackupTime: NullableEpoch,
   latestTimes: LatestTimesSchema,
+  /** Optional while older stored indexes lack it (filled by the normalizer). */
+  latestSizes: z.optional(LatestSizesSchema),
   lastJob: z.nullable(LastJobSchema),
   /** Whether any backup job covers the guest; null when PVE would not say. */
   covered: z.nullable(z.boolean()),
@@ -116,6 +131,11 @@ const GuestCoreShape = {
   /** Proxmox tags and pool, for rules and filters. */
   tags: z.optional(z.array(z.string())),
   pool: z.optional(z.nullable(z.string())),
+  /**
+   * Comments of the guest's PBS backup groups (the first line of the group notes, not a
+   * snapshot's comment), for alert exclusion by `no-monitor`. Absent until collected.
+   */
+  pbsGroupComments: z.optional(z.array(z.string())),
 }
 
 export const GuestSummarySchema = z.object(GuestCoreShape)
@@ -129,29 +149,30 @@ export const GuestRecordSchema = z.object({
 const OrphanCoreShape = {
   /**
    * Stable id for the detail route /api/orphans/:key: `cluster/vmid` when the cluster is known,
-   * otherwise `pbs/<source>/<store>/<namespace or ->/<type>/<id>` of the PBS group.
+   * otherwise `pbs/<source>/<store>/<namespace or ->/<vm|ct>/<id>` of the PBS group (a name
+   * outside [A-Za-z0-9._-] escaped as `:` + 4 hex digits per UTF-16 unit).
    */
-  key: z.optional(z.string()),
-  orphan: z.optional(z.literal(true)),
+  key: z.string(),
+  orphan: z.literal(true),
   /** Cluster whose storage holds it, or null for a PBS group with no cluster evidence. */
   cluster: z.nullable(z.string()),
   guestId: z.int(),
   type: z.nullable(GuestTypeSchema),
   latestBackupTime: Epoch,
-  latestTimes: z.optional(LatestTimesSchema),
+  latestTimes: LatestTimesSchema,
   count: z.int(),
   locations: z.array(z.string()),
   /** For a PBS group not attributable to a cluster: where it is and who owns it. */
-  pbsGroup: z.optional(
-    z.nullable(
-      z.object({
-        source: z.string(),
-        datastore: z.string(),
-        namespace: z.string(),
-        owner: z.nullable(z.string()),
-      }),
-    ),
+  pbsGroup: z.nullable(
+    z.object({
+      source: z.string(),
+      datastore: z.string(),
+      namespace: z.string(),
+      owner: z.nullable(z.string()),
+    }),
   ),
+  /** As on a guest: its PBS groups' comments, for alert exclusion by `no-monitor`. */
+  pbsGroupComments: z.optional(z.array(z.string())),
 }
 
 export const OrphanSchema = z.object(OrphanCoreShape)
@@ -177,6 +198,7 @@ export const AmbiguousSchema = z.object({
 
 export type GuestType = z.infer<typeof GuestTypeSchema>
 export type LatestTimes = z.infer<typeof LatestTimesSchema>
+export type LatestSizes = z.infer<typeof LatestSizesSchema>
 export type BackupDate = z.infer<typeof BackupDateSchema>
 export type BackupDetail = z.infer<typeof BackupDetailSchema>
 export type LastJob = z.infer<typeof LastJobSchema>

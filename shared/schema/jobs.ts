@@ -16,7 +16,13 @@ export const FailedGuestSchema = z.object({
   error: z.string(),
 })
 
+/**
+ * One run of a job: the vzdump tasks it started (one per node) taken together. PVE tasks carry
+ * no job id (the worker id is the vmid of a lone guest, else empty), so runs are matched by node
+ * and time (see matchedByTime).
+ */
 export const PveJobRunSchema = z.object({
+  /** The task that decided the outcome (the worst; the newest of equals). */
   upid: z.string(),
   node: z.string(),
   start: Epoch,
@@ -25,7 +31,10 @@ export const PveJobRunSchema = z.object({
   /** PVE's status text ("OK", "job errors", "WARNINGS: 1", an error message). */
   status: z.string(),
   failed: z.array(FailedGuestSchema),
-  /** Matched by node and time because the task carries no job id ("Run now"). */
+  /**
+   * true: started on a node the job runs on just after one of its scheduled times; false: an
+   * off-schedule run ("Run now") matched because it backed up exactly the job's guests there.
+   */
   matchedByTime: z.boolean(),
 })
 

@@ -11,6 +11,8 @@ const { values } = parseArgs({
     'latency-ms': { type: 'string', default: '0' },
     'auth-delay-ms': { type: 'string', default: '0' },
     'sources-out': { type: 'string' },
+    /** Backup job shapes per cluster, e.g. `8.x,9.2` (see LabOptions.pveJobShapes). */
+    'pve-job-shapes': { type: 'string' },
   },
 })
 
@@ -25,19 +27,28 @@ const preset = values.preset
 if (preset !== 'demo' && preset !== 'tiny' && preset !== 'large')
   throw new Error(`--preset must be demo, tiny or large, got '${preset}'`)
 
+const shapes = values['pve-job-shapes']?.split(',').map((s) => s.trim())
+if (shapes?.some((s) => s !== '8.x' && s !== '9.2'))
+  throw new Error(`--pve-job-shapes must list 8.x or 9.2, got '${values['pve-job-shapes']}'`)
+
 const lab = await startLab({
   port: int('port', values.port),
   seed: int('seed', values.seed),
   preset,
   latencyMs: int('latency-ms', values['latency-ms']),
   authFailureDelayMs: int('auth-delay-ms', values['auth-delay-ms']),
+  ...(shapes ? { pveJobShapes: shapes as ('8.x' | '9.2')[] } : {}),
 })
+// Written before the banner: whoever waits for the banner reads the file next.
+if (values['sources-out'])
+  writeFileSync(values['sources-out'], `${JSON.stringify(lab.sources, null, 2)}\n`)
 const guests = lab.model.clusters.reduce((n, c) => n + c.guests.length, 0)
+// The sources file is written before the banner: a parent waits for the banner, then reads it.
+if (values['sources-out'])
+  writeFileSync(values['sources-out'], `${JSON.stringify(lab.sources, null, 2)}\n`)
 console.log(
   `pulse lab (${preset}, seed ${values.seed}) at ${lab.url}: ${lab.sources.map((s) => s.id).join(', ')}; ${guests} guests; controls at ${lab.url}/_lab/sources`,
 )
-if (values['sources-out'])
-  writeFileSync(values['sources-out'], `${JSON.stringify(lab.sources, null, 2)}\n`)
 
 const stop = (): void => {
   lab.close().then(

@@ -16,6 +16,17 @@ export type LabFault =
   | { kind: 'bad-token'; source: string }
   | { kind: 'http-error'; source: string; path?: string; status: number; message?: string }
   | { kind: 'pve-legacy-errors'; source: string }
+  /**
+   * An ACL entry for the source's monitoring token on `aclPath` (replacing its entry there):
+   * `privileges` (none: NoAccess), propagating unless `propagate` is false. See acl.ts.
+   */
+  | {
+      kind: 'token-acl'
+      source: string
+      aclPath: string
+      privileges: string[]
+      propagate?: boolean
+    }
 
 export type LabFaultKind = LabFault['kind']
 
@@ -29,6 +40,7 @@ const kinds: readonly LabFaultKind[] = [
   'bad-token',
   'http-error',
   'pve-legacy-errors',
+  'token-acl',
 ]
 
 type Raw = Record<string, unknown>
@@ -99,6 +111,25 @@ export function parseFaults(input: unknown, sourceIds: readonly string[]): LabFa
             ...withPath,
             status: int(o, 'status', 400, 599),
             ...(message ? { message } : {}),
+          }
+        }
+        case 'token-acl': {
+          const aclPath = str(o, 'aclPath', true) as string
+          if (!aclPath.startsWith('/')) throw new Error('fault.aclPath must start with /')
+          const privileges = o.privileges
+          if (
+            !Array.isArray(privileges) ||
+            privileges.some((p) => typeof p !== 'string' || p === '')
+          )
+            throw new Error('fault.privileges must be an array of privilege names')
+          if (o.propagate !== undefined && typeof o.propagate !== 'boolean')
+            throw new Error('fault.propagate must be a boolean')
+          return {
+            kind: 'token-acl',
+            source,
+            aclPath,
+            privileges: privileges as string[],
+            ...(o.propagate === false ? { propagate: false } : {}),
           }
         }
         default:

@@ -1,5 +1,7 @@
-// Runs every enabled backup job over the history window: one vzdump task per node and run,
-// per-guest archives or PBS snapshots, occasional per-guest failures.
+// Runs every enabled backup job over the history window at its scheduled times: one vzdump task
+// per node and run, per-guest archives or PBS snapshots, occasional per-guest failures. A run
+// still going at `now` is a running task: its guest in progress is locked and has an unfinished
+// PBS snapshot (a file target shows nothing until it is done), the guests after it not started.
 import type { PbsWriter } from './generate-pbs.ts'
 import { snapshotSize } from './generate-pbs.ts'
 import type { Rng } from './prng.ts'
@@ -14,16 +16,20 @@ const failureReasons = [
   'interrupted by signal',
 ]
 
+/** As vzdump selects: a pool first, else the vmid list, else all minus exclude; on `node`. */
 export function jobCovers(job: BackupJob, guest: Guest): boolean {
   if (job.node && job.node !== guest.node) return false
+  if (job.pool) return guest.pool === job.pool
   if (job.vmid) return job.vmid.includes(guest.vmid)
   return job.all === 1 && !(job.exclude ?? []).includes(guest.vmid)
 }
 
 export function jobCommand(job: BackupJob): string {
-  const sel = job.vmid
-    ? job.vmid.join(' ')
-    : `--all 1${job.exclude?.length ? ` --exclude ${job.exclude.join(',')}` : ''}`
+  const sel = job.pool
+    ? `--pool ${job.pool}`
+    : job.vmid
+      ? job.vmid.join(' ')
+      : `--all 1${job.exclude?.length ? ` --exclude ${job.exclude.join(',')}` : ''}`
   const notes = job.notesTemplate ? ` --notes-template '${job.notesTemplate}'` : ''
   return `vzdump ${sel} --storage ${job.storage} --mode ${job.mode}${notes} --quiet 1`
 }
@@ -42,19 +48,20 @@ export function dumpPath(
 }
 
 /** Epoch of each scheduled run of the job on a node within the window, oldest first. */
-function runStarts(job: BackupJob, node: PveNode, now: number, days: number): number[] {
+export function runStarts(job: BackupJob, node: PveNode, now: number, days: number): number[] {
   const out: number[] = []
-  for (let d = days; d >= 0; d--) {
+  for (let d = days + 1; d >= 0; d--) {
     const p = localParts(now - d * 86400, node.timeZone)
     if (job.days.length > 0 && !job.days.includes(p.weekday)) continue
     const t = fromLocal(
       { year: p.year, month: p.month, day: p.day, hour: job.hour, minute: job.minute, second: 0 },
       node.timeZone,
     )
-    // Leave the last few hours free so no generated run is still "running" now.
-    if (t < now - days * 86400 || t > now - 4 * 3600) continue
+    if (t < now - days * 86400 || t > now) continue
     out.push(t)
   }
+  // The scheduler was down at the newest one.
+  if (job.skipNewest) out.pop()
   return out
 }
 
@@ -79,7 +86,9 @@ export function generateHistory(
       for (const start of runStarts(job, node, now, days)) {
         let cursor = start + rng.int(1, 4)
         const results: TaskGuestResult[] = []
+        let running = false
         for (const g of guests) {
+          if (cursor > now) break
           const duration = rng.int(g.type === 'qemu' ? 60 : 20, g.type === 'qemu' ? 420 : 120)
           const failed = rng.chance(0.02)
           const result: TaskGuestResult = {
@@ -91,6 +100,23 @@ export function generateHistory(
               ? `${g.type === 'qemu' ? 'vm' : 'ct'}/${g.vmid}/${utcStamp(cursor)}`
               : dumpPath(cluster, storage.storage, g, cursor, node.timeZone),
             pbs: storage.type === 'pbs',
+          }
+          if (cursor + duration > now) {
+            // Still being backed up now.
+            running = true
+            delete result.end
+            g.lock = 'backup'
+            if (storage.pbs)
+              pbs.add(
+                storage.pbs.datastore,
+                storage.pbs.namespace,
+                g.type === 'qemu' ? 'vm' : 'ct',
+                String(g.vmid),
+                storage.pbs.username,
+                { time: cursor, diskSize: g.maxdisk, inProgress: true, protected: false },
+              )
+            results.push(result)
+            break
           }
           if (failed) result.error = rng.pick(failureReasons)
           else if (storage.pbs) {
@@ -134,8 +160,10 @@ export function generateHistory(
           results.push(result)
           cursor += duration + 1
         }
+        if (results.length === 0) continue
         const failedAny = results.some((r) => r.error)
-        const id = results.length === 1 ? String((results[0] as TaskGuestResult).vmid) : ''
+        // vzdump names the task after the guest when it backs up exactly one (of this node).
+        const id = guests.length === 1 ? String((guests[0] as Guest).vmid) : ''
         const pid = rng.int(1000, 4000000)
         const task: PveTask = {
           upid: pveUpid({
@@ -151,8 +179,7 @@ export function generateHistory(
           pid,
           pstart: node.pstart,
           starttime: start,
-          endtime: cursor + 1,
-          status: failedAny ? 'job errors' : 'OK',
+          ...(running ? {} : { endtime: cursor + 1, status: failedAny ? 'job errors' : 'OK' }),
           id,
           user: 'root@pam',
           command: jobCommand(job),

@@ -157,19 +157,21 @@ export function addPbsHealth(
     },
     // Disabled before it ever ran: no next run, no last run.
     { kind: 'prune', id: 'p-offsite-old', store: target.store, schedule: 'weekly', disable: true },
+    // A local sync (PBS ≥ 3.3), listed with Datastore.Audit on both stores. One pulling from a
+    // remote is listed only to a token that also has Remote.Audit on /remote/<remote>.
     {
       kind: 'sync',
-      id: 's-from-site-b',
+      id: 's-copy-main',
       store: target.store,
       schedule: 'hourly',
       nextRun: Math.floor(now / 3600) * 3600 + 3600,
-      remote: 'site-b',
-      remoteStore: 'store1',
-      comment: 'pull site B',
+      // Without an offsite store (preset tiny), store1 takes copies from the USB rotation.
+      remoteStore: target === main ? removable.store : main.store,
+      comment: target === main ? 'copies from the USB rotation' : 'copy of store1',
       lastRun: run(
         rng,
         'syncjob',
-        `site-b:store1:${target.store}::s-from-site-b`,
+        `${target === main ? removable.store : main.store}:${target.store}::s-copy-main`,
         syncStart,
         312,
         'WARNINGS: 2',
@@ -182,7 +184,7 @@ export function addPbsHealth(
     s3Store: offsite?.store ?? null,
     filling: { store: main.store, estimatedFull: main.estimatedFull },
     failedJob: { kind: 'verify', id: verifyJobId, store: main.store, state: VERIFY_FAILED_TEXT },
-    warningJob: { kind: 'sync', id: 's-from-site-b', store: target.store, warnings: 2 },
+    warningJob: { kind: 'sync', id: 's-copy-main', store: target.store, warnings: 2 },
     runningGc: offsite?.store ?? null,
   }
 }

@@ -9,7 +9,8 @@ import { pbsUpid } from './upid.ts'
 export function buildPbs(opts: ResolvedOptions): PbsServer {
   const tokens = createRng(opts.seed, 'tokens:pbs')
   const rng = createRng(opts.seed, 'pbs')
-  const namespaces = ['', 'homelab', 'homelab/archive', 'office']
+  // `retired`: no cluster writes or maps it (a decommissioned setup's leftovers).
+  const namespaces = ['', 'homelab', 'homelab/archive', 'office', 'retired']
   for (let i = 2; i < opts.clusters; i++) namespaces.push(clusterName(i))
   for (let i = 1; i <= opts.pbsNamespaces; i++) namespaces.push(`extra${i}`)
   const datastores: PbsDatastore[] = [

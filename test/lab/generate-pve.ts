@@ -4,7 +4,8 @@ import { buildStorages } from './generate-storages.ts'
 import { clusterName, clusterTimeZone, pbsStorageFor } from './names.ts'
 import type { ResolvedOptions } from './presets.ts'
 import { createRng, type Rng } from './prng.ts'
-import type { BackupJob, Guest, GuestSnapshot, PveCluster, PveNode } from './types.ts'
+import { localParts } from './time-zone.ts'
+import type { BackupJob, Guest, GuestSnapshot, PveCluster, PveJobShape, PveNode } from './types.ts'
 
 const words = [
   'nextcloud',
@@ -91,7 +92,47 @@ export function makeGuest(
   return guest
 }
 
-function buildJobs(index: number, nodes: PveNode[], guests: Guest[], rng: Rng): BackupJob[] {
+const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat']
+const pad2 = (n: number): string => String(n).padStart(2, '0')
+
+/**
+ * A weekly schedule whose newest run lay `ago` seconds before `now` (on the hour, in `tz`), so
+ * the scenario holds at any time of the week the lab is started.
+ */
+export function weeklyAt(
+  now: number,
+  ago: number,
+  tz: string,
+): Omit<BackupJob, 'id' | 'enabled' | 'storage' | 'mode'> {
+  const p = localParts(now - ago, tz)
+  return {
+    schedule: `${DAY_NAMES[p.weekday]} ${pad2(p.hour)}:00`,
+    days: [p.weekday],
+    hour: p.hour,
+    minute: 0,
+  }
+}
+
+/** A daily schedule whose newest run lay `ago` seconds before `now` (on the hour, in `tz`). */
+export function dailyAt(
+  now: number,
+  ago: number,
+  tz: string,
+): Omit<BackupJob, 'id' | 'enabled' | 'storage' | 'mode'> {
+  const p = localParts(now - ago, tz)
+  return { schedule: `${pad2(p.hour)}:00`, days: [], hour: p.hour, minute: 0 }
+}
+
+/** What a legacy vzdump.cron job is called: `<digest of the file>:<line>`. */
+const LEGACY_JOB_ID = '5b6f1e0c2d3a4f5e6d7c8b9a0f1e2d3c4b5a6978:1'
+
+function buildJobs(
+  index: number,
+  nodes: PveNode[],
+  guests: Guest[],
+  rng: Rng,
+  now: number,
+): BackupJob[] {
   const pbs = pbsStorageFor(index)
   const ids = guests.map((g) => g.vmid)
   const uncovered = rng.pick(ids)
@@ -109,23 +150,25 @@ function buildJobs(index: number, nodes: PveNode[], guests: Guest[], rng: Rng): 
     mode: 'snapshot',
     comment: 'nightly to PBS',
     notesTemplate: '{{guestname}}',
+    options: { fleecing: { enabled: 1, storage: 'local-lvm' }, performance: { 'max-workers': 16 } },
   }
   const some = rng.shuffle(ids.filter((v) => v !== uncovered && v !== disabledOnly))
   const third = some.slice(0, Math.max(1, Math.floor(some.length / 3))).sort((a, b) => a - b)
   const jobs: BackupJob[] = [nightly]
   if (index === 0) {
+    const tz = (nodes[0] as PveNode).timeZone
     jobs.push(
       {
-        id: 'backup-nfs-daily',
-        schedule: '02:30',
-        days: [],
-        hour: 2,
-        minute: 30,
+        // Its newest run a little over three days ago: a weekly guest is fine on day 3.
+        id: 'backup-nfs-weekly',
+        ...weeklyAt(now, 3 * 86400 + 2 * 3600, tz),
         enabled: 1,
         storage: 'nas-nfs',
         vmid: third,
         mode: 'snapshot',
         notesTemplate: '{{guestname}}',
+        comment: 'weekly copy to the NAS',
+        options: { 'prune-backups': { 'keep-daily': 7, 'keep-weekly': 4 } },
       },
       {
         id: 'backup-weekly-local',
@@ -140,10 +183,22 @@ function buildJobs(index: number, nodes: PveNode[], guests: Guest[], rng: Rng): 
         node: (nodes[0] as PveNode).name,
         mode: 'stop',
       },
+      {
+        id: 'backup-pool-prod',
+        schedule: 'mon..fri 12:30',
+        days: [1, 2, 3, 4, 5],
+        hour: 12,
+        minute: 30,
+        enabled: 1,
+        storage: 'local',
+        pool: 'prod',
+        mode: 'snapshot',
+        comment: 'the prod pool on weekdays',
+      },
     )
   } else {
     jobs.push({
-      id: `backup-${clusterName(index)}-weekly`,
+      id: index === 1 ? LEGACY_JOB_ID : `backup-${clusterName(index)}-weekly`,
       schedule: 'sun 01:00',
       days: [0],
       hour: 1,
@@ -153,6 +208,7 @@ function buildJobs(index: number, nodes: PveNode[], guests: Guest[], rng: Rng): 
       vmid: third,
       mode: 'suspend',
       comment: 'weekly local copy',
+      ...(index === 1 ? { legacy: true as const } : {}),
     })
   }
   jobs.push({
@@ -192,6 +248,10 @@ export function buildClusters(opts: ResolvedOptions, scenarioSlots: number[]): P
         }),
       )
     }
+    // The homelab's "prod" pool: its guests tagged prod (the scenario adds one more).
+    const pools = index === 0 ? ['prod'] : []
+    if (index === 0)
+      for (const g of guests) if (g.tags?.split(';').includes('prod')) g.pool = 'prod'
     return {
       id: `pve/${clusterName(index)}`,
       name: clusterName(index),
@@ -206,7 +266,11 @@ export function buildClusters(opts: ResolvedOptions, scenarioSlots: number[]): P
       storages: buildStorages(rng, index, nodes, index === 0 ? opts.extraSharedStorages : 0),
       archives: [],
       tasks: [],
-      jobs: buildJobs(index, nodes, guests, rng),
+      jobs: buildJobs(index, nodes, guests, rng, opts.now),
+      jobShape:
+        opts.pveJobShapes[index] ??
+        (opts.pveJobShapes[opts.pveJobShapes.length - 1] as PveJobShape),
+      pools,
     }
   })
 }

@@ -23,6 +23,7 @@ export function buildStorages(
       config: { path: '/var/lib/vz', 'prune-backups': 'keep-all=1' },
       total: 100861726720,
       used: rng.int(10, 60) * GiB,
+      growthPerDay: 1.5 * GiB,
     },
     {
       storage: pbs.storage,
@@ -39,6 +40,7 @@ export function buildStorages(
       },
       total: 2000398934016,
       used: 512000000000,
+      growthPerDay: 4 * GiB,
       pbs: { source: 'pbs/pbs', datastore: 'store1', namespace: pbs.namespace, username },
     },
   ]
@@ -58,6 +60,7 @@ export function buildStorages(
         },
         total: 4000787030016,
         used: 1200000000000,
+        growthPerDay: 12 * GiB,
       },
       {
         storage: 'pbs-backup',
@@ -68,6 +71,7 @@ export function buildStorages(
         config: { path: '/mnt/pbs-backup', 'prune-backups': 'keep-last=4' },
         total: 1000204886016,
         used: 300000000000,
+        growthPerDay: 2 * GiB,
       },
       {
         storage: 'old-usb',
@@ -94,6 +98,7 @@ export function buildStorages(
       },
       total: 2000398934016,
       used: rng.int(1, 900) * GiB,
+      growthPerDay: 1 * GiB,
     })
   }
   return storages

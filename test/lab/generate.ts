@@ -1,5 +1,5 @@
 // generateLab: the pure, deterministic entry point (same options → deep-equal model).
-import { generateHistory, jobCovers } from './generate-history.ts'
+import { generateHistory, jobCovers, runStarts } from './generate-history.ts'
 import { buildPbs, createPbsWriter, snapshotSize } from './generate-pbs.ts'
 import { addPbsHealth } from './generate-pbs-health.ts'
 import { buildClusters } from './generate-pve.ts'
@@ -7,8 +7,9 @@ import type { LabFacts, LabModel } from './model.ts'
 import { resolveOptions } from './presets.ts'
 import { createRng } from './prng.ts'
 import { addScenarioBackups } from './scenario-backups.ts'
-import { addScenarioGuests, scenarioSlots, V } from './scenario-guests.ts'
-import type { LabOptions, PbsServer, PveCluster } from './types.ts'
+import { addScenarioGuests, nodeOf, SKIPPED_JOB_ID, scenarioSlots, V } from './scenario-guests.ts'
+import { FAILED_JOB_ID } from './scenario-runs.ts'
+import type { BackupJob, LabOptions, PbsServer, PveCluster } from './types.ts'
 
 export function notBackedUp(
   cluster: PveCluster,
@@ -45,8 +46,9 @@ export function generateLab(options: LabOptions & { now: number }): LabModel {
   const offsite = server.datastores[1]
   if (offsite) {
     // A sync target holding copies of a few homelab groups under another owner.
+    // Not the VMID two clusters share: its snapshots stay exactly where that scenario puts them.
     for (const g of (server.datastores[0]?.groups ?? [])
-      .filter((x) => x.ns === 'homelab')
+      .filter((x) => x.ns === 'homelab' && x.id !== String(V.collision))
       .slice(0, 3)) {
       for (const s of g.snapshots.filter((x) => !x.inProgress).slice(-3)) {
         pbs.add(offsite.store, '', g.type, g.id, 'sync@pbs', {
@@ -68,6 +70,15 @@ export function generateLab(options: LabOptions & { now: number }): LabModel {
     c.archives.sort((a, b) => a.time - b.time)
   }
   const storage = (c: PveCluster, name: string) => c.storages.find((s) => s.storage === name)
+  const job = (id: string) => homelab.jobs.find((j) => j.id === id) as BackupJob
+  const guestNode = (vmid: number) =>
+    nodeOf(homelab, homelab.guests.find((g) => g.vmid === vmid)?.node ?? '')
+  /** The job's newest scheduled time at or before now, skipped or not. */
+  const newestRun = (j: BackupJob, vmid: number) =>
+    runStarts({ ...j, skipNewest: undefined }, guestNode(vmid), opts.now, opts.days).at(-1) ?? 0
+  const weekly = job('backup-nfs-weekly')
+  const skipped = job(SKIPPED_JOB_ID)
+  const poolJob = job('backup-pool-prod')
   const pbsStorage = storage(homelab, 'backup-main')
   const facts: LabFacts = {
     ...backupFacts,
@@ -104,6 +115,34 @@ export function generateLab(options: LabOptions & { now: number }): LabModel {
     ),
     latestVerificationFailed: verificationOf(server, homelab.name, V.inProgress),
     pbsHealth,
+    jobs: {
+      weeklyOnly: {
+        cluster: homelab.name,
+        vmid: V.weeklyOnly,
+        job: weekly.id,
+        previousRun: newestRun(weekly, V.weeklyOnly),
+      },
+      skippedNightly: {
+        cluster: homelab.name,
+        vmid: V.skippedNightly,
+        job: skipped.id,
+        skippedRun: newestRun(skipped, V.skippedNightly),
+      },
+      failedRun: {
+        cluster: homelab.name,
+        job: FAILED_JOB_ID,
+        upid: backupFacts.failedTask.upid,
+        failedVmid: backupFacts.failedTask.failedVmid,
+        okVmid: backupFacts.failedTask.okVmid,
+      },
+      pool: {
+        cluster: homelab.name,
+        job: poolJob.id,
+        pool: poolJob.pool ?? '',
+        members: homelab.guests.filter((g) => jobCovers(poolJob, g)).map((g) => g.vmid),
+      },
+      disabled: { cluster: homelab.name, job: `backup-${homelab.name}-old` },
+    },
   }
   return {
     seed: opts.seed,

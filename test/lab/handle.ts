@@ -1,6 +1,17 @@
 // createLabHandler: web-standard Request → Response for every lab source and the /_lab API.
 // Order per request: source down, count, latency, slow faults, auth, offline node, http-error,
 // route, malformed or truncated body.
+import { pbsAccessRoutes, pveAccessRoutes } from './access-routes.ts'
+import {
+  type AclEntry,
+  allows,
+  PVE_AUDITOR_PRIVILEGES,
+  PVE_MONITOR_PRIVILEGES,
+  pbsRouteCheck,
+  pveRouteCheck,
+  type RouteCheck,
+  tokenAcl,
+} from './acl.ts'
 import { parsePbsToken, parsePveToken } from './auth.ts'
 import { type LabFault, pathMatches } from './faults.ts'
 import { handleControl } from './lab-control.ts'
@@ -9,6 +20,7 @@ import type { LabModel } from './model.ts'
 import { type PbsContext, pbsRoutes } from './pbs-routes.ts'
 import { pveClusterRoutes } from './pve-cluster-routes.ts'
 import type { PveContext } from './pve-context.ts'
+import { pveJobRoutes } from './pve-job-routes.ts'
 import { pveStorageRoutes } from './pve-storage-routes.ts'
 import { pveTaskRoutes } from './pve-task-routes.ts'
 import { labJson, pbsError, pbsSuccess, pveEmpty, pveError, pveSuccess, sleep } from './respond.ts'
@@ -17,7 +29,30 @@ import type { PbsServer, PveCluster } from './types.ts'
 
 export type LabHandler = (request: Request) => Promise<Response>
 
-const pveRoutes = [...pveClusterRoutes, ...pveStorageRoutes, ...pveTaskRoutes]
+const pveRoutes = [
+  ...pveClusterRoutes,
+  ...pveJobRoutes,
+  ...pveStorageRoutes,
+  ...pveTaskRoutes,
+  ...pveAccessRoutes,
+]
+const pbsAllRoutes = [...pbsRoutes, ...pbsAccessRoutes]
+
+const PVE_MONITOR_ACL: AclEntry[] = [
+  { path: '/', privileges: PVE_MONITOR_PRIVILEGES, propagate: true },
+]
+const PVE_AUDITOR_ACL: AclEntry[] = [
+  { path: '/', privileges: PVE_AUDITOR_PRIVILEGES, propagate: true },
+]
+/** README's advice: the DatastoreAudit role on /datastore. */
+const PBS_MONITOR_ACL: AclEntry[] = [
+  { path: '/datastore', privileges: ['Datastore.Audit'], propagate: true },
+]
+
+/** The check's denial, if the ACL grants none of its privileges on its path. */
+function denied(acl: readonly AclEntry[], check: RouteCheck | undefined): RouteCheck | undefined {
+  return check && !check.privileges.some((p) => allows(acl, check.path, p)) ? check : undefined
+}
 const statusTexts: Record<number, string> = {
   400: 'Bad Request',
   403: 'Forbidden',
@@ -121,8 +156,26 @@ async function handlePve(
   }
   if (!match)
     return pveError(501, `Method '${request.method} ${apiPath}' not implemented`, undefined, legacy)
+  // The monitoring token's ACL can be changed by faults; the auditor's is PVEAuditor on /.
+  const acl = auditor ? PVE_AUDITOR_ACL : tokenAcl(PVE_MONITOR_ACL, faults, cluster.id)
+  const refused = denied(acl, pveRouteCheck(match.route.pattern, match.params))
+  if (refused)
+    return pveError(
+      403,
+      `Permission check failed (${refused.path}, ${refused.privileges.join('|')})\n`,
+      undefined,
+      legacy,
+    )
   // All faults: a PBS-side outage also breaks this cluster's pbs-type storages.
-  const ctx: PveContext = { model, cluster, auditor, offline, faults: state.faults }
+  const ctx: PveContext = {
+    model,
+    cluster,
+    tokenId: creds.tokenId,
+    acl,
+    offline,
+    faults: state.faults,
+    elapsedSeconds: Math.max(0, Math.floor(Date.now() / 1000) - state.startedAt),
+  }
   const result = await match.route.handle(ctx, match.params, query)
   return result.ok
     ? broken(pveSuccess(result.data, result.extra), faults, apiPath)
@@ -136,7 +189,7 @@ async function handlePbs(
   apiPath: string,
   query: URLSearchParams,
 ): Promise<Response> {
-  const match = request.method === 'GET' ? matchRoute(pbsRoutes, apiPath) : undefined
+  const match = request.method === 'GET' ? matchRoute(pbsAllRoutes, apiPath) : undefined
   const { faults } = await prepare(state, server.id, request.method, apiPath, match?.route.pattern)
   const creds = parsePbsToken(request.headers.get('authorization'))
   const good = creds?.tokenId === server.tokenId && creds.secret === server.tokenSecret
@@ -148,7 +201,14 @@ async function handlePbs(
   if (injected?.kind === 'http-error')
     return pbsError(injected.status, injected.message ?? 'internal server error')
   if (!match) return pbsError(404, `Path '/api2/json${apiPath}' not found.`)
-  const ctx: PbsContext = { server, faults }
+  const acl = tokenAcl(PBS_MONITOR_ACL, faults, server.id)
+  const refused = denied(acl, pbsRouteCheck(match.route.pattern, match.params, query))
+  if (refused)
+    return pbsError(
+      403,
+      `permission check failed - missing ${refused.privileges.join('|')} on ${refused.path}`,
+    )
+  const ctx: PbsContext = { server, faults, acl }
   const result = await match.route.handle(ctx, match.params, query)
   return result.ok
     ? broken(pbsSuccess(result.data, result.extra), faults, apiPath)

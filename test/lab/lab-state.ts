@@ -8,6 +8,8 @@ export interface LabState {
   latencyMs: number
   /** Delay before a 401; real servers wait about 3 s. */
   authFailureDelayMs: number
+  /** Wall-clock epoch seconds the lab started: lab time (storage growth) counts from it. */
+  startedAt: number
 }
 
 export interface RequestCounts {
@@ -23,6 +25,7 @@ export function createLabState(init: Partial<LabState> = {}): LabState {
     counts: init.counts ?? new Map(),
     latencyMs: init.latencyMs ?? 0,
     authFailureDelayMs: init.authFailureDelayMs ?? 0,
+    startedAt: init.startedAt ?? Math.floor(Date.now() / 1000),
   }
 }
 

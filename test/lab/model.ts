@@ -51,6 +51,8 @@ export interface LabFacts {
     volid: string
     pbs: PbsRef
   }
+  /** A deleted guest's PBS group in a namespace no cluster writes or maps: cluster unknown. */
+  unplacedOrphan: { source: string; owner: string; snapshots: PbsRef[] }
   inProgress: {
     cluster: string
     node: string
@@ -100,6 +102,18 @@ export interface LabFacts {
     warningJob: { kind: 'sync'; id: string; store: string; warnings: number }
     /** A GC running now; null without the S3 store. */
     runningGc: string | null
+  }
+  /** Backup jobs the scenario relies on (job ids of /cluster/backup). */
+  jobs: {
+    /** Only in a weekly job whose newest run was a little over three days ago. */
+    weeklyOnly: { cluster: string; vmid: number; job: string; previousRun: number }
+    /** Only in a daily job whose newest run, six hours ago, did not happen. */
+    skippedNightly: { cluster: string; vmid: number; job: string; skippedRun: number }
+    /** The weekly job whose newest run is failedTask: one guest failed, one did not. */
+    failedRun: { cluster: string; job: string; upid: string; failedVmid: number; okVmid: number }
+    /** A job selecting a pool, and the pool's guests. */
+    pool: { cluster: string; job: string; pool: string; members: number[] }
+    disabled: { cluster: string; job: string }
   }
 }
 

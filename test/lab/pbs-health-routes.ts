@@ -1,6 +1,11 @@
 // PBS health endpoints: /status/datastore-usage and the job lists /admin/verify, /admin/prune,
 // /admin/sync and /admin/gc, in the shapes of pbs-api-types (DataStoreStatusListItem,
 // …JobStatus with the config and JobScheduleStatus flattened, GarbageCollectionJobStatus).
+// Each lists only what the token may see, as PBS filters (never a 403): usage and GC need
+// Datastore.Audit on the store, verify jobs Audit or Verify, prune jobs Audit or Modify, sync
+// jobs Audit on the target and on the source (Remote.Audit on /remote/<remote> when it pulls
+// from a remote; a local sync's source is a datastore).
+import { type AclEntry, allows } from './acl.ts'
 import type { LabFault } from './faults.ts'
 import { fail, ok, type RouteResult } from './respond.ts'
 import type { Route } from './router.ts'
@@ -9,6 +14,21 @@ import type { PbsDatastore, PbsJob, PbsServer } from './types.ts'
 export interface PbsHealthContext {
   server: PbsServer
   faults: readonly LabFault[]
+  /** The calling token's ACL; everything is visible without one. */
+  acl?: readonly AclEntry[]
+}
+
+const may = (ctx: PbsHealthContext, path: string, ...privileges: string[]) =>
+  !ctx.acl || privileges.some((p) => allows(ctx.acl as AclEntry[], path, p))
+
+function visibleJob(ctx: PbsHealthContext, job: PbsJob): boolean {
+  const store = `/datastore/${job.store}`
+  if (job.kind === 'verify') return may(ctx, store, 'Datastore.Audit', 'Datastore.Verify')
+  if (job.kind === 'prune') return may(ctx, store, 'Datastore.Audit', 'Datastore.Modify')
+  const source = job.remote
+    ? may(ctx, `/remote/${job.remote}`, 'Remote.Audit')
+    : may(ctx, `/datastore/${job.remoteStore}`, 'Datastore.Audit')
+  return may(ctx, store, 'Datastore.Audit') && source
 }
 
 /** Maintenance as /admin/datastore sends it: an offline fault wins over the configured mode. */
@@ -140,7 +160,7 @@ function jobItem(job: PbsJob): Record<string, unknown> {
     config['outdated-after'] = 30
   }
   if (job.kind === 'sync') {
-    config.remote = job.remote
+    if (job.remote) config.remote = job.remote
     config['remote-store'] = job.remoteStore
     config.owner = 'sync@pbs'
     config['remove-vanished'] = false
@@ -161,6 +181,7 @@ function jobList(kind: PbsJob['kind'], extraParams: string[] = []): Route<PbsHea
       return ok(
         (ctx.server.jobs ?? [])
           .filter((j) => j.kind === kind && (store === null || j.store === store))
+          .filter((j) => visibleJob(ctx, j))
           .map(jobItem),
       )
     },
@@ -187,7 +208,12 @@ export const pbsHealthRoutes: Route<PbsHealthContext>[] = [
   {
     pattern: '/status/datastore-usage',
     handle: (ctx, _params, query) =>
-      onlyParams(query, []) ?? ok(ctx.server.datastores.map((d) => usageItem(ctx, d))),
+      onlyParams(query, []) ??
+      ok(
+        ctx.server.datastores
+          .filter((d) => may(ctx, `/datastore/${d.store}`, 'Datastore.Audit', 'Datastore.Backup'))
+          .map((d) => usageItem(ctx, d)),
+      ),
   },
   jobList('verify'),
   jobList('prune'),
@@ -202,6 +228,7 @@ export const pbsHealthRoutes: Route<PbsHealthContext>[] = [
       return ok(
         ctx.server.datastores
           .filter((d) => (store === null || d.store === store) && !unavailable(ctx, d))
+          .filter((d) => may(ctx, `/datastore/${d.store}`, 'Datastore.Audit'))
           .map(gcItem),
       )
     },

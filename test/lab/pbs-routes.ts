@@ -1,5 +1,6 @@
 // PBS endpoints: version, datastores, namespaces, groups (4.x semantics) and snapshots, then
 // usage and jobs (pbs-health-routes.ts).
+import { type AclEntry, allows } from './acl.ts'
 import type { LabFault } from './faults.ts'
 import {
   maintenanceString,
@@ -14,7 +15,21 @@ import type { PbsDatastore, PbsGroup, PbsServer, PbsSnapshot } from './types.ts'
 export interface PbsContext {
   server: PbsServer
   faults: readonly LabFault[]
+  /** The calling token's ACL (acl.ts). */
+  acl: readonly AclEntry[]
 }
+
+const storePath = (store: string, ns = '') => `/datastore/${store}${ns ? `/${ns}` : ''}`
+
+/** With Datastore.Audit every group is listed; with Datastore.Backup alone only the token's own. */
+function listable(ctx: PbsContext, store: string, ns: string) {
+  const audit = allows(ctx.acl, storePath(store, ns), 'Datastore.Audit')
+  return (g: PbsGroup) => audit || g.owner === ctx.server.tokenId
+}
+
+/** /admin/datastore lists the stores the token has Datastore.Audit or Datastore.Backup on. */
+const visibleStore = (ctx: PbsContext, store: string) =>
+  ['Datastore.Audit', 'Datastore.Backup'].some((p) => allows(ctx.acl, storePath(store), p))
 
 interface FileEntry {
   filename: string
@@ -108,16 +123,18 @@ export const pbsRoutes: Route<PbsContext>[] = [
     pattern: '/admin/datastore',
     handle: (ctx) =>
       ok(
-        ctx.server.datastores.map((d) => {
-          const maintenance = maintenanceString(ctx, d)
-          return {
-            store: d.store,
-            comment: d.comment,
-            'mount-status': mountStatus(d),
-            'backend-type': d.backend ?? 'filesystem',
-            ...(maintenance ? { maintenance } : {}),
-          }
-        }),
+        ctx.server.datastores
+          .filter((d) => visibleStore(ctx, d.store))
+          .map((d) => {
+            const maintenance = maintenanceString(ctx, d)
+            return {
+              store: d.store,
+              comment: d.comment,
+              'mount-status': mountStatus(d),
+              'backend-type': d.backend ?? 'filesystem',
+              ...(maintenance ? { maintenance } : {}),
+            }
+          }),
       ),
   },
   {
@@ -155,7 +172,8 @@ export const pbsRoutes: Route<PbsContext>[] = [
       if ('ok' in ds) return ds
       const ns = namespaceOf(ds, query)
       if (typeof ns !== 'string') return ns
-      return ok(ds.groups.filter((g) => g.ns === ns).map(groupItem))
+      const mayList = listable(ctx, ds.store, ns)
+      return ok(ds.groups.filter((g) => g.ns === ns && mayList(g)).map(groupItem))
     },
   },
   {
@@ -174,8 +192,13 @@ export const pbsRoutes: Route<PbsContext>[] = [
       const ns = namespaceOf(ds, query)
       if (typeof ns !== 'string') return ns
       const id = query.get('backup-id')
+      const mayList = listable(ctx, ds.store, ns)
       const groups = ds.groups.filter(
-        (g) => g.ns === ns && (type === null || g.type === type) && (id === null || g.id === id),
+        (g) =>
+          g.ns === ns &&
+          mayList(g) &&
+          (type === null || g.type === type) &&
+          (id === null || g.id === id),
       )
       return ok(groups.flatMap((g) => g.snapshots.map((s) => snapshotItem(g, s))))
     },

@@ -1,5 +1,5 @@
 // Named option sets; a preset is only defaults, explicit options win.
-import type { LabOptions } from './types.ts'
+import type { LabOptions, PveJobShape } from './types.ts'
 
 export interface ResolvedOptions {
   seed: number
@@ -12,9 +12,12 @@ export interface ResolvedOptions {
   extraSharedStorages: number
   pbsNamespaces: number
   pbsDatastores: number
+  pveJobShapes: PveJobShape[]
 }
 
-type PresetValues = Omit<ResolvedOptions, 'seed' | 'now' | 'preset'>
+type PresetValues = Omit<ResolvedOptions, 'seed' | 'now' | 'preset' | 'pveJobShapes'>
+
+const DEFAULT_JOB_SHAPES: PveJobShape[] = ['9.2', '8.x']
 
 export const presets: Record<'demo' | 'tiny' | 'large', PresetValues> = {
   demo: {
@@ -70,5 +73,9 @@ export function resolveOptions(options: LabOptions & { now: number }): ResolvedO
     extraSharedStorages: Math.max(0, options.extraSharedStorages ?? base.extraSharedStorages),
     pbsNamespaces: Math.max(0, options.pbsNamespaces ?? base.pbsNamespaces),
     pbsDatastores: Math.max(1, options.pbsDatastores ?? base.pbsDatastores),
+    pveJobShapes:
+      options.pveJobShapes && options.pveJobShapes.length > 0
+        ? options.pveJobShapes
+        : DEFAULT_JOB_SHAPES,
   }
 }

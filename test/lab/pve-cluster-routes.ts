@@ -1,11 +1,17 @@
-// PVE cluster-wide endpoints: version, status, nodes, resources, storage config, backup jobs.
+// PVE cluster-wide endpoints: version, status, nodes, resources, storage config, coverage.
 import { notBackedUp } from './generate.ts'
 import { checkParams } from './params.ts'
-import { findNode, type PveContext, pbsUnavailable, storageEnabledOn } from './pve-context.ts'
+import {
+  can,
+  findNode,
+  type PveContext,
+  pbsUnavailable,
+  storageEnabledOn,
+  storageUsed,
+} from './pve-context.ts'
 import { fail, ok } from './respond.ts'
 import type { Route } from './router.ts'
-import { fromLocal, localParts } from './time-zone.ts'
-import type { BackupJob, Guest, PveCluster, PveNode, PveStorage } from './types.ts'
+import type { Guest, PveCluster, PveNode, PveStorage } from './types.ts'
 
 const NETWORK_TYPES = ['nfs', 'cifs', 'pbs']
 
@@ -32,7 +38,14 @@ function nodeStatus(ctx: PveContext, n: PveNode): Record<string, unknown> {
 }
 
 function guestResource(ctx: PveContext, g: Guest): Record<string, unknown> {
-  const base = { id: `${g.type}/${g.vmid}`, vmid: g.vmid, type: g.type, node: g.node }
+  const base = {
+    id: `${g.type}/${g.vmid}`,
+    vmid: g.vmid,
+    type: g.type,
+    node: g.node,
+    // PVE takes the pool from user.cfg, not from the node: it is there while the node is down.
+    ...(g.pool ? { pool: g.pool } : {}),
+  }
   if (ctx.offline.has(g.node) || g.status === 'unknown') return { ...base, status: 'unknown' }
   const running = g.status === 'running'
   const out: Record<string, unknown> = {
@@ -57,6 +70,11 @@ function guestResource(ctx: PveContext, g: Guest): Record<string, unknown> {
   return out
 }
 
+/** `type: "pool"` entries (each listed with Pool.Audit on it; the lab's tokens have it). */
+function poolResources(ctx: PveContext): Record<string, unknown>[] {
+  return ctx.cluster.pools.map((pool) => ({ id: `/pool/${pool}`, pool, type: 'pool' }))
+}
+
 /**
  * One entry per node a storage is enabled on (PVE::Storage::storage_check_enabled). `status` is
  * "available" only while the node's pvestatd broadcasts recent usage for it, which it does for
@@ -66,7 +84,10 @@ function guestResource(ctx: PveContext, g: Guest): Record<string, unknown> {
 function storageResources(ctx: PveContext): Record<string, unknown>[] {
   return ctx.cluster.nodes.flatMap((n) =>
     ctx.cluster.storages
-      .filter((s) => storageEnabledOn(s, n.name))
+      // Listed only with Datastore.Audit on the storage (PVE::API2::Cluster resources).
+      .filter(
+        (s) => storageEnabledOn(s, n.name) && can(ctx, `/storage/${s.storage}`, 'Datastore.Audit'),
+      )
       .map((s) => {
         const up = !ctx.offline.has(n.name) && !pbsUnavailable(ctx, s)
         return {
@@ -78,7 +99,7 @@ function storageResources(ctx: PveContext): Record<string, unknown>[] {
           shared: NETWORK_TYPES.includes(s.type) || s.shared ? 1 : 0,
           content: s.content,
           status: up ? 'available' : 'unknown',
-          ...(up ? { disk: s.used, maxdisk: s.total } : {}),
+          ...(up ? { disk: storageUsed(ctx, s), maxdisk: s.total } : {}),
         }
       }),
   )
@@ -98,46 +119,15 @@ export function storageConfig(cluster: PveCluster, s: PveStorage): Record<string
   return out
 }
 
-/** Next scheduled start after `now` in the zone of the node that would answer. */
-function nextRun(job: BackupJob, tz: string, now: number): number {
-  for (let d = 0; d <= 8; d++) {
-    const p = localParts(now + d * 86400, tz)
-    if (job.days.length > 0 && !job.days.includes(p.weekday)) continue
-    const t = fromLocal(
-      { year: p.year, month: p.month, day: p.day, hour: job.hour, minute: job.minute, second: 0 },
-      tz,
-    )
-    if (t > now) return t
-  }
-  return now + 86400
-}
-
-function jobItem(ctx: PveContext, job: BackupJob): Record<string, unknown> {
-  const tz = (findNode(ctx, job.node ?? '') ?? ctx.cluster.nodes[0])?.timeZone ?? 'UTC'
-  const out: Record<string, unknown> = {
-    id: job.id,
-    type: 'vzdump',
-    schedule: job.schedule,
-    enabled: job.enabled,
-  }
-  if (job.enabled) out['next-run'] = nextRun(job, tz, ctx.model.now)
-  if (job.all) out.all = 1
-  if (job.exclude?.length) out.exclude = job.exclude.join(',')
-  if (job.vmid) out.vmid = job.vmid.join(',')
-  if (job.node) out.node = job.node
-  out.storage = job.storage
-  out.mode = job.mode
-  if (job.notesTemplate) out['notes-template'] = job.notesTemplate
-  if (job.comment) out.comment = job.comment
-  if (job.storage === 'nas-nfs') out['prune-backups'] = { 'keep-daily': 7 }
-  out['notification-mode'] = 'auto'
-  return out
-}
-
 export const pveClusterRoutes: Route<PveContext>[] = [
   {
     pattern: '/version',
-    handle: (ctx) => ok({ version: '9.1.3', release: '9.1', repoid: ctx.cluster.repoid }),
+    handle: (ctx) =>
+      ok(
+        ctx.cluster.jobShape === '8.x'
+          ? { version: '8.4.14', release: '8.4', repoid: ctx.cluster.repoid }
+          : { version: '9.2.0', release: '9.2', repoid: ctx.cluster.repoid },
+      ),
   },
   {
     pattern: '/cluster/status',
@@ -183,7 +173,13 @@ export const pveClusterRoutes: Route<PveContext>[] = [
             .map(({ ssl_fingerprint: _f, ...n }) => ({ ...n, id: `node/${n.node}` })),
         )
       if (!type || type === 'storage') out.push(...storageResources(ctx))
-      if (!type || type === 'vm') out.push(...ctx.cluster.guests.map((g) => guestResource(ctx, g)))
+      if (!type || type === 'vm')
+        out.push(
+          ...ctx.cluster.guests
+            .filter((g) => can(ctx, `/vms/${g.vmid}`, 'VM.Audit'))
+            .map((g) => guestResource(ctx, g)),
+        )
+      if (!type) out.push(...poolResources(ctx))
       return ok(out)
     },
   },
@@ -215,11 +211,17 @@ export const pveClusterRoutes: Route<PveContext>[] = [
       const type = query.get('type')
       return ok(
         ctx.cluster.storages
-          .filter((s) => !type || s.type === type)
+          // Only storages the token has Datastore.Audit or Datastore.AllocateSpace on.
+          .filter(
+            (s) =>
+              (!type || s.type === type) &&
+              ['Datastore.Audit', 'Datastore.AllocateSpace'].some((p) =>
+                can(ctx, `/storage/${s.storage}`, p),
+              ),
+          )
           .map((s) => storageConfig(ctx.cluster, s)),
       )
     },
   },
-  { pattern: '/cluster/backup', handle: (ctx) => ok(ctx.cluster.jobs.map((j) => jobItem(ctx, j))) },
   { pattern: '/cluster/backup-info/not-backed-up', handle: (ctx) => ok(notBackedUp(ctx.cluster)) },
 ]

@@ -1,4 +1,5 @@
-// What a PVE route handler sees: the cluster, the caller's token kind and active faults.
+// What a PVE route handler sees: the cluster, the caller's token and its ACL, active faults.
+import { type AclEntry, allows } from './acl.ts'
 import type { LabFault } from './faults.ts'
 import type { LabModel } from './model.ts'
 import { fail, type RouteResult } from './respond.ts'
@@ -7,9 +8,25 @@ import type { PveCluster, PveNode, PveStorage } from './types.ts'
 export interface PveContext {
   model: LabModel
   cluster: PveCluster
-  auditor: boolean
+  /** The calling token's id and ACL. */
+  tokenId: string
+  acl: readonly AclEntry[]
   offline: ReadonlySet<string>
   faults: readonly LabFault[]
+  /** Seconds the lab has been running: storage usage grows with it (storageUsed). */
+  elapsedSeconds: number
+}
+
+export const can = (ctx: PveContext, path: string, privilege: string): boolean =>
+  allows(ctx.acl, path, privilege)
+
+/**
+ * Bytes used on a storage now: it grows by its daily rate in whole hours of lab time (so one
+ * test's refreshes see the same figure), up to its size.
+ */
+export function storageUsed(ctx: PveContext, s: PveStorage): number {
+  const hours = Math.floor(ctx.elapsedSeconds / 3600)
+  return Math.min(s.total, s.used + Math.round(((s.growthPerDay ?? 0) * hours) / 24))
 }
 
 export function findNode(ctx: PveContext, name: string): PveNode | undefined {

@@ -1,10 +1,12 @@
 // PVE per-node storage status and backup content listings (dir/nfs archives, pbs-type storages).
 import { boolParam, checkParams, intParam } from './params.ts'
 import {
+  can,
   findNode,
   type PveContext,
   pbsUnavailable,
   storageEnabledOn,
+  storageUsed,
   unknownNode,
 } from './pve-context.ts'
 import { fail, ok, type RouteResult } from './respond.ts'
@@ -25,7 +27,7 @@ function storageStatus(ctx: PveContext, s: PveStorage, node: string): Record<str
   const enabled = storageEnabledOn(s, node)
   const active = enabled && !pbsUnavailable(ctx, s)
   const total = active ? s.total : 0
-  const used = active ? s.used : 0
+  const used = active ? storageUsed(ctx, s) : 0
   const out: Record<string, unknown> = {
     storage: s.storage,
     type: s.type,
@@ -187,9 +189,14 @@ export const pveStorageRoutes: Route<PveContext>[] = [
       const items =
         s.type === 'pbs' ? pbsContent(ctx, s, vmid) : dirContent(ctx, s, node as string, vmid)
       if (!Array.isArray(items)) return items
-      // Audit-only tokens pass the storage check but every volume is silently filtered out.
-      if (ctx.auditor) return ok([])
-      return ok(items.sort(byVolid))
+      // pve-storage check_volume_access: a token without Datastore.Allocate sees a backup only
+      // with Datastore.AllocateSpace and VM.Backup on its guest; the rest is silently dropped
+      // (an Audit-only token passes the storage check and gets an empty list).
+      const path = `/storage/${s.storage}`
+      const visible = (item: Record<string, unknown>) =>
+        can(ctx, path, 'Datastore.Allocate') ||
+        (can(ctx, path, 'Datastore.AllocateSpace') && can(ctx, `/vms/${item.vmid}`, 'VM.Backup'))
+      return ok(items.filter(visible).sort(byVolid))
     },
   },
 ]

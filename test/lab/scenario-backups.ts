@@ -23,6 +23,7 @@ type BackupFacts = Omit<
   | 'neverBackedUp'
   | 'latestVerificationFailed'
   | 'pbsHealth'
+  | 'jobs'
 >
 
 const HOUR = 3600
@@ -175,6 +176,19 @@ export function addScenarioBackups(
     comment: 'old-vm',
   })
 
+  // ct/4343 in `retired`: its guest is gone and no cluster's storage, user or map points there,
+  // so nothing tells which cluster it was; its owner is all there is to go by.
+  const unplacedOwner = 'decommissioned@pbs'
+  const unplaced = [40, 33, 26].map((k) => ref('retired', 'ct', V.unplacedOrphan, now - k * DAY))
+  for (const snap of unplaced)
+    pbs.add(snap.datastore, snap.namespace, snap.type, snap.id, unplacedOwner, {
+      time: snap.time,
+      diskSize: 8 * 1024 ** 3,
+      size: snapshotSize('ct', 8 * 1024 ** 3),
+      protected: false,
+      comment: 'ldap-old',
+    })
+
   // Root namespace: vm/100 written by some old setup, owner root@pam, no comment: ambiguous.
   for (const k of [62, 61, 60])
     pbs.add('store1', '', 'vm', String(V.collision), 'root@pam', {
@@ -245,6 +259,7 @@ export function addScenarioBackups(
       volid: volidOf(orphanArchive),
       pbs: ref('homelab', 'vm', V.orphan, orphanTime),
     },
+    unplacedOrphan: { source: 'pbs/pbs', owner: unplacedOwner, snapshots: unplaced },
     inProgress: runs.inProgress,
     failedTask: runs.failedTask,
     manualTask: { cluster: homelab.name, node: h.first, upid: manual.upid, vmid: V.design },

@@ -1,12 +1,13 @@
 // Fixed scenario guests present in every preset (design-note guest 111, VMID collision 100,
 // duplicate name "web", template, unknown status, in-progress, migrated, never backed up,
-// a backup at 23:30 New York time, a name that is HTML).
-import { makeGuest } from './generate-pve.ts'
+// a backup at 23:30 New York time, a name that is HTML, a weekly-only guest, a guest whose
+// nightly run was skipped).
+import { dailyAt, makeGuest } from './generate-pve.ts'
 import type { Rng } from './prng.ts'
 import type { Guest, PveCluster, PveNode } from './types.ts'
 
 /** Scenario guest count per cluster, reserved out of guestsPerCluster. */
-export const scenarioSlots = [11, 2]
+export const scenarioSlots = [13, 2]
 
 export const V = {
   collision: 100,
@@ -18,13 +19,35 @@ export const V = {
   failed: 115,
   nightOwl: 116,
   hostileName: 117,
+  weeklyOnly: 118,
+  skippedNightly: 119,
   unknown: 130,
   never: 150,
   template: 9000,
   orphan: 4242,
+  unplacedOrphan: 4343,
 } as const
 
 export const HOSTILE_NAME = '<img src=x onerror=alert(1)>'
+
+/**
+ * Scenario guests whose backups and tasks are made by hand (scenario-backups.ts and
+ * scenario-runs.ts), not by running jobs: no enabled job selects them (their times would not be
+ * the jobs' times), only the disabled one, so PVE still counts them as covered.
+ */
+export const HAND_MADE: readonly number[] = [
+  V.design,
+  V.migrated,
+  V.inProgress,
+  V.failedOk,
+  V.failed,
+  V.nightOwl,
+  V.hostileName,
+  V.unknown,
+]
+
+/** The job whose newest scheduled run was skipped, six hours before now. */
+export const SKIPPED_JOB_ID = 'backup-db-nightly'
 
 export interface ScenarioNodes {
   first: string
@@ -62,6 +85,7 @@ export function addScenarioGuests(
       name: 'web',
       status: 'running',
       tags: 'prod;web',
+      pool: 'prod',
     }),
   )
   add(
@@ -158,6 +182,29 @@ export function addScenarioGuests(
       snapshots: [],
     }),
   )
+  add(
+    homelab,
+    makeGuest(rng, now, {
+      vmid: V.weeklyOnly,
+      type: 'lxc',
+      node: h.second,
+      name: 'weekly-archive',
+      status: 'running',
+      snapshots: [],
+    }),
+  )
+  add(
+    homelab,
+    makeGuest(rng, now, {
+      vmid: V.skippedNightly,
+      type: 'qemu',
+      node: h.first,
+      name: 'nightly-db',
+      status: 'running',
+      tags: 'db',
+      snapshots: [],
+    }),
+  )
   const unknown = makeGuest(rng, now, {
     vmid: V.unknown,
     type: 'qemu',
@@ -213,15 +260,41 @@ export function addScenarioGuests(
     }),
   )
   for (const c of [homelab, office]) c.guests.sort((a, b) => a.vmid - b.vmid)
-  // Keep "never backed up" and the template out of every job so not-backed-up lists them.
-  const nightly = homelab.jobs[0]
-  if (nightly)
-    nightly.exclude = [...(nightly.exclude ?? []), V.never, V.template].sort((a, b) => a - b)
+  // Keep "never backed up" and the template out of every job so not-backed-up lists them; the
+  // weekly-only and the skipped guest are only in their own jobs, the hand-made ones in none
+  // that is enabled.
+  const own: number[] = [V.weeklyOnly, V.skippedNightly]
+  for (const job of homelab.jobs) {
+    if (job.enabled && job.all)
+      job.exclude = [
+        ...new Set([...(job.exclude ?? []), V.never, V.template, ...own, ...HAND_MADE]),
+      ].sort((a, b) => a - b)
+    if (job.enabled && job.vmid)
+      job.vmid = job.vmid.filter((v) => !own.includes(v) && !HAND_MADE.includes(v))
+    if (!job.enabled && job.vmid)
+      job.vmid = [...new Set([...job.vmid, ...HAND_MADE])].sort((a, b) => a - b)
+  }
+  const weekly = homelab.jobs.find((j) => j.id === 'backup-nfs-weekly')
+  if (weekly?.vmid) weekly.vmid = [...weekly.vmid, V.weeklyOnly].sort((a, b) => a - b)
+  const tz = nodeOf(homelab, h.first).timeZone
+  homelab.jobs.push({
+    id: SKIPPED_JOB_ID,
+    // Daily, with its newest run six hours ago, which did not happen: missed by now.
+    ...dailyAt(now, 6 * 3600, tz),
+    enabled: 1,
+    storage: 'backup-main',
+    vmid: [V.skippedNightly],
+    mode: 'snapshot',
+    comment: 'database, daily to PBS',
+    skipNewest: true,
+  })
   const history = new Set<number>()
   for (const c of [homelab, office])
     for (const g of c.guests) if (g.vmid >= 200 && g.vmid < 9000) history.add(g.vmid)
   history.add(V.collision)
   history.add(V.officeWeb)
+  history.add(V.weeklyOnly)
+  history.add(V.skippedNightly)
   return history
 }
 

@@ -1,13 +1,17 @@
-// Scenario task runs: a backup in progress right now and a failed multi-guest vzdump job.
+// Scenario task runs: a backup in progress right now and a failed multi-guest vzdump job (the
+// scheduled run of a weekly job of its two guests, 29 hours ago).
 import { dumpPath } from './generate-history.ts'
 import type { PbsWriter } from './generate-pbs.ts'
 import { snapshotSize } from './generate-pbs.ts'
 import type { LabFacts } from './model.ts'
 import type { Rng } from './prng.ts'
 import { guest, nodeOf, scenarioNodes, V } from './scenario-guests.ts'
-import { utcStamp, vzdumpStamp } from './time-zone.ts'
+import { localParts, utcStamp, vzdumpStamp } from './time-zone.ts'
 import type { PveCluster, PveTask, VzdumpArchive } from './types.ts'
 import { pveUpid } from './upid.ts'
+
+/** The weekly job whose scheduled run is the failed task. */
+export const FAILED_JOB_ID = 'backup-apps-weekly'
 
 const HOUR = 3600
 const DAY = 86400
@@ -78,6 +82,21 @@ export function addScenarioRuns(
   // Failed multi-guest run: 114 finishes, 115 fails.
   const lastTz = nodeOf(homelab, h.last).timeZone
   const failStart = now - DAY - 5 * HOUR
+  const at = localParts(failStart, lastTz)
+  const pad = (n: number) => String(n).padStart(2, '0')
+  homelab.jobs.push({
+    id: FAILED_JOB_ID,
+    schedule: `${['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][at.weekday]} ${pad(at.hour)}:${pad(at.minute)}`,
+    days: [at.weekday],
+    hour: at.hour,
+    minute: at.minute,
+    enabled: 1,
+    storage: 'nas-nfs',
+    vmid: [V.failedOk, V.failed],
+    mode: 'snapshot',
+    notesTemplate: '{{guestname}}',
+    comment: 'dns and legacy-app',
+  })
   const okGuest = guest(homelab, V.failedOk)
   const badGuest = guest(homelab, V.failed)
   const reason = `unable to create temporary directory '/mnt/pve/nas-nfs/dump/vzdump-qemu-${V.failed}-${vzdumpStamp(failStart + 99, lastTz)}.tmp' - Permission denied`

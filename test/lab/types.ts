@@ -16,11 +16,20 @@ export interface LabOptions {
   guestsPerCluster?: number
   days?: number
   extraSharedStorages?: number
-  /** Extra (empty) PBS namespaces beyond the scenario's "", homelab, homelab/archive, office. */
+  /** Extra (empty) PBS namespaces beyond the scenario's "", homelab, homelab/archive, office, retired. */
   pbsNamespaces?: number
   /** Datastores on the PBS server, at least 1 (store1). */
   pbsDatastores?: number
+  /**
+   * Which release's /cluster/backup shape each cluster answers with, by cluster index (the
+   * last one repeats): `9.2` objects for fleecing / prune-backups / performance and no legacy
+   * starttime / dow; `8.x` property strings and, for legacy vzdump.cron jobs, starttime / dow.
+   * Default: homelab 9.2, the others 8.x, so both are always served.
+   */
+  pveJobShapes?: PveJobShape[]
 }
+
+export type PveJobShape = '8.x' | '9.2'
 
 export interface GuestSnapshot {
   name: string
@@ -40,6 +49,8 @@ export interface Guest {
   template?: 0 | 1
   lock?: string
   tags?: string
+  /** Resource pool (user.cfg); /cluster/resources sends it on the guest's entry. */
+  pool?: string
   maxcpu: number
   maxmem: number
   maxdisk: number
@@ -74,7 +85,9 @@ export interface PveStorage {
   /** Extra storage.cfg keys as PVE returns them (path, server, export, username…). */
   config: Record<string, string | number>
   total: number
+  /** Bytes used when the lab starts; it grows by `growthPerDay` with lab time. */
   used: number
+  growthPerDay?: number
   /** For pbs-type storages: where the snapshots live. */
   pbs?: { source: string; datastore: string; namespace: string; username: string }
 }
@@ -133,10 +146,19 @@ export interface BackupJob {
   exclude?: number[]
   vmid?: number[]
   node?: string
+  pool?: string
   mode: 'snapshot' | 'suspend' | 'stop'
   comment?: string
   notesTemplate?: string
+  /** Property-string options, sent as strings (8.x) or objects (9.2). */
+  options?: Partial<Record<'fleecing' | 'prune-backups' | 'performance', JobOptionValues>>
+  /** A job of the legacy vzdump.cron file: 8.x also sends its `starttime` and `dow`. */
+  legacy?: true
+  /** The newest scheduled run before now did not happen (the scheduler was down then). */
+  skipNewest?: true
 }
+
+export type JobOptionValues = Record<string, string | number>
 
 export interface PveCluster {
   id: string
@@ -153,6 +175,10 @@ export interface PveCluster {
   archives: VzdumpArchive[]
   tasks: PveTask[]
   jobs: BackupJob[]
+  /** Shape of /cluster/backup (and the release /version reports). */
+  jobShape: PveJobShape
+  /** Resource pools of user.cfg. */
+  pools: string[]
 }
 
 export interface PbsVerification {
@@ -228,7 +254,7 @@ export interface PbsJob {
   comment?: string
   /** Prune jobs only. */
   disable?: true
-  /** Sync jobs: where they pull from. */
+  /** Sync jobs: where they pull from (no remote: a local sync from another datastore). */
   remote?: string
   remoteStore?: string
   lastRun?: PbsJobRun

@@ -28,6 +28,28 @@ interface Edge {
 const TEMPORARY_KV_USERS: readonly string[] = []
 /** Pure helpers outside normalize/ that it may use: each must itself import nothing. */
 const PURE_HELPERS: readonly string[] = ['functions/epoch.ts']
+/**
+ * The alert engine (issue 12) is pure like the normalizer: rules, lifecycle and digest take the
+ * clock and the data as arguments. Its files may import shared/, each other, and the config
+ * module of the rules; nothing that does I/O. The channels that deliver live beside it.
+ */
+const ALERT_ENGINE = (path: string) =>
+  path.startsWith('functions/alerts/rules/') ||
+  [
+    'actions',
+    'condition',
+    'daily-window',
+    'digest',
+    'evaluate',
+    'freshness',
+    'lifecycle',
+    'links',
+    'message',
+    'scope',
+    'sink',
+    'state',
+    'words',
+  ].some((name) => path === `functions/alerts/${name}.ts`)
 /** Where the binding is declared. */
 const KV_DECLARED_IN = 'functions/env.ts'
 
@@ -179,6 +201,17 @@ function checkBoundaries(
         )
       }
     }
+    if (ALERT_ENGINE(e.from)) {
+      const allowed = e.relative
+        ? under(e.to, 'shared/') || ALERT_ENGINE(e.to) || e.to === 'functions/config/alert-rules.ts'
+        : !/^(hono|cloudflare:|node:)/.test(e.to)
+      if (!allowed) {
+        edge(
+          e,
+          'the alert engine is pure; it may import shared/, the engine and config/alert-rules.ts, nothing that does I/O',
+        )
+      }
+    }
     if (PURE_HELPERS.includes(e.from)) {
       edge(e, 'a pure helper normalize/ may use imports nothing (PURE_HELPERS)')
     }
@@ -276,6 +309,7 @@ describe('the boundary checker', () => {
         src('web/src/page.ts', "import { api } from '../../functions/app.ts'"),
         src('functions/routes/r.ts', "import { collectPve } from '../collect/pve.ts'"),
         src('functions/sneaky.ts', 'await env.PULSE_KV.put(key, value)'),
+        src('functions/alerts/lifecycle.ts', "import { store } from '../store/read-cache.ts'"),
       ],
       ['functions/gone.ts'],
     )
@@ -286,6 +320,7 @@ describe('the boundary checker', () => {
       "functions/normalize/m.ts imports 'hono': normalize/ is pure; it may import shared/, normalize/ and collect/facts.ts (types), nothing that does I/O",
       "web/src/page.ts imports '../../functions/app.ts' (functions/app.ts): web/ may import only web/, shared/ and npm packages",
       "functions/routes/r.ts imports '../collect/pve.ts' (functions/collect/pve.ts): routes/ serve stored data; collecting goes through refresh.ts",
+      "functions/alerts/lifecycle.ts imports '../store/read-cache.ts' (functions/store/read-cache.ts): the alert engine is pure; it may import shared/, the engine and config/alert-rules.ts, nothing that does I/O",
       'functions/sneaky.ts uses PULSE_KV: KV is touched only in functions/store/ (pass it what it needs)',
       'functions/gone.ts no longer uses PULSE_KV: remove it from TEMPORARY_KV_USERS in test/unit/boundaries.test.ts',
     ])

@@ -3,6 +3,7 @@
 // (hono/bearer-auth), with the API's own 401 body.
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ApiErrorSchema } from '../../shared/schema/error.ts'
+import { OrphanRecordSchema } from '../../shared/schema/guest.ts'
 import { call, labEnv, labModel } from './lab.ts'
 import { refresh } from './local-coordinator.ts'
 
@@ -10,6 +11,7 @@ const TOKEN = 'api-token-0123456789abcdef'
 const testEnv = labEnv({ PULSE_SUBREQUEST_BUDGET: '1000', PULSE_API_TOKEN: TOKEN })
 const { now, facts } = labModel()
 const guestPath = `/api/guests/${facts.designGuest.cluster}/${facts.designGuest.vmid}`
+const orphanPath = `/api/orphans/${facts.orphan.cluster}/${facts.orphan.vmid}`
 
 beforeAll(async () => {
   // Back-dated, so the manual refresh below is not refused as too soon after this one.
@@ -17,7 +19,7 @@ beforeAll(async () => {
 })
 
 describe('conditional GET', () => {
-  for (const path of ['/api/guests', guestPath]) {
+  for (const path of ['/api/guests', guestPath, orphanPath]) {
     it(`answers ${path} with 304 for a weak tag in a list, keeping ETag and Cache-Control`, async () => {
       const first = await call(testEnv, path)
       expect(first.status).toBe(200)
@@ -37,6 +39,38 @@ describe('conditional GET', () => {
       expect(other.headers.get('etag')).toBe(etag)
     })
   }
+})
+
+describe('GET /api/orphans/:key', () => {
+  it('answers a known key with its record', async () => {
+    const response = await call(testEnv, orphanPath)
+    expect(response.status).toBe(200)
+    const record = OrphanRecordSchema.parse(await response.json())
+    expect([record.key, record.orphan, record.guestId]).toEqual([
+      `${facts.orphan.cluster}/${facts.orphan.vmid}`,
+      true,
+      facts.orphan.vmid,
+    ])
+  })
+
+  it('answers an unknown key with 404 and the API error body', async () => {
+    for (const key of [
+      `${facts.orphan.cluster}/${facts.designGuest.vmid}`,
+      'pbs/pbs/store1/-/vm/1',
+    ]) {
+      const response = await call(testEnv, `/api/orphans/${key}`)
+      expect(response.status, key).toBe(404)
+      expect(ApiErrorSchema.parse(await response.json()).error.code).toBe('not_found')
+    }
+  })
+
+  it('refuses a key outside the key alphabet or too long with 400', async () => {
+    for (const key of ['a%20b', '%3Cscript%3E', 'a%00b', 'caf%C3%A9', 'a'.repeat(301)]) {
+      const response = await call(testEnv, `/api/orphans/${key}`)
+      expect(response.status, key).toBe(400)
+      expect(ApiErrorSchema.parse(await response.json()).error.code).toBe('bad_request')
+    }
+  })
 })
 
 describe('POST /api/refresh', () => {

@@ -1,4 +1,5 @@
-// Partial faults inside a source, configuration errors and missing permissions. Whole-source
+// Partial faults inside a source and configuration errors (missing permissions:
+// storage-permissions.test.ts). Whole-source
 // faults (offline, 401, 500, timeouts, bad JSON, KV write failure) are the fault matrix:
 // fault-matrix.test.ts, printed as a table by `npm run faults`.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -6,7 +7,7 @@ import { GuestRecordSchema } from '../../shared/schema/guest.ts'
 import { GuestIndexSchema } from '../../shared/schema/index.ts'
 import { StatusSchema } from '../../shared/schema/status.ts'
 import { StorageIndexSchema } from '../../shared/schema/storage.ts'
-import { call, clearFaults, labEnv, labModel, labUrl, setFaults } from './lab.ts'
+import { call, clearFaults, labEnv, labModel, setFaults } from './lab.ts'
 import { refresh } from './local-coordinator.ts'
 
 const { now, facts } = labModel()
@@ -118,30 +119,5 @@ describe('configuration errors', () => {
       { field: 'PULSE_SOURCES', message: 'is not valid JSON' },
     ])
     expect(text).not.toContain('hunter2')
-  })
-})
-
-describe('missing permissions', () => {
-  it('warns when PVE answers an empty backup list to a token without backup privileges', async () => {
-    const sources = (await (await fetch(`${labUrl}/_lab/sources`)).json()) as {
-      id: string
-      auditorTokenId?: string
-      auditorTokenSecret?: string
-    }[]
-    const homelab = sources.find((s) => s.id === 'pve/homelab')
-    const config = JSON.parse(labEnv().PULSE_SOURCES ?? '[]').map((s: { id: string }) =>
-      s.id === 'homelab' ? { ...s, tokenId: homelab?.auditorTokenId } : s,
-    )
-    const auditorEnv = labEnv({
-      PULSE_SOURCES: JSON.stringify(config),
-      PULSE_TOKEN_HOMELAB: homelab?.auditorTokenSecret ?? '',
-    })
-    const report = await refresh(auditorEnv, {
-      now: tick + 1,
-      reason: 'test',
-      subrequestBudget: 1000,
-    })
-    const warnings = report.sources.find((s) => s.id === 'homelab')?.warnings.join('\n')
-    expect(warnings).toContain('Datastore.AllocateSpace + VM.Backup')
   })
 })

@@ -1,8 +1,9 @@
 // The backup pipeline against the simulated lab, inside workerd: collect → normalize → KV →
 // /api. Every assertion is about what a user reads from the API.
 import { beforeAll, describe, expect, it, vi } from 'vitest'
+import { workerSourceId } from '../../scripts/lab-env.ts'
 import { getFilteredAge } from '../../shared/age.ts'
-import { GuestRecordSchema } from '../../shared/schema/guest.ts'
+import { GuestRecordSchema, OrphanRecordSchema } from '../../shared/schema/guest.ts'
 import { GuestIndexSchema } from '../../shared/schema/index.ts'
 import { StatusSchema } from '../../shared/schema/status.ts'
 import { resetLabStats } from '../lab/client.ts'
@@ -154,6 +155,64 @@ describe('classification and exclusions', () => {
     for (const n of facts.notBackedUp) {
       expect(index.guests.find((g) => g.key === `${n.cluster}/${n.vmid}`)?.covered).toBe(false)
     }
+  })
+})
+
+async function readOrphan(key: string) {
+  const response = await call(testEnv, `/api/orphans/${key}`)
+  expect(response.status, key).toBe(200)
+  return OrphanRecordSchema.parse(await response.json())
+}
+
+describe('orphans as full records', () => {
+  it('publishes a record for every orphan of the index, served by /api/orphans/<key>', async () => {
+    const index = await readIndex()
+    expect(index.orphans.length).toBeGreaterThan(1)
+    for (const orphan of index.orphans) {
+      const { backups, backupDates, ...summary } = await readOrphan(orphan.key)
+      expect(summary).toEqual(orphan)
+      expect(backups.filter((b) => !b.inProgress)).toHaveLength(orphan.count)
+      expect(backupDates.reduce((n, d) => n + d.count, 0)).toBe(orphan.count)
+    }
+  })
+
+  it('shows orphan 4242 with its archive and PBS snapshot, each with its own time', async () => {
+    const o = facts.orphan
+    const record = await readOrphan(`${o.cluster}/${o.vmid}`)
+    expect([record.cluster, record.pbsGroup]).toEqual([o.cluster, null])
+    expect(record.latestTimes).toEqual({ pve: o.pbs.time, pbs: o.pbs.time, snapshots: null })
+    expect(record.backups.map((b) => [b.kind, b.location])).toEqual(
+      expect.arrayContaining([
+        ['pve', o.storage],
+        ['pbs', `${o.pbs.datastore}/${o.pbs.namespace}`],
+      ]),
+    )
+    expect(record.backups.find((b) => b.kind === 'pve')?.name).toBe(o.volid)
+    expect(record.backupDates.flatMap((d) => d.timestamps.pbsSnapshots)).toEqual([o.pbs.time])
+  })
+
+  it('keeps a group of a namespace no cluster maps as its own orphan, with namespace and owner', async () => {
+    const u = facts.unplacedOrphan
+    const [first] = u.snapshots
+    if (!first) throw new Error('the lab has no unplaced orphan snapshots')
+    const source = workerSourceId(u.source)
+    const key = `pbs/${source}/${first.datastore}/${first.namespace}/${first.type}/${first.id}`
+    const index = await readIndex()
+    expect(index.orphans.filter((x) => x.guestId === Number(first.id)).map((x) => x.key)).toEqual([
+      key,
+    ])
+    const record = await readOrphan(key)
+    expect(record.cluster).toBeNull()
+    expect(record.pbsGroup).toEqual({
+      source,
+      datastore: first.datastore,
+      namespace: first.namespace,
+      owner: u.owner,
+    })
+    expect(record.backups.map((b) => b.time)).toEqual(
+      u.snapshots.map((s) => s.time).sort((a, b) => b - a),
+    )
+    expect(record.latestTimes.pbs).toBe(Math.max(...u.snapshots.map((s) => s.time)))
   })
 })
 

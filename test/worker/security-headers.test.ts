@@ -1,4 +1,4 @@
-// Security headers on the JSON routes: never framed, never sniffed, no referrer leaks.
+// Security headers on the JSON routes (and /metrics): never framed, never sniffed, no referrer leaks.
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { call } from './lab.ts'
@@ -10,6 +10,7 @@ describe('security headers', () => {
     ['/api/guests/homelab/999999', 404],
     ['/api/nothing-here', 404],
     ['/hooks/nothing-here', 404],
+    ['/metrics', 401],
   ])('%s answers %i with strict headers', async (path, status) => {
     const response = await call(env, path)
     expect(response.status).toBe(status)

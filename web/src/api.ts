@@ -1,9 +1,16 @@
 // The page's only I/O: the Worker's JSON API, parsed with the same schemas the Worker writes.
 import * as z from 'zod/mini'
 import { ApiErrorSchema } from '../../shared/schema/error.ts'
-import { type GuestRecord, GuestRecordSchema } from '../../shared/schema/guest.ts'
+import {
+  type GuestRecord,
+  GuestRecordSchema,
+  type OrphanRecord,
+  OrphanRecordSchema,
+} from '../../shared/schema/guest.ts'
 import { type GuestIndex, GuestIndexSchema } from '../../shared/schema/index.ts'
+import { type JobsIndex, JobsIndexSchema } from '../../shared/schema/jobs.ts'
 import { type Status, StatusSchema } from '../../shared/schema/status.ts'
+import { type StorageIndex, StorageIndexSchema } from '../../shared/schema/storage.ts'
 
 export class ApiError extends Error {
   readonly status: number
@@ -32,6 +39,11 @@ export const loadIndex = (): Promise<GuestIndex> => getJson('/api/guests', Guest
 export const loadStatus = (): Promise<Status> => getJson('/api/status', StatusSchema)
 export const loadGuest = (key: string): Promise<GuestRecord> =>
   getJson(`/api/guests/${key}`, GuestRecordSchema)
+/** `key` is checked by parseViewState against what the route accepts; its slashes are path. */
+export const loadOrphan = (key: string): Promise<OrphanRecord> =>
+  getJson(`/api/orphans/${key}`, OrphanRecordSchema)
+export const loadJobs = (): Promise<JobsIndex> => getJson('/api/jobs', JobsIndexSchema)
+export const loadStorage = (): Promise<StorageIndex> => getJson('/api/storage', StorageIndexSchema)
 
 export async function requestRefresh(token?: string): Promise<void> {
   const headers: Record<string, string> = { accept: 'application/json' }

@@ -1,4 +1,4 @@
-// The controls above the table: backup-type tabs, search, guest type, templates, the two
+// The controls above the table: backup-type tabs, search, guest type, templates, the
 // one-click views and the summary strip. Built once and synced, so typing never loses focus.
 import { AGE_STATUSES, type AgeStatus, type BackupFilter } from '../../shared/age.ts'
 import { button, el } from './dom.ts'
@@ -19,6 +19,27 @@ const STATUS_TEXT: Record<AgeStatus, string> = {
   never: 'never',
 }
 
+/**
+ * The one-click views, each with how many guests it would show. The newer two appear only when
+ * they would show someone (or are on): a Worker without schedules never offers an empty one.
+ */
+const QUICK: {
+  only: Exclude<OnlyView, 'any'>
+  label: string
+  count: (s: Selection) => number
+  onlyWhenSome?: true
+}[] = [
+  { only: 'no-backup', label: 'No backup at all', count: (s) => s.noBackup },
+  { only: 'uncovered', label: 'Not in any backup job', count: (s) => s.uncovered },
+  { only: 'missed', label: 'Missed a scheduled run', count: (s) => s.missed, onlyWhenSome: true },
+  {
+    only: 'verify-failed',
+    label: 'Failed verification',
+    count: (s) => s.verifyFailed,
+    onlyWhenSome: true,
+  },
+]
+
 export interface Controls {
   element: HTMLElement
   sync(view: ViewState, selection: Selection): void
@@ -38,7 +59,7 @@ export function createControls(change: (patch: Partial<ViewState>) => void): Con
 
   const search = el('input')
   search.type = 'search'
-  search.placeholder = 'Search name, VMID, node, cluster'
+  search.placeholder = 'Search name, VMID, node, tag, pool'
   search.setAttribute('aria-label', 'Search guests')
   search.autocomplete = 'off'
   search.addEventListener('input', () => change({ search: search.value }))
@@ -62,23 +83,20 @@ export function createControls(change: (patch: Partial<ViewState>) => void): Con
   const templates = el('label', undefined, 'check')
   templates.append(templatesBox, ' Show templates')
 
-  const quick = (only: OnlyView, label: string) => {
+  const quickButtons = QUICK.map(({ only, label }) => {
     const b = button(label, 'quick')
     b.dataset.only = only
+    b.addEventListener('click', () => change({ only: currentOnly === only ? 'any' : only }))
     return b
-  }
-  const noBackup = quick('no-backup', 'No backup at all')
-  const uncovered = quick('uncovered', 'Not in any backup job')
+  })
   let currentOnly: OnlyView = 'any'
-  for (const b of [noBackup, uncovered]) {
-    b.addEventListener('click', () => {
-      const only = b.dataset.only as OnlyView
-      change({ only: currentOnly === only ? 'any' : only })
-    })
-  }
 
   const tools = el('div', undefined, 'tools')
-  tools.append(search, kind, templates, noBackup, uncovered)
+  tools.append(search, kind, templates)
+  const quick = el('div', undefined, 'quick-views')
+  quick.setAttribute('role', 'group')
+  quick.setAttribute('aria-label', 'One-click views')
+  quick.append(...quickButtons)
 
   const summary = el('div', undefined, 'summary')
   summary.setAttribute('role', 'group')
@@ -95,7 +113,9 @@ export function createControls(change: (patch: Partial<ViewState>) => void): Con
 
   const element = el('section', undefined, 'controls')
   element.setAttribute('aria-label', 'Filters')
-  element.append(tabs, tools, summary)
+  const strip = el('div', undefined, 'strip')
+  strip.append(summary, quick)
+  element.append(tabs, tools, strip)
 
   return {
     element,
@@ -108,10 +128,13 @@ export function createControls(change: (patch: Partial<ViewState>) => void): Con
         search.value = view.search
       kind.value = view.kind
       templatesBox.checked = view.templates
-      noBackup.textContent = `No backup at all (${selection.noBackup})`
-      uncovered.textContent = `Not in any backup job (${selection.uncovered})`
-      noBackup.setAttribute('aria-pressed', String(view.only === 'no-backup'))
-      uncovered.setAttribute('aria-pressed', String(view.only === 'uncovered'))
+      QUICK.forEach(({ only, label, count, onlyWhenSome }, i) => {
+        const b = quickButtons[i] as HTMLButtonElement
+        const n = count(selection)
+        b.textContent = `${label} (${n})`
+        b.setAttribute('aria-pressed', String(view.only === only))
+        b.hidden = onlyWhenSome === true && n === 0 && view.only !== only
+      })
       for (const s of AGE_STATUSES) {
         const b = pills.get(s)
         if (!b) continue

@@ -1,9 +1,10 @@
 // Display text for sizes and exact local times. The age text itself is shared/age.ts's.
+import { formatAge } from '../../shared/age.ts'
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB']
 
-export function formatBytes(bytes: number | undefined): string {
-  if (bytes === undefined || !Number.isFinite(bytes) || bytes < 0) return '—'
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === undefined || bytes === null || !Number.isFinite(bytes) || bytes < 0) return '—'
   let value = bytes
   let unit = 0
   while (value >= 1024 && unit < UNITS.length - 1) {
@@ -51,4 +52,50 @@ export function progressText(
     `catching up since ${time} (${minutes} min): ${progress.done} request(s) done, ` +
     `${progress.left} item(s) left after ${progress.passes} step(s)`
   )
+}
+
+const dateOnly = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+})
+
+/** Calendar day in the viewer's zone, e.g. "Mar 3, 2027" (for estimates, not events). */
+export function formatLocalDate(epochSeconds: number): string {
+  return dateOnly.format(epochSeconds * 1000)
+}
+
+/** "in 5h" for a time ahead of `now`, "5h ago" for one behind it. */
+export function relativeTime(epochSeconds: number, now: number): string {
+  return epochSeconds > now
+    ? `in ${formatAge(epochSeconds - now)}`
+    : `${formatAge(now - epochSeconds)} ago`
+}
+
+/** Exact local time with its distance from now: "Nov 24, 2026, 21:00:00 EST (in 5h)". */
+export function formatWhen(epochSeconds: number, now: number): string {
+  return `${formatLocalTime(epochSeconds)} (${relativeTime(epochSeconds, now)})`
+}
+
+const shortThisYear = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZoneName: 'short',
+})
+const shortOtherYear = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZoneName: 'short',
+})
+
+/** A table's compact local time, "Dec 5, 01:54 AM EST"; the year only when not this one's. */
+export function formatShortTime(epochSeconds: number, now: number): string {
+  const year = (t: number) => new Date(t * 1000).getFullYear()
+  const f = year(epochSeconds) === year(now) ? shortThisYear : shortOtherYear
+  return f.format(epochSeconds * 1000)
 }

@@ -1,18 +1,41 @@
-// Dashboard entry: loads the guest index and source status, keeps the view (filter, search,
-// sort, open guest) in the URL, re-renders from memory on every change (no request for a
-// filter switch) and every 30 s so ages tick, and revalidates the data every 5 minutes.
+// Dashboard entry: loads the guest index and source status, keeps the view (page, filter,
+// search, sort, open drill-down) in the URL, re-renders from memory on every change (no request
+// for a filter switch) and every 30 s so ages tick, and revalidates the data every 5 minutes.
+// The Jobs and Storage views load their own endpoints the first time they are shown.
+import { render as draw } from 'lit-html'
 import type { GuestIndex } from '../../shared/schema/index.ts'
+import type { JobsIndex } from '../../shared/schema/jobs.ts'
 import type { Status } from '../../shared/schema/status.ts'
-import { ApiError, loadGuest, loadIndex, loadStatus, requestRefresh } from './api.ts'
+import type { StorageIndex } from '../../shared/schema/storage.ts'
+import {
+  ApiError,
+  loadGuest,
+  loadIndex,
+  loadJobs,
+  loadOrphan,
+  loadStatus,
+  loadStorage,
+  requestRefresh,
+} from './api.ts'
 import { createBanner } from './banner.ts'
 import { createControls } from './controls.ts'
-import { createDetail } from './detail.ts'
+import { createDetail, type DetailContent } from './detail.ts'
 import { button, el } from './dom.ts'
-import { renderExtras } from './extras.ts'
+import { extrasView } from './extras.ts'
+import { viewerTimeZone } from './format.ts'
+import { jobsView } from './jobs-view.ts'
+import { navView, PAGE_TITLES } from './nav.ts'
 import { selectRows } from './rows.ts'
-import { createGuestTable } from './table.ts'
+import { storageView } from './storage-view.ts'
+import { createGuestTable, guestLabel } from './table.ts'
 import { installTooltip } from './tooltip.ts'
-import { formatViewState, parseViewState, type SortKey, type ViewState } from './view-state.ts'
+import {
+  formatViewState,
+  type Page,
+  parseViewState,
+  type SortKey,
+  type ViewState,
+} from './view-state.ts'
 
 const TICK_MS = 30_000
 const RELOAD_MS = 5 * 60_000
@@ -22,31 +45,52 @@ const DESCENDING_FIRST = new Set<SortKey>(['age', 'pve', 'pbs', 'snapshots'])
 
 const nowSeconds = () => Math.floor(Date.now() / 1000)
 
+/** Data a view loads on demand: kept once loaded, refreshed with the rest. */
+interface Loaded<T> {
+  data: T | null
+  error: string | null
+  loading: boolean
+}
+const notLoaded = <T>(): Loaded<T> => ({ data: null, error: null, loading: false })
+
 let view: ViewState = parseViewState(location.search)
 let index: GuestIndex | null = null
 let status: Status | null = null
+let jobs: Loaded<JobsIndex> = notLoaded()
+let storage: Loaded<StorageIndex> = notLoaded()
+let detailContent: DetailContent | null = null
 
 const root = document.getElementById('main') as HTMLElement
 const bannerSlot = document.getElementById('banner') as HTMLElement
+const navSlot = document.getElementById('nav') as HTMLElement
 
 const banner = createBanner(() => void refreshNow())
 const controls = createControls((patch) => change(patch, 'search' in patch ? 'replace' : 'push'))
 const table = createGuestTable((g, v) => formatViewState({ ...v, guest: g.key }))
 const detail = createDetail(() => {
-  if (view.guest) change({ guest: null }, 'push')
+  if (view.guest || view.orphan) change({ guest: null, orphan: null }, 'push')
 })
+const guestsSection = el('div', undefined, 'guests-view')
 const tableWrap = el('div', undefined, 'scroll table-wrap')
 const empty = el('p', undefined, 'placeholder empty')
 const extrasSlot = el('div')
 tableWrap.append(table.element)
+guestsSection.append(controls.element, tableWrap, empty, extrasSlot)
+const jobsSlot = el('div')
+const storageSlot = el('div')
 
 function thresholds() {
   return status?.thresholds ?? { freshHours: 24, staleHours: 72 }
 }
 
-function render(): void {
-  if (!index || !status) return
-  const now = nowSeconds()
+const hrefOf = (state: ViewState) => `${location.pathname}${formatViewState(state)}`
+
+const clusterNames = () =>
+  new Map((index?.guests ?? []).map((g) => [g.cluster, g.clusterName ?? g.cluster]))
+const guestNames = () => new Map((index?.guests ?? []).map((g) => [g.key, guestLabel(g)]))
+
+function renderGuests(now: number): void {
+  if (!index) return
   const selection = selectRows(index.guests, view, now, thresholds())
   controls.sync(view, selection)
   table.update(selection.rows, view, now, thresholds())
@@ -55,33 +99,156 @@ function render(): void {
     index.guests.length === 0
       ? 'No guests yet. The first refresh may still be running; this page checks again shortly.'
       : 'No guest matches these filters.'
+  draw(
+    extrasView({
+      orphans: index.orphans,
+      ambiguous: index.ambiguous,
+      now,
+      orphanHref: (key) => hrefOf({ ...view, guest: null, orphan: key }),
+    }),
+    extrasSlot,
+  )
 }
 
+function render(): void {
+  if (!index || !status) return
+  const now = nowSeconds()
+  draw(
+    navView(view.page, (page) => hrefOf({ ...view, page, guest: null, orphan: null })),
+    navSlot,
+  )
+  document.title = `${view.page === 'guests' ? '' : `${PAGE_TITLES[view.page]} — `}Pulse Edge — Proxmox backup ages`
+  guestsSection.hidden = view.page !== 'guests'
+  jobsSlot.hidden = view.page !== 'jobs'
+  storageSlot.hidden = view.page !== 'storage'
+  // A guest's drill-down opens over the view it was chosen from; closing it returns there.
+  const guestHref = (key: string) => hrefOf({ ...view, guest: key })
+  if (view.page === 'guests') renderGuests(now)
+  if (view.page === 'jobs') {
+    void ensureJobs()
+    draw(
+      jobsView({
+        jobs: jobs.data,
+        error: jobs.error,
+        now,
+        clusterNames: clusterNames(),
+        guestNames: guestNames(),
+        guestHref,
+        onRetry: () => void ensureJobs(true),
+      }),
+      jobsSlot,
+    )
+  }
+  if (view.page === 'storage') {
+    void ensureStorage()
+    void ensureJobs()
+    draw(
+      storageView({
+        storage: storage.data,
+        jobs: jobs.data,
+        error: storage.error,
+        now,
+        clusterNames: clusterNames(),
+        onRetry: () => void ensureStorage(true),
+      }),
+      storageSlot,
+    )
+  }
+  if (detailContent && detail.isOpen())
+    detail.show({
+      content: detailContent,
+      now,
+      thresholds: thresholds(),
+      timeZone: viewerTimeZone(),
+    })
+}
+
+async function ensure<T>(
+  current: () => Loaded<T>,
+  set: (next: Loaded<T>) => void,
+  load: () => Promise<T>,
+  again = false,
+): Promise<void> {
+  const c = current()
+  if (c.loading || (!again && (c.data !== null || c.error !== null))) return
+  set({ ...c, loading: true, error: null })
+  try {
+    set({ data: await load(), error: null, loading: false })
+  } catch (error) {
+    set({ data: c.data, error: messageOf(error), loading: false })
+  }
+  render()
+}
+
+const ensureJobs = (again = false) =>
+  ensure(
+    () => jobs,
+    (next) => {
+      jobs = next
+    },
+    loadJobs,
+    again,
+  )
+const ensureStorage = (again = false) =>
+  ensure(
+    () => storage,
+    (next) => {
+      storage = next
+    },
+    loadStorage,
+    again,
+  )
+
 function change(patch: Partial<ViewState>, mode: 'push' | 'replace'): void {
-  const before = view.guest
+  const before = [view.guest, view.orphan]
   view = { ...view, ...patch }
-  const url = `${location.pathname}${formatViewState(view)}`
+  // One drill-down at a time.
+  if (patch.guest) view.orphan = null
+  if (patch.orphan) view.guest = null
+  const url = hrefOf(view)
   if (mode === 'push') history.pushState(null, '', url)
   else history.replaceState(null, '', url)
   render()
-  if (view.guest !== before) void syncDetail()
+  if (view.guest !== before[0] || view.orphan !== before[1]) void syncDetail()
+}
+
+function showDetail(content: DetailContent): void {
+  detailContent = content
+  detail.show({ content, now: nowSeconds(), thresholds: thresholds(), timeZone: viewerTimeZone() })
 }
 
 async function syncDetail(): Promise<void> {
-  const key = view.guest
+  const { guest, orphan } = view
+  const key = guest ?? orphan
   if (!key) {
+    detailContent = null
     detail.close()
     return
   }
-  detail.openLoading(key)
+  const current = () => (guest ? view.guest === key : view.orphan === key)
+  showDetail({ kind: 'loading', title: guest ? key : `Orphaned backups ${key}` })
   try {
-    const record = await loadGuest(key)
-    if (view.guest === key) detail.show(record, nowSeconds(), thresholds())
+    if (guest) {
+      const record = await loadGuest(guest)
+      if (!current()) return
+      showDetail({ kind: 'guest', record, jobs: jobs.data })
+      // The jobs covering it, named with their schedules, once /api/jobs has answered.
+      if (record.schedule?.jobs.length && !jobs.data) {
+        await ensureJobs()
+        if (current() && jobs.data) showDetail({ kind: 'guest', record, jobs: jobs.data })
+      }
+    } else {
+      const record = await loadOrphan(key)
+      if (current()) showDetail({ kind: 'orphan', record })
+    }
   } catch (error) {
-    if (view.guest === key)
-      detail.fail(
-        error instanceof ApiError && error.status === 404 ? `No guest ${key}.` : messageOf(error),
-      )
+    if (!current()) return
+    const what = guest ? `guest ${key}` : `orphan ${key}`
+    showDetail({
+      kind: 'error',
+      title: key,
+      message: error instanceof ApiError && error.status === 404 ? `No ${what}.` : messageOf(error),
+    })
   }
 }
 
@@ -96,7 +263,9 @@ async function loadAll(): Promise<void> {
   status = nextStatus
   // Data health depends on the data, not on the view: drawn here and on the tick only.
   banner.render(status, nowSeconds())
-  extrasSlot.replaceChildren(renderExtras(index.orphans, index.ambiguous, nowSeconds()))
+  // Views already loaded are revalidated with the rest (a failure keeps what they showed).
+  if (jobs.data || jobs.error) void ensureJobs(true)
+  if (storage.data || storage.error) void ensureStorage(true)
 }
 
 async function refreshNow(): Promise<void> {
@@ -154,11 +323,24 @@ function wireTable(): void {
       change({ sort: key, descending }, 'push')
     })
   }
-  table.element.addEventListener('click', (e) => {
-    const link = (e.target as Element).closest<HTMLAnchorElement>('a[data-guest]')
+}
+
+/** The page's own links open in place; a middle-click or modified click is the browser's. */
+function wireLinks(): void {
+  document.addEventListener('click', (e) => {
+    const link = (e.target as Element | null)?.closest?.<HTMLAnchorElement>(
+      'a[data-guest], a[data-orphan], a[data-page]',
+    )
     if (!link || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return
     e.preventDefault()
-    change({ guest: link.dataset.guest ?? null }, 'push')
+    const { guest, orphan, page } = link.dataset
+    if (page) {
+      change({ page: page as Page, guest: null, orphan: null }, 'push')
+      // Move focus to the view that was asked for, as a page load would.
+      const title = page === 'guests' ? root : document.getElementById('view-title')
+      title?.focus()
+    } else if (guest) change({ guest }, 'push')
+    else if (orphan) change({ orphan }, 'push')
   })
 }
 
@@ -172,21 +354,22 @@ async function start(): Promise<void> {
     return
   }
   bannerSlot.replaceChildren(banner.element)
-  root.replaceChildren(controls.element, tableWrap, empty, extrasSlot, detail.element)
+  root.replaceChildren(guestsSection, jobsSlot, storageSlot, detail.element)
   render()
   root.setAttribute('aria-busy', 'false')
   document.body.dataset.ready = 'true'
   performance.mark('pulse:first-render')
-  if (view.guest) void syncDetail()
+  if (view.guest || view.orphan) void syncDetail()
 }
 
 wireTable()
+wireLinks()
 installTooltip()
 window.addEventListener('popstate', () => {
-  const before = view.guest
+  const before = [view.guest, view.orphan]
   view = parseViewState(location.search)
   render()
-  if (view.guest !== before) void syncDetail()
+  if (view.guest !== before[0] || view.orphan !== before[1]) void syncDetail()
 })
 setInterval(() => {
   render()

@@ -8,6 +8,7 @@ import {
   type Thresholds,
 } from '../../shared/age.ts'
 import type { GuestSummary } from '../../shared/schema/guest.ts'
+import { SCHEDULE_RANK, scheduleNow } from './schedule.ts'
 import type { SortKey, ViewState } from './view-state.ts'
 
 export type StatusCounts = Record<AgeStatus, number>
@@ -18,6 +19,10 @@ export interface Selection {
   counts: StatusCounts
   noBackup: number
   uncovered: number
+  /** Guests that missed a scheduled run, as of now. */
+  missed: number
+  /** Guests whose newest PBS snapshot failed verification. */
+  verifyFailed: number
 }
 
 const STATUS_RANK: Record<AgeStatus, number> = { never: 0, overdue: 1, stale: 2, fresh: 3 }
@@ -25,7 +30,15 @@ const JOB_RANK = { failed: 0, warning: 1, running: 2, ok: 3 } as const
 
 /** Lower-case text a search term is matched against. */
 export function searchText(g: GuestSummary): string {
-  return [g.guestName ?? '', g.guestId, g.node, g.cluster, g.clusterName ?? '']
+  return [
+    g.guestName ?? '',
+    g.guestId,
+    g.node,
+    g.cluster,
+    g.clusterName ?? '',
+    g.pool ?? '',
+    ...(g.tags ?? []),
+  ]
     .join(' ')
     .toLowerCase()
 }
@@ -50,6 +63,13 @@ function sortValue(g: GuestSummary, key: SortKey, filter: BackupFilter, now: num
       return g.node || null
     case 'type':
       return g.type
+    case 'schedule': {
+      if (!g.schedule) return null
+      // Worst state first, then the longest missed / the soonest deadline / the soonest run.
+      const s = scheduleNow(g.schedule, now)
+      const time = s.state === 'missed' ? s.missedSince : s.state === 'due' ? s.deadline : s.nextRun
+      return SCHEDULE_RANK[s.state] * 1e11 + (time ?? 1e11 - 1)
+    }
     case 'job':
       return g.backingUp ? JOB_RANK.running : g.lastJob ? JOB_RANK[g.lastJob.outcome] : null
     case 'attention':
@@ -90,6 +110,8 @@ export function selectRows(
   const counts: StatusCounts = { fresh: 0, stale: 0, overdue: 0, never: 0 }
   let noBackup = 0
   let uncovered = 0
+  let missed = 0
+  let verifyFailed = 0
   const rows: GuestSummary[] = []
   const status = new Map<GuestSummary, AgeStatus>()
   for (const g of guests) {
@@ -98,10 +120,16 @@ export function selectRows(
     if (!matchesSearch(g, terms)) continue
     const hasNone = g.latestBackupTime === null
     const notCovered = g.covered === false
+    const isMissed = g.schedule ? scheduleNow(g.schedule, now).state === 'missed' : false
+    const isUnverified = g.verification?.latest === 'failed'
     if (hasNone) noBackup += 1
     if (notCovered) uncovered += 1
+    if (isMissed) missed += 1
+    if (isUnverified) verifyFailed += 1
     if (view.only === 'no-backup' && !hasNone) continue
     if (view.only === 'uncovered' && !notCovered) continue
+    if (view.only === 'missed' && !isMissed) continue
+    if (view.only === 'verify-failed' && !isUnverified) continue
     const s = ageStatus(getFilteredAge(g, view.filter, now), thresholds)
     counts[s] += 1
     if (view.status && s !== view.status) continue
@@ -123,5 +151,5 @@ export function selectRows(
       a.guestId - b.guestId
     )
   })
-  return { rows, counts, noBackup, uncovered }
+  return { rows, counts, noBackup, uncovered, missed, verifyFailed }
 }

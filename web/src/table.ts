@@ -12,7 +12,8 @@ import {
 } from '../../shared/age.ts'
 import type { GuestSummary } from '../../shared/schema/guest.ts'
 import { el } from './dom.ts'
-import { guestTypeLabel } from './format.ts'
+import { formatLocalTime, guestTypeLabel } from './format.ts'
+import { scheduleNow, scheduleSentence } from './schedule.ts'
 import type { SortKey, ViewState } from './view-state.ts'
 
 export interface Column {
@@ -31,6 +32,7 @@ export const COLUMNS: Column[] = [
   { key: 'pve', label: 'PVE', className: 'kind' },
   { key: 'pbs', label: 'PBS', className: 'kind' },
   { key: 'snapshots', label: 'Snapshot', className: 'kind' },
+  { key: 'schedule', label: 'Schedule', className: 'sched' },
   { key: 'job', label: 'Last job' },
 ]
 
@@ -41,6 +43,7 @@ interface RowView {
   link: HTMLAnchorElement
   age: HTMLTableCellElement
   kinds: HTMLTableCellElement[]
+  schedule: HTMLSpanElement
   /** What the cells and the link currently show, to skip writes that change nothing. */
   shown: string[]
   href: string
@@ -97,6 +100,16 @@ function buildRow(g: GuestSummary): RowView {
   link.dataset.guest = g.key
   name.append(link)
   if (g.template) name.append(el('span', 'template', 'tag'))
+  if (g.verification?.latest === 'failed') {
+    const detail = `The newest PBS snapshot failed verification: not a restore point to trust.${g.verification.latestVerified !== null ? ` Newest verified: ${formatLocalTime(g.verification.latestVerified)}.` : ' No snapshot verified ok.'}`
+    const tag = el('span', 'verify failed', 'tag bad')
+    tag.dataset.tip = detail
+    tag.dataset.verification = 'failed'
+    // Focusable so a keyboard user reaches why, as with a failed job.
+    tag.tabIndex = 0
+    tag.setAttribute('aria-label', detail)
+    name.append(tag)
+  }
   if (g.ambiguousSnapshots > 0) {
     const tag = el('span', '?', 'tag warn')
     tag.title = `${g.ambiguousSnapshots} PBS snapshot(s) with this VMID could belong to another cluster`
@@ -104,6 +117,9 @@ function buildRow(g: GuestSummary): RowView {
   }
   const age = cell(undefined, 'age')
   const kinds = TYPE_FILTERS.map(() => cell(undefined, 'kind'))
+  const scheduleCell = cell(undefined, 'sched')
+  const schedule = el('span')
+  scheduleCell.append(schedule)
   tr.append(
     name,
     cell(String(g.guestId), 'num'),
@@ -112,9 +128,10 @@ function buildRow(g: GuestSummary): RowView {
     cell(guestTypeLabel(g.type), 'opt'),
     age,
     ...kinds,
+    scheduleCell,
     jobCell(g),
   )
-  return { tr, link, age, kinds, shown: [], href: '' }
+  return { tr, link, age, kinds, schedule, shown: [], href: '' }
 }
 
 function paint(view: RowView, i: number, cell: HTMLElement, text: string, status: AgeStatus) {
@@ -146,6 +163,45 @@ function updateRow(
     const a = getFilteredAge(g, type, now)
     paint(view, i + 1, view.kinds[i] as HTMLElement, formatAge(a), ageStatus(a, t))
   })
+  paintSchedule(view, g, now)
+}
+
+const SCHEDULE_SLOT = TYPE_FILTERS.length + 1
+
+/** Due / missed as of now: a guest's deadline can pass while the page is open. */
+function paintSchedule(view: RowView, g: GuestSummary, now: number) {
+  const span = view.schedule
+  if (!g.schedule) {
+    if (view.shown[SCHEDULE_SLOT] === 'none') return
+    view.shown[SCHEDULE_SLOT] = 'none'
+    span.textContent = '—'
+    span.dataset.schedule = 'none'
+    span.dataset.tip =
+      g.covered === false
+        ? 'No backup job includes this guest: the age thresholds apply'
+        : 'No enabled job schedule known for this guest: the age thresholds apply'
+    return
+  }
+  const s = scheduleNow(g.schedule, now)
+  const text =
+    s.state === 'missed' && s.missedSince !== null
+      ? `missed ${formatAge(now - s.missedSince)}`
+      : s.state
+  const tip = scheduleSentence(s, now)
+  const key = `${text}|${tip}`
+  if (view.shown[SCHEDULE_SLOT] === key) return
+  view.shown[SCHEDULE_SLOT] = key
+  span.textContent = text
+  span.dataset.schedule = s.state
+  span.dataset.tip = tip
+  // A missed run is worth reaching from the keyboard for its why, as a failed job's error is.
+  if (s.state === 'missed') {
+    span.tabIndex = 0
+    span.setAttribute('aria-label', `Schedule: ${tip}`)
+  } else {
+    span.removeAttribute('tabindex')
+    span.removeAttribute('aria-label')
+  }
 }
 
 export interface GuestTable {

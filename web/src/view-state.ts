@@ -18,6 +18,7 @@ export const SORT_KEYS = [
   'pve',
   'pbs',
   'snapshots',
+  'schedule',
   'job',
 ] as const
 export type SortKey = (typeof SORT_KEYS)[number]
@@ -26,8 +27,16 @@ export const GUEST_KINDS = ['any', 'qemu', 'lxc'] as const
 export type GuestKind = (typeof GUEST_KINDS)[number]
 
 /** One-click views of the guests that most need a look. */
-export const ONLY_VIEWS = ['any', 'no-backup', 'uncovered'] as const
+export const ONLY_VIEWS = ['any', 'no-backup', 'uncovered', 'missed', 'verify-failed'] as const
 export type OnlyView = (typeof ONLY_VIEWS)[number]
+
+/** The page's views, reachable from the header. */
+export const PAGES = ['guests', 'jobs', 'storage'] as const
+export type Page = (typeof PAGES)[number]
+
+const GUEST_KEY = /^[a-z0-9-]{1,32}\/\d{1,9}$/
+/** As /api/orphans/:key accepts (functions/routes/api.ts): `cluster/vmid` or a PBS group path. */
+const ORPHAN_KEY = /^[A-Za-z0-9._:/-]{1,300}$/
 
 export interface ViewState {
   filter: BackupFilter
@@ -40,6 +49,9 @@ export interface ViewState {
   only: OnlyView
   /** `cluster/vmid` of the guest whose details are open. */
   guest: string | null
+  /** Key of the orphan whose details are open (see OrphanSchema's `key`). */
+  orphan: string | null
+  page: Page
 }
 
 export const DEFAULT_VIEW: ViewState = {
@@ -52,6 +64,8 @@ export const DEFAULT_VIEW: ViewState = {
   templates: false,
   only: 'any',
   guest: null,
+  orphan: null,
+  page: 'guests',
 }
 
 function oneOf<T extends string>(values: readonly T[], value: string | null, fallback: T): T {
@@ -61,6 +75,7 @@ function oneOf<T extends string>(values: readonly T[], value: string | null, fal
 export function parseViewState(query: string): ViewState {
   const p = new URLSearchParams(query)
   const guest = p.get('guest')
+  const orphan = p.get('orphan')
   const status = p.get('status')
   return {
     filter: oneOf(BACKUP_FILTERS, p.get('filter'), DEFAULT_VIEW.filter),
@@ -74,13 +89,17 @@ export function parseViewState(query: string): ViewState {
         : null,
     templates: p.get('templates') === '1',
     only: oneOf(ONLY_VIEWS, p.get('only'), DEFAULT_VIEW.only),
-    guest: guest !== null && /^[a-z0-9-]{1,32}\/\d{1,9}$/.test(guest) ? guest : null,
+    guest: guest !== null && GUEST_KEY.test(guest) ? guest : null,
+    // One drill-down at a time: a guest wins over an orphan.
+    orphan: guest === null && orphan !== null && ORPHAN_KEY.test(orphan) ? orphan : null,
+    page: oneOf(PAGES, p.get('view'), DEFAULT_VIEW.page),
   }
 }
 
 /** Only what differs from the defaults, so plain URLs stay plain. */
 export function formatViewState(state: ViewState): string {
   const p = new URLSearchParams()
+  if (state.page !== DEFAULT_VIEW.page) p.set('view', state.page)
   if (state.filter !== DEFAULT_VIEW.filter) p.set('filter', state.filter)
   if (state.search) p.set('q', state.search)
   if (state.sort !== DEFAULT_VIEW.sort) p.set('sort', state.sort)
@@ -90,6 +109,7 @@ export function formatViewState(state: ViewState): string {
   if (state.templates) p.set('templates', '1')
   if (state.only !== DEFAULT_VIEW.only) p.set('only', state.only)
   if (state.guest) p.set('guest', state.guest)
+  else if (state.orphan) p.set('orphan', state.orphan)
   const text = p.toString()
   return text ? `?${text}` : ''
 }

@@ -22,6 +22,8 @@ describe('readConfig', () => {
       sources: [],
       sourcesIncomplete: false,
       thresholds: { freshHours: 24, staleHours: 72 },
+      // Unset: each job's own default grace (normalize/guest-schedule.ts).
+      missedGraceSeconds: undefined,
       refresh: {
         subrequestBudget: DEFAULT_SUBREQUEST_BUDGET,
         apiToken: undefined,
@@ -52,9 +54,11 @@ describe('readConfig', () => {
         PULSE_WEBHOOK_SECRET: 'hook',
         PULSE_WEBHOOK_SIGNING_SECRET: `whsec_${btoa('0123456789abcdef')}`,
         PULSE_HOOK_MIN_INTERVAL_SECONDS: '0',
+        PULSE_MISSED_GRACE_MINUTES: '720',
       }),
     )
     expect(config.issues).toEqual([])
+    expect(config.missedGraceSeconds).toBe(720 * 60)
     expect(config.sources.map((s) => [s.id, s.credentials.tokenSecret])).toEqual([
       ['homelab', 'secret-homelab-1'],
       ['pbs', 'secret-pbs-2'],
@@ -83,10 +87,12 @@ describe('readConfig', () => {
         PULSE_ALLOW_ANONYMOUS_REFRESH: 'true',
         PULSE_WEBHOOK_SIGNING_SECRET: `whsec_%%${bad}`,
         PULSE_HOOK_MIN_INTERVAL_SECONDS: `${bad}`,
+        PULSE_MISSED_GRACE_MINUTES: `0${bad}`,
       }),
     )
     expect(config.issues.map((i) => i.field)).toEqual([
       'PULSE_FRESH_HOURS',
+      'PULSE_MISSED_GRACE_MINUTES',
       'PULSE_SUBREQUEST_BUDGET',
       'PULSE_API_TOKEN',
       'PULSE_WEBHOOK_SIGNING_SECRET',
@@ -103,6 +109,11 @@ describe('readConfig', () => {
     expect(JSON.stringify(config.issues)).not.toContain(bad)
     expect(config.issues.find((i) => i.field === 'PULSE_HOOK_MIN_INTERVAL_SECONDS')?.message).toBe(
       'must be whole seconds from 0 to 86400; the default 60 is used until fixed',
+    )
+    // Read as unset: the per-job default grace, not a grace of 0 that would miss everyone.
+    expect(config.missedGraceSeconds).toBeUndefined()
+    expect(config.issues.find((i) => i.field === 'PULSE_MISSED_GRACE_MINUTES')?.message).toBe(
+      'must be whole minutes from 1 to 10080; treated as unset until fixed',
     )
   })
 

@@ -46,6 +46,14 @@ const PbsFactsShape = z.strictObject({
   host: z.literal(host),
   serverNames: z.array(z.string()),
   collectedAt: z.literal(LAB_NOW),
+  permissions: z
+    .strictObject({
+      checkedAt: z.literal(LAB_NOW),
+      paths: z.record(z.string().startsWith('/'), z.record(z.string(), z.boolean())).nullable(),
+      error: z.string().optional(),
+      refused: z.boolean().optional(),
+    })
+    .optional(),
   datastores: z.array(
     z.strictObject({
       store: name,
@@ -207,8 +215,11 @@ function checkGoodItemsNormalized(facts: PbsFacts, served: Iterable<Served>): vo
           s.backupTime === value['backup-time'],
       )
       if (!fact || fact.inProgress) continue
-      const orphan = result.orphans.find((o) => o.guestId === Number(fact.backupId))
-      expect(orphan?.locations, `${location} ${fact.backupId}`).toContain(location)
+      // No cluster here: each PBS group is its own orphan, so look among this VMID's.
+      const locations = result.orphans
+        .filter((o) => o.guestId === Number(fact.backupId))
+        .flatMap((o) => o.locations)
+      expect(locations, `${location} ${fact.backupId}`).toContain(location)
     }
   }
 }

@@ -67,11 +67,34 @@ const PveFactsShape = z.strictObject({
       status: z.string(),
       template: z.boolean(),
       lock: z.string().optional(),
+      tags: z.string().min(1).optional(),
+      pool: z.string().min(1).optional(),
     }),
   ),
   storages: z.array(
     z.strictObject({ storage: name, type: name, shared: z.boolean(), pbs: pbsTarget.optional() }),
   ),
+  storageEntries: z
+    .array(
+      z.strictObject({
+        storage: name,
+        node: name,
+        status: z.string(),
+        type: z.string().optional(),
+        shared: z.boolean(),
+        used: z.number().nonnegative().optional(),
+        total: z.number().nonnegative().optional(),
+      }),
+    )
+    .optional(),
+  permissions: z
+    .strictObject({
+      checkedAt: z.literal(LAB_NOW),
+      paths: z.record(z.string().startsWith('/'), z.record(z.string(), z.boolean())).nullable(),
+      error: z.string().optional(),
+      refused: z.boolean().optional(),
+    })
+    .optional(),
   backups: z.array(
     z.strictObject({
       volid: name,
@@ -122,6 +145,28 @@ const PveFactsShape = z.strictObject({
     }),
   ),
   notBackedUp: z.array(z.strictObject({ vmid, type: guestType })).nullable(),
+  backupJobs: z
+    .array(
+      z.strictObject({
+        id: name,
+        enabled: z.boolean(),
+        schedule: name.optional(),
+        // A time to come: bounded by what an epoch can be, not by now.
+        nextRun: z.number().int().min(0).optional(),
+        storage: z.string().optional(),
+        mode: z.string().optional(),
+        all: z.boolean(),
+        vmids: z.array(vmid),
+        exclude: z.array(vmid),
+        pool: z.string().optional(),
+        node: z.string().optional(),
+        comment: z.string().optional(),
+        notificationMode: z.string().optional(),
+      }),
+    )
+    .nullable(),
+  schedules: z.array(z.strictObject({ schedule: name, runs: z.array(z.number().int().min(0)) })),
+  pools: z.array(name),
   warnings: z.array(z.string()),
   deferred: z.array(z.string()).length(0),
 })
@@ -141,6 +186,8 @@ function checkShape(facts: PveFacts): void {
   expectUnique(facts.backups, (b) => `${b.storage} ${b.node} ${b.volid}`, 'backup')
   expectUnique(facts.snapshots, (s) => `${s.guestType}/${s.vmid} ${s.name}`, 'snapshot')
   expectUnique(facts.tasks, (t) => t.upid, 'task')
+  expectUnique(facts.backupJobs ?? [], (j) => j.id, 'backup job')
+  expectUnique(facts.schedules ?? [], (s) => s.schedule, 'schedule')
 }
 
 /** Every untouched baseline item of a list that was served is in the facts. */
@@ -184,6 +231,9 @@ function checkGoodItemsKept(facts: PveFacts, served: Served, all: Map<string, Se
         break
       case '/cluster/backup-info/not-backed-up':
         expect(facts.notBackedUp?.map((g) => g.vmid)).toContain(value.vmid)
+        break
+      case '/cluster/backup':
+        expect(facts.backupJobs?.map((j) => j.id)).toContain(value.id)
         break
       default:
         break
@@ -239,6 +289,14 @@ function checkDropsCounted(facts: PveFacts, served: Served): void {
         items.filter((i) => resourceKind(i.value) === 'guest').length,
         facts.guests.length,
         'guests in /cluster/resources',
+      )
+      break
+    case '/cluster/backup':
+      expectDropCounted(
+        facts.warnings,
+        items.length,
+        facts.backupJobs?.length ?? 0,
+        'backup jobs in /cluster/backup',
       )
       break
     case '/nodes/{node}/storage/{storage}/content': {

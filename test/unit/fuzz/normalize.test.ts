@@ -31,6 +31,8 @@ import {
   AmbiguousSchema,
   type GuestRecord,
   GuestRecordSchema,
+  type OrphanRecord,
+  OrphanRecordSchema,
   OrphanSchema,
 } from '../../../shared/schema/guest.ts'
 import { FUZZ, FUZZ_TIMEOUT_MS } from './settings.ts'
@@ -252,9 +254,8 @@ const newest = (times: number[]) => (times.length === 0 ? null : Math.max(...tim
 const utcDay = (t: number) => new Date(t * 1000).toISOString().slice(0, 10)
 const DATE_KIND = { pveBackups: 'pve', pbsSnapshots: 'pbs', vmSnapshots: 'snapshot' } as const
 
-function checkRecord(record: GuestRecord): void {
-  expect(GuestRecordSchema.parse(record)).toEqual(record)
-  expect(record.key).toBe(`${record.cluster}/${record.guestId}`)
+/** What guest and orphan records share: times, calendar and details that agree. */
+function checkTimes(record: GuestRecord | OrphanRecord): void {
   const finished = record.backups.filter((b) => !b.inProgress)
   const timesOf = (kind: string) =>
     finished.filter((b) => b.kind === kind && !(kind === 'snapshot' && b.time === 0))
@@ -264,12 +265,7 @@ function checkRecord(record: GuestRecord): void {
   expect(latestTimes.snapshots).toBe(newest(timesOf('snapshot').map((b) => b.time)))
   const overall = [latestTimes.pve, latestTimes.pbs].filter((t) => t !== null)
   expect(record.latestBackupTime).toBe(newest(overall))
-  expect(record.counts).toEqual({
-    pve: finished.filter((b) => b.kind === 'pve').length,
-    pbs: finished.filter((b) => b.kind === 'pbs').length,
-    snapshots: finished.filter((b) => b.kind === 'snapshot').length,
-  })
-  // Every calendar timestamp is one of this guest's own finished items, on its UTC day.
+  // Every calendar timestamp is one of this record's own finished items, on its UTC day.
   const calendar = timesOf('pve').length + timesOf('pbs').length + timesOf('snapshot').length
   let dated = 0
   for (const day of record.backupDates) {
@@ -287,10 +283,56 @@ function checkRecord(record: GuestRecord): void {
   expect(dated).toBe(calendar)
   // Ages: nothing believed is further ahead than the skew, and no age is negative.
   for (const b of record.backups) expect(b.time).toBeLessThanOrEqual(NOW + FUTURE_SKEW_SECONDS)
+}
+
+function checkRecord(record: GuestRecord): void {
+  expect(GuestRecordSchema.parse(record)).toEqual(record)
+  expect(record.key).toBe(`${record.cluster}/${record.guestId}`)
+  checkTimes(record)
+  const finished = record.backups.filter((b) => !b.inProgress)
+  expect(record.counts).toEqual({
+    pve: finished.filter((b) => b.kind === 'pve').length,
+    pbs: finished.filter((b) => b.kind === 'pbs').length,
+    snapshots: finished.filter((b) => b.kind === 'snapshot').length,
+  })
   if (record.lastJob) expect(record.lastJob.time).toBeLessThanOrEqual(NOW + FUTURE_SKEW_SECONDS)
   for (const filter of BACKUP_FILTERS) {
     expect(getFilteredAge(record, filter, NOW)).toBeGreaterThanOrEqual(0)
   }
+}
+
+/** The route's pattern (functions/routes/api.ts /orphans/:key). */
+const ORPHAN_ROUTE_KEY = /^[A-Za-z0-9._:/-]{1,300}$/
+
+/** One record per index entry, same key, reachable by the route; never a guess at a cluster. */
+function checkOrphans(result: NormalizeResult): void {
+  const keys = result.orphanRecords.map((o) => o.key)
+  expect(new Set(keys).size).toBe(keys.length)
+  expect(result.orphans.map((o) => o.key)).toEqual(keys)
+  result.orphanRecords.forEach((record, i) => {
+    expect(OrphanRecordSchema.parse(record)).toEqual(record)
+    checkTimes(record)
+    const { backups: _b, backupDates: _d, ...summary } = record
+    expect(result.orphans[i]).toEqual(summary)
+    expect(record.count).toBe(record.backups.filter((b) => !b.inProgress).length)
+    expect(record.count).toBeGreaterThan(0)
+    expect(record.key).toMatch(ORPHAN_ROUTE_KEY)
+    expect(record.key.split('/').every((s) => s !== '' && s !== '.' && s !== '..')).toBe(true)
+    if (record.cluster === null) {
+      // A group nobody can place is one PBS group, shown where it is.
+      const group = record.pbsGroup
+      expect(group).not.toBeNull()
+      expect(record.key.startsWith(`pbs/${group?.source}/`)).toBe(true)
+      expect(record.backups.every((b) => b.kind === 'pbs')).toBe(true)
+      const where =
+        group &&
+        (group.namespace === '' ? group.datastore : `${group.datastore}/${group.namespace}`)
+      expect(record.locations).toEqual([where])
+    } else {
+      expect(record.pbsGroup).toBeNull()
+      expect(record.key).toBe(`${record.cluster}/${record.guestId}`)
+    }
+  })
 }
 
 function checkResult(result: NormalizeResult, given: NormalizeInput): void {
@@ -307,6 +349,7 @@ function checkResult(result: NormalizeResult, given: NormalizeInput): void {
     expect(OrphanSchema.parse(orphan)).toEqual(orphan)
     expect(orphan.latestBackupTime).toBeLessThanOrEqual(NOW + FUTURE_SKEW_SECONDS)
   }
+  checkOrphans(result)
   for (const entry of result.ambiguous) {
     expect(AmbiguousSchema.parse(entry)).toEqual(entry)
     expect(entry.latestBackupTime).toBeLessThanOrEqual(NOW + FUTURE_SKEW_SECONDS)

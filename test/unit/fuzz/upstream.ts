@@ -6,9 +6,11 @@
 import fc from 'fast-check'
 import type { SourceConfig } from '../../../functions/config.ts'
 import { workerSourceId } from '../../../scripts/lab-env.ts'
+import { pbsAccessRoutes, pveAccessRoutes } from '../../lab/access-routes.ts'
 import { createLabHandler, createLabState, generateLab, labSources } from '../../lab/index.ts'
 import { pbsRoutes } from '../../lab/pbs-routes.ts'
 import { pveClusterRoutes } from '../../lab/pve-cluster-routes.ts'
+import { pveJobRoutes } from '../../lab/pve-job-routes.ts'
 import { pveStorageRoutes } from '../../lab/pve-storage-routes.ts'
 import { pveTaskRoutes } from '../../lab/pve-task-routes.ts'
 import { matchRoute } from '../../lab/router.ts'
@@ -237,7 +239,10 @@ function applyChange(items: ServedItem[], index: number, change: ItemChange): vo
 }
 
 const ROUTES: { pattern: string }[] = [
+  ...pveAccessRoutes,
+  ...pbsAccessRoutes,
   ...pveClusterRoutes,
+  ...pveJobRoutes,
   ...pveStorageRoutes,
   ...pveTaskRoutes,
   ...pbsRoutes,

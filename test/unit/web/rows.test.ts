@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { DEFAULT_THRESHOLDS } from '../../../shared/age.ts'
 import { selectRows } from '../../../web/src/rows.ts'
 import { DEFAULT_VIEW, type ViewState } from '../../../web/src/view-state.ts'
+import { schedules, verificationFailed } from './issue11-fixtures.ts'
 import { HOUR, NOW, never, summary } from './summaries.ts'
 
 const view = (patch: Partial<ViewState> = {}): ViewState => ({ ...DEFAULT_VIEW, ...patch })
@@ -112,5 +113,71 @@ describe('selectRows', () => {
     expect(oldestFirst.rows.slice(0, 3).every((g) => g.latestTimes.pbs === null)).toBe(true)
     const newestFirst = selectRows(fleet, view({ sort: 'pbs' }), NOW, DEFAULT_THRESHOLDS)
     expect(ids(newestFirst.rows).slice(0, 2)).toEqual(['homelab/101', 'office/100'])
+  })
+})
+
+describe('selectRows: schedules, verification, tags and pools', () => {
+  const s = schedules(NOW, 'homelab')
+  const scheduled = [
+    summary({ guestId: 200, guestName: 'weekly', schedule: s.weeklyOk }),
+    summary({ guestId: 201, guestName: 'skipped', schedule: s.missed }),
+    summary({ guestId: 202, guestName: 'no-job', schedule: null, covered: false }),
+    summary({ guestId: 203, guestName: 'running', schedule: s.due, pool: 'prod' }),
+    summary({ guestId: 204, guestName: 'long-missed', schedule: s.missedLonger, tags: ['db'] }),
+    summary({ guestId: 205, guestName: 'bad-verify', verification: verificationFailed(NOW) }),
+  ]
+
+  it('sorts by schedule: longest missed first, then due, then ok; no job last', () => {
+    const { rows } = selectRows(scheduled, view({ sort: 'schedule' }), NOW, DEFAULT_THRESHOLDS)
+    expect(rows.map((g) => g.guestName)).toEqual([
+      'long-missed',
+      'skipped',
+      'running',
+      'weekly',
+      'no-job',
+      'bad-verify',
+    ])
+    const reversed = selectRows(
+      scheduled,
+      view({ sort: 'schedule', descending: true }),
+      NOW,
+      DEFAULT_THRESHOLDS,
+    )
+    expect(reversed.rows.map((g) => g.guestName).slice(0, 4)).toEqual([
+      'weekly',
+      'running',
+      'skipped',
+      'long-missed',
+    ])
+  })
+
+  it('shows only the guests that missed a run, counting them in any view', () => {
+    const all = selectRows(scheduled, view(), NOW, DEFAULT_THRESHOLDS)
+    expect(all.missed).toBe(2)
+    const missed = selectRows(scheduled, view({ only: 'missed' }), NOW, DEFAULT_THRESHOLDS)
+    expect(missed.rows.map((g) => g.guestName).sort()).toEqual(['long-missed', 'skipped'])
+    // A due guest whose deadline passes while the page is open joins them.
+    const later = selectRows(
+      scheduled,
+      view({ only: 'missed' }),
+      NOW + 2 * HOUR,
+      DEFAULT_THRESHOLDS,
+    )
+    expect(later.rows.map((g) => g.guestName).sort()).toEqual(['long-missed', 'running', 'skipped'])
+  })
+
+  it('shows only the guests whose newest PBS snapshot failed verification', () => {
+    const r = selectRows(scheduled, view({ only: 'verify-failed' }), NOW, DEFAULT_THRESHOLDS)
+    expect(r.verifyFailed).toBe(1)
+    expect(ids(r.rows)).toEqual(['homelab/205'])
+  })
+
+  it('finds guests by pool and by tag', () => {
+    expect(
+      ids(selectRows(scheduled, view({ search: 'prod' }), NOW, DEFAULT_THRESHOLDS).rows),
+    ).toEqual(['homelab/203'])
+    expect(
+      ids(selectRows(scheduled, view({ search: 'db' }), NOW, DEFAULT_THRESHOLDS).rows),
+    ).toEqual(['homelab/204'])
   })
 })

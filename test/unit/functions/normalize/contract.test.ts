@@ -4,6 +4,7 @@ import {
   AmbiguousSchema,
   GuestRecordSchema,
   GuestSummarySchema,
+  OrphanRecordSchema,
   OrphanSchema,
 } from '../../../../shared/schema/guest.ts'
 import {
@@ -64,6 +65,16 @@ describe('the public contract', () => {
     expect(result.ambiguous.length).toBeGreaterThan(0)
     for (const orphan of result.orphans) expect(OrphanSchema.parse(orphan)).toEqual(orphan)
     for (const entry of result.ambiguous) expect(AmbiguousSchema.parse(entry)).toEqual(entry)
+  })
+
+  it('produces one orphan record per index orphan, parsing with OrphanRecordSchema', () => {
+    expect(result.orphanRecords.map((o) => o.key)).toEqual(result.orphans.map((o) => o.key))
+    // 555: a cluster-a archive; 777: a PBS group two clusters' storages point at, so no cluster.
+    expect(result.orphans.map((o) => o.key)).toEqual(['cluster-a/555', 'pbs/pbs-1/store1/-/ct/777'])
+    for (const record of result.orphanRecords) {
+      expect(OrphanRecordSchema.parse(record)).toEqual(record)
+      expect(record.backups.length).toBeGreaterThan(0)
+    }
   })
 
   it('summarises a record without its per-backup lists', () => {

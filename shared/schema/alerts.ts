@@ -1,0 +1,113 @@
+// GET /api/alerts and the acknowledge / snooze bodies: an alert as the API and the page show it.
+// One alert per (rule, subject), with a stable id `<rule>:<subject key>` (`age-pbs:pve-a/101`).
+// All times are epoch seconds. Defined once; the Worker writes it, the page parses it.
+import * as z from 'zod/mini'
+
+export const SEVERITIES = ['warning', 'critical'] as const
+export const SeveritySchema = z.enum(SEVERITIES)
+
+/**
+ * Every rule, by the name used in PULSE_ALERT_RULES, in alert ids and in the API (README
+ * "Alerts" says what each means and its default).
+ */
+export const ALERT_RULES = [
+  'age-all',
+  'age-pve',
+  'age-pbs',
+  'age-snapshots',
+  'missed',
+  'job-failed',
+  'guest-failed',
+  'verify-failed',
+  'pbs-job',
+  'store-full',
+  'store-usage',
+  'store-maintenance',
+  'store-unmounted',
+  'source-down',
+  'no-job',
+  'orphan-new',
+] as const
+export const AlertRuleSchema = z.enum(ALERT_RULES)
+
+export const SUBJECT_KINDS = [
+  'guest',
+  'job',
+  'pbs-job',
+  'datastore',
+  'storage',
+  'source',
+  'orphan',
+] as const
+
+export const AlertSubjectSchema = z.object({
+  kind: z.enum(SUBJECT_KINDS),
+  /** Stable key: `pve-a/101`, `pve-a/backup-nightly`, `pbs-main/store1`, `pbs-main`. */
+  key: z.string(),
+  /** In words: `db01 (VM 101, cluster pve-a)`. */
+  name: z.string(),
+})
+
+/**
+ * Why a resolved alert ended: `ok` (the condition cleared: notified), or silently because its
+ * subject was `removed` (a deleted guest, job or store), `excluded` (template, stopped, tag,
+ * pool…), its rule `disabled`, or `replaced` (an age rule once a job covers the guest: the
+ * missed-backup rule judges it instead).
+ */
+export const ResolutionSchema = z.enum(['ok', 'removed', 'excluded', 'disabled', 'replaced'])
+
+export const AcknowledgementSchema = z.object({
+  /** Free text from the acknowledge body; null when not given. */
+  by: z.nullable(z.string()),
+  at: z.int(),
+})
+
+export const AlertSchema = z.object({
+  id: z.string(),
+  rule: AlertRuleSchema,
+  severity: SeveritySchema,
+  subject: AlertSubjectSchema,
+  summary: z.string(),
+  detail: z.nullable(z.string()),
+  /** Absolute URL of the dashboard view of the subject. */
+  link: z.string(),
+  state: z.enum(['firing', 'resolved']),
+  /** Start of the current (or last) incident. */
+  since: z.int(),
+  resolvedAt: z.nullable(z.int()),
+  resolution: z.nullable(ResolutionSchema),
+  /** Last time a channel was told about it (fired, escalated, repeat, resolved). */
+  lastNotified: z.nullable(z.int()),
+  /** Set until the incident resolves: no repeats meanwhile. */
+  acknowledged: z.nullable(AcknowledgementSchema),
+  /** No notifications about this alert before this time. */
+  snoozedUntil: z.nullable(z.int()),
+  /** How many incidents this alert has had (a re-fire within the flap window is the same one). */
+  incidents: z.int(),
+})
+
+export const AlertsResponseSchema = z.object({
+  /** Firing first, then resolved ones kept for the recent history. */
+  alerts: z.array(AlertSchema),
+  firing: z.object({ warning: z.int(), critical: z.int() }),
+})
+
+const ActorSchema = z.optional(z.string().check(z.minLength(1), z.maxLength(64)))
+
+/** POST /api/alerts/:id/ack */
+export const AckBodySchema = z.object({ by: ActorSchema })
+/** POST /api/alerts/:id/unack */
+export const UnackBodySchema = z.object({})
+/** POST /api/alerts/:id/snooze: `until` in epoch seconds; null ends a snooze. */
+export const SnoozeBodySchema = z.object({ until: z.nullable(z.int()), by: ActorSchema })
+
+export type Severity = z.infer<typeof SeveritySchema>
+export type AlertRule = z.infer<typeof AlertRuleSchema>
+export type SubjectKind = (typeof SUBJECT_KINDS)[number]
+export type AlertSubjectView = z.infer<typeof AlertSubjectSchema>
+export type Resolution = z.infer<typeof ResolutionSchema>
+export type Acknowledgement = z.infer<typeof AcknowledgementSchema>
+export type Alert = z.infer<typeof AlertSchema>
+export type AlertsResponse = z.infer<typeof AlertsResponseSchema>
+export type AckBody = z.infer<typeof AckBodySchema>
+export type SnoozeBody = z.infer<typeof SnoozeBodySchema>
