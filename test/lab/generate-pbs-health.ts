@@ -157,7 +157,7 @@ export function addPbsHealth(
     },
     // Disabled before it ever ran: no next run, no last run.
     { kind: 'prune', id: 'p-offsite-old', store: target.store, schedule: 'weekly', disable: true },
-    // A local sync (PBS ≥ 3.3), listed with Datastore.Audit on both stores. One pulling from a
+    // A local sync (no remote), listed with Datastore.Audit on both stores. One pulling from a
     // remote is listed only to a token that also has Remote.Audit on /remote/<remote>.
     {
       kind: 'sync',
