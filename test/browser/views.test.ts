@@ -260,9 +260,14 @@ describe('jobs, storage, schedules and orphans', () => {
     })
     await goto(page, '/')
     const notices = page.locator('.banner .notices li')
-    expect(await notices.count()).toBe(2)
+    // The two injected notices, then the lab's own held store: its removable datastore is not
+    // mounted (generate-pbs-health.ts), which the PBS source reports in every refresh.
+    expect(await notices.count()).toBe(3)
     expect(await notices.first().textContent()).toContain(PERMISSION_MESSAGE)
     expect(await notices.nth(1).textContent()).toMatch(/held: in maintenance \(offline\) — since/)
+    expect(await notices.nth(2).textContent()).toContain(
+      `datastore:${f.pbsHealth.removableStore} is held: removable datastore not mounted`,
+    )
     expect(await page.locator('.banner [role="alert"]').textContent()).toContain(PERMISSION_MESSAGE)
     await page.locator('header.top').screenshot({ path: shot('views-banner-notices.png') })
     expect(errors).toEqual([])
