@@ -12,6 +12,7 @@ import type { ChannelSender } from './channel.ts'
 import { fitPrefix } from './fit.ts'
 import {
   clip,
+  detailText,
   digestTitle,
   eventLabel,
   firingLine,
@@ -47,7 +48,8 @@ export function escapeDiscord(text: string): string {
 
 function eventEmbed(event: AlertEvent): Embed {
   const lines = [escapeDiscord(whatText(event)), escapeDiscord(sinceText(event))]
-  if (event.detail) lines.push(escapeDiscord(clip(event.detail, DETAIL_MAX)))
+  const detail = detailText(event, DETAIL_MAX)
+  if (detail) lines.push(escapeDiscord(detail))
   // A link in the text, not the embed's url: Discord shows only the first of several
   // embeds with the same url, and two alerts of one guest share its link.
   lines.push(`[Open in Pulse Edge](${event.link})`)

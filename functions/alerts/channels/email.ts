@@ -9,10 +9,11 @@ import { retry, sent } from '../delivery/outcome.ts'
 import type { AlertEvent, Digest } from '../message.ts'
 import type { ChannelSender } from './channel.ts'
 import { buildMime } from './email-mime.ts'
-import { escapeHtml } from './telegram.ts'
 import {
   clip,
+  detailText,
   digestTitle,
+  escapeHtml,
   eventLabel,
   eventText,
   firingLine,
@@ -35,8 +36,9 @@ function eventHtml(event: AlertEvent): string {
       : event.kind === 'resolved'
         ? COLOR.resolved
         : COLOR[event.severity]
-  const detail = event.detail
-    ? `<pre style="white-space:pre-wrap;font-size:12px;margin:4px 0">${escapeHtml(clip(event.detail, DETAIL_MAX))}</pre>`
+  const text = detailText(event, DETAIL_MAX)
+  const detail = text
+    ? `<pre style="white-space:pre-wrap;font-size:12px;margin:4px 0">${escapeHtml(text)}</pre>`
     : ''
   return [
     `<div style="border-left:4px solid ${color};padding:4px 10px;margin:12px 0">`,

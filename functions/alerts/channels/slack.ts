@@ -11,6 +11,7 @@ import type { ChannelSender } from './channel.ts'
 import { fitPrefix } from './fit.ts'
 import {
   clip,
+  detailText,
   digestTitle,
   eventLabel,
   firingLine,
@@ -69,7 +70,9 @@ function eventSection(event: AlertEvent): Block {
     escapeSlack(whatText(event)),
     `_${escapeSlack(sinceText(event))}_`,
   ]
-  if (event.detail) lines.push(`\`\`\`${escapeSlack(clip(event.detail, DETAIL_MAX))}\`\`\``)
+  // As a quote, not a code block: a job log may hold the ``` that would end one.
+  const detail = detailText(event, DETAIL_MAX)
+  if (detail) lines.push(...detail.split('\n').map((line) => `> ${escapeSlack(line)}`))
   return { type: 'section', text: mrkdwn(clip(lines.join('\n'), SLACK_LIMITS.section)) }
 }
 

@@ -12,6 +12,7 @@ import type { ChannelSender } from './channel.ts'
 import { byteLength, fitPrefix } from './fit.ts'
 import {
   clip,
+  detailText,
   digestTitle,
   eventLabel,
   firingLine,
@@ -64,10 +65,11 @@ function eventContainer(event: AlertEvent): Element {
       spacing: 'None',
     },
   ]
-  if (event.detail) {
+  const detail = detailText(event, DETAIL_MAX)
+  if (detail) {
     items.push({
       type: 'TextBlock',
-      text: escapeTeams(clip(event.detail, DETAIL_MAX)),
+      text: escapeTeams(detail),
       fontType: 'Monospace',
       size: 'Small',
       wrap: true,

@@ -10,7 +10,9 @@ import type { ChannelSender } from './channel.ts'
 import { fitPrefix } from './fit.ts'
 import {
   clip,
+  detailText,
   digestTitle,
+  escapeHtml,
   eventLabel,
   firingLine,
   moreText,
@@ -23,14 +25,6 @@ import {
 export const TELEGRAM_TEXT_MAX = 4_096
 const DETAIL_MAX = 500
 const MARK = { critical: '🔴', warning: '🟠', resolved: '✅', test: 'ℹ️' }
-
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-}
 
 /** What Telegram counts: the text once tags are removed and entities read. */
 export function telegramTextLength(html: string): number {
@@ -54,7 +48,8 @@ function eventHtml(event: AlertEvent): string {
     escapeHtml(whatText(event)),
     `<i>${escapeHtml(sinceText(event))}</i>`,
   ]
-  if (event.detail) lines.push(`<pre>${escapeHtml(clip(event.detail, DETAIL_MAX))}</pre>`)
+  const detail = detailText(event, DETAIL_MAX)
+  if (detail) lines.push(`<pre>${escapeHtml(detail)}</pre>`)
   return lines.join('\n')
 }
 

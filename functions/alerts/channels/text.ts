@@ -81,9 +81,20 @@ export function sinceText(event: AlertEvent): string {
   return `since ${utc(event.since)} (${ago(event.since, event.at)})`
 }
 
+/** Text from Proxmox may hold control characters (a job log): only line breaks and tabs stay. */
+export function cleanText(text: string): string {
+  return text.replace(/[^\P{Cc}\n\t]+/gu, ' ')
+}
+
 /** The one line of what is (or was) wrong. */
 export function whatText(event: AlertEvent): string {
-  return event.kind === 'resolved' ? `was: ${event.summary}` : event.summary
+  const summary = oneLine(event.summary)
+  return event.kind === 'resolved' ? `was: ${summary}` : summary
+}
+
+/** The longer text (a job's error), cleaned and cut to `max`; empty when there is none. */
+export function detailText(event: AlertEvent, max: number): string {
+  return event.detail ? clip(cleanText(event.detail).trim(), max) : ''
 }
 
 /** A plain-text entry: label and subject, what, since when, the detail if any, the link. */
@@ -92,7 +103,8 @@ export function eventText(event: AlertEvent, detailLimit = 300): string {
     `${eventLabel(event)}: ${event.subject.name}`,
     `${whatText(event)} (${sinceText(event)})`,
   ]
-  if (event.detail) lines.push(clip(event.detail, detailLimit))
+  const detail = detailText(event, detailLimit)
+  if (detail) lines.push(detail)
   lines.push(event.link)
   return lines.join('\n')
 }
@@ -109,6 +121,15 @@ export function clip(text: string, max: number): string {
     out += point
   }
   return `${out}…`
+}
+
+/** HTML text and attribute values (Telegram's HTML, the e-mail's HTML part). */
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
 }
 
 /** Titles and headers are one line: control characters and line breaks become spaces. */
