@@ -6,13 +6,22 @@ import { retryAfterSeconds } from './retry-after.ts'
 
 const MAX_ERROR_LENGTH = 200
 
-/** The first words of a receiver's error body, on one line; redacted later (redact.ts). */
-export function shortError(body: string): string {
-  const text = body
+/** A receiver's error body on one line, whole: it is redacted before it is cut (send.ts). */
+export function errorLine(body: string): string {
+  return body
     .replace(/\p{Cc}+/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim()
-  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH - 1)}…` : text
+}
+
+/**
+ * The first words of an error. Only ever applied after redaction: a cut through an echoed
+ * secret would leave a piece of it that redaction no longer recognises.
+ */
+export function shortError(redacted: string): string {
+  return redacted.length > MAX_ERROR_LENGTH
+    ? `${redacted.slice(0, MAX_ERROR_LENGTH - 1)}…`
+    : redacted
 }
 
 export function isRetryableStatus(status: number): boolean {
@@ -26,7 +35,7 @@ export function classifyResponse(
   now: number,
 ): DeliveryOutcome {
   if (status >= 200 && status <= 299) return sent(status)
-  const detail = shortError(body)
+  const detail = errorLine(body)
   const error = detail ? `HTTP ${status}: ${detail}` : `HTTP ${status}`
   if (isRetryableStatus(status)) return retry(error, status, retryAfterSeconds(headers, body, now))
   return failed(error, status)

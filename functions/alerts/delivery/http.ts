@@ -1,6 +1,6 @@
 // One POST to a receiver with a timeout, its answer read (a little of it) and classified.
 // A network failure or timeout is worth a retry; nothing here throws.
-import { classifyResponse } from './classify.ts'
+import { classifyResponse, errorLine } from './classify.ts'
 import { DEFAULT_SEND_TIMEOUT_MS, type SendContext } from './context.ts'
 import { type DeliveryOutcome, retry } from './outcome.ts'
 
@@ -13,8 +13,11 @@ export interface HttpRequest {
 /** A channel's own reading of an answer; undefined = the generic rules (classify.ts). */
 export type Interpret = (status: number, body: string) => DeliveryOutcome | undefined
 
-/** Enough for an error line and a retry_after; receivers' error bodies are small. */
-const MAX_BODY_CHARS = 8_192
+/**
+ * Receivers' error bodies are small; a huge one is cut far beyond the 200 characters an error
+ * keeps, so a secret cut here is dropped whole by the later, shorter cut (send.ts).
+ */
+const MAX_BODY_CHARS = 65_536
 
 export async function postToReceiver(
   request: HttpRequest,
@@ -43,7 +46,7 @@ export async function postToReceiver(
     if (abort.signal.aborted) return retry(`no answer within ${timeoutMs} ms`)
     const name = error instanceof Error ? error.name : 'Error'
     const message = error instanceof Error ? error.message : String(error)
-    return retry(`could not reach the receiver: ${name}: ${message}`)
+    return retry(errorLine(`could not reach the receiver: ${name}: ${message}`))
   } finally {
     clearTimeout(timer)
   }

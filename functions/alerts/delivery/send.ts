@@ -4,12 +4,16 @@
 import { type ChannelConfig, channelSecretValues } from '../../config/channels.ts'
 import { SENDERS } from '../channels/index.ts'
 import type { Digest } from '../message.ts'
+import { shortError } from './classify.ts'
 import type { SendContext } from './context.ts'
 import { type DeliveryOutcome, type DeliveryResult, failed } from './outcome.ts'
 import { redact } from './redact.ts'
 
+/** Redacted first, then cut: the order matters (classify.ts shortError). */
 function withoutSecrets(outcome: DeliveryOutcome, secrets: readonly string[]): DeliveryOutcome {
-  return outcome.status === 'sent' ? outcome : { ...outcome, error: redact(outcome.error, secrets) }
+  return outcome.status === 'sent'
+    ? outcome
+    : { ...outcome, error: shortError(redact(outcome.error, secrets)) }
 }
 
 export async function sendDigest(

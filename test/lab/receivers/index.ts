@@ -84,7 +84,15 @@ export function createLabReceivers(
     )
     if (!receiver)
       throw new TypeError(`fetch failed: no lab receiver at ${url.origin}${url.pathname}`)
-    return receiver.handle(request)
+    // As a real fetch: an aborted request stops waiting for the (slow) answer.
+    const { signal } = request
+    if (signal.aborted) throw signal.reason
+    return Promise.race([
+      receiver.handle(request),
+      new Promise<never>((_, reject) =>
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+      ),
+    ])
   }) as typeof fetch
   return {
     base,
