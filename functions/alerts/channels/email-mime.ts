@@ -36,16 +36,17 @@ export function base64Body(text: string): string {
 const isPlainAscii = (text: string) => /^[\x20-\x7e]*$/.test(text)
 
 /**
- * `=?UTF-8?B?…?=` words of at most 75 characters each (RFC 2047 §2), never splitting a
- * character, joined by folding whitespace.
+ * `=?UTF-8?B?…?=` words (RFC 2047 §2), never splitting a character, joined by folding
+ * whitespace.
  */
 export function encodedWords(text: string): string {
   const words: string[] = []
   let chunk: number[] = []
-  // 45 bytes → 60 base64 characters; with `=?UTF-8?B?` and `?=` a word stays under 75.
+  // 36 bytes → 48 base64 characters, a 60-character word: with "Subject: " before the first
+  // one every line stays within the 76 that lines holding encoded-words may have (§2).
   for (const point of text) {
     const bytes = [...encoder.encode(point)]
-    if (chunk.length + bytes.length > 45) {
+    if (chunk.length + bytes.length > 36) {
       words.push(`=?UTF-8?B?${base64(Uint8Array.from(chunk))}?=`)
       chunk = []
     }
@@ -73,12 +74,10 @@ function unstructured(name: string, value: string): string {
   return out.join(CRLF)
 }
 
-/** `"Pulse Edge" <a@b>`, or an encoded-word display name outside ASCII. */
+/** `"Pulse Edge" <a@b>`; outside ASCII an encoded-word name, the address on its own line. */
 function mailbox(name: string, address: string): string {
-  const display = isPlainAscii(name)
-    ? `"${name.replace(/[\\"]/g, (c) => `\\${c}`)}"`
-    : encodedWords(name)
-  return `${display} <${address}>`
+  if (isPlainAscii(name)) return `"${name.replace(/[\\"]/g, (c) => `\\${c}`)}" <${address}>`
+  return `${encodedWords(name)}${CRLF} <${address}>`
 }
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']

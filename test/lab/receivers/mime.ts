@@ -37,7 +37,7 @@ function decodeWords(value: string): string {
                     String.fromCharCode(Number.parseInt(hex, 16)),
                   ),
               )
-        return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+        return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
       },
     )
 }
@@ -84,7 +84,7 @@ export function parseMime(raw: string): ParsedMime {
   const split = raw.indexOf('\r\n\r\n')
   if (split === -1) throw new Error('no blank line after the headers')
   const head = raw.slice(0, split)
-  if (!/^[\x00-\x7f]*$/.test(head)) throw new Error('non-ASCII in the headers')
+  if (!/^\p{ASCII}*$/u.test(head)) throw new Error('non-ASCII in the headers')
   const headers = parseHeaders(head)
   for (const name of ['from', 'to', 'date', 'message-id', 'mime-version', 'content-type']) {
     if (!headers.has(name)) throw new Error(`no ${name} header`)
@@ -134,7 +134,7 @@ export function parseMime(raw: string): ParsedMime {
     return {
       contentType: type.split(';')[0]?.trim() ?? '',
       charset: param(type, 'charset'),
-      text: new TextDecoder('utf-8', { fatal: true }).decode(bytes),
+      text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes),
     }
   })
   if (parts.length === 0) throw new Error('no parts')

@@ -24,7 +24,11 @@ const SECRET_PARTS = [
 ]
 
 function echo(request: Request, body: string): string {
-  const headers = [...request.headers].map(([k, v]) => `${k}: ${v}`).join('; ')
+  const lines: string[] = []
+  request.headers.forEach((value, key) => {
+    lines.push(`${key}: ${value}`)
+  })
+  const headers = lines.join('; ')
   return `${request.method} ${request.url} ${headers} ${decodeURIComponent(request.url)} ${body}`
 }
 
