@@ -75,8 +75,15 @@ export const ChannelSchema = z.discriminatedUnion(
     z.strictObject({
       ...common,
       type: z.literal('discord'),
-      // Discord's webhook username is 1-80 characters (Execute Webhook → Create Message).
-      username: z.string({ error: 'must be text' }).min(1).max(80).default('Pulse Edge'),
+      // Webhook names: up to 80 characters, not containing "clyde" or "discord" (Create Webhook).
+      username: z
+        .string({ error: 'must be text' })
+        .min(1)
+        .max(80)
+        .refine((name) => !/clyde|discord/i.test(name), {
+          error: 'must not contain "clyde" or "discord" (Discord refuses such names)',
+        })
+        .default('Pulse Edge'),
     }),
     z.strictObject({ ...common, type: z.literal('slack') }),
     z.strictObject({ ...common, type: z.literal('teams') }),

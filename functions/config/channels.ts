@@ -11,7 +11,6 @@ import {
   ChannelSchema,
   type ChannelSettings,
   type ChannelType,
-  isPlainHttpUrl,
   type SecretName,
 } from './channel-options.ts'
 import type { ConfigIssue } from './issue.ts'
@@ -158,8 +157,7 @@ function misplacedSecret(item: unknown, index: number, issues: ConfigIssue[]): b
 }
 
 function hasSendBinding(env: Env, binding: string): boolean {
-  const value =
-    env[binding as `PULSE_${string}`] ?? (env as unknown as Record<string, unknown>)[binding]
+  const value = (env as unknown as Record<string, unknown>)[binding]
   return typeof value === 'object' && value !== null && 'send' in value
 }
 
@@ -218,5 +216,3 @@ export function parseChannels(items: unknown[], env: Env, issues: ConfigIssue[])
   })
   return { channels, leftOut: items.length - channels.length }
 }
-
-export { isPlainHttpUrl }

@@ -84,7 +84,8 @@ function eventContainer(event: AlertEvent): Element {
   return {
     type: 'Container',
     separator: true,
-    items,
+    // A TextBlock needs text: a summary Proxmox left blank has no block.
+    items: items.filter((item) => item.type !== 'TextBlock' || item.text !== ''),
     selectAction: { type: 'Action.OpenUrl', url: event.link },
   }
 }
