@@ -30,16 +30,15 @@ const ORDER: Record<AlertEventKind, number> = {
   test: 4,
 }
 
+const isOpen = (event: AlertEvent) => event.kind !== 'resolved' && event.kind !== 'test'
+const rank = (event: AlertEvent) =>
+  (isOpen(event) ? 0 : 2) + (event.severity === 'critical' ? 0 : 1)
+
 export function orderedEvents(digest: Digest): AlertEvent[] {
   return [...digest.events].sort(
-    (a, b) =>
-      (a.severity === 'critical' ? 0 : 1) - (b.severity === 'critical' ? 0 : 1) ||
-      ORDER[a.kind] - ORDER[b.kind] ||
-      a.at - b.at,
+    (a, b) => rank(a) - rank(b) || ORDER[a.kind] - ORDER[b.kind] || a.at - b.at,
   )
 }
-
-const isOpen = (event: AlertEvent) => event.kind !== 'resolved' && event.kind !== 'test'
 
 /** The priority a digest goes out with: its most urgent event; a test sounds like a warning. */
 export function digestLevel(digest: Digest): PriorityLevel {

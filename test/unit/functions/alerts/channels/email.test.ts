@@ -95,3 +95,20 @@ describe('the e-mail message', () => {
     expect(renderEmail(emailChannel(), digest)).toBe(renderEmail(emailChannel(), digest))
   })
 })
+
+describe('the order of events', () => {
+  it('puts critical news first, then warnings, resolves last', () => {
+    const events = [
+      guestEvent(3, { kind: 'resolved', severity: 'critical' }),
+      guestEvent(1, { kind: 'fired', severity: 'warning' }),
+      guestEvent(2, { kind: 'repeat', severity: 'critical' }),
+      guestEvent(4, { kind: 'escalated', severity: 'critical' }),
+    ]
+    const text = parseMime(renderEmail(emailChannel(), digestOf(events))).parts[0]?.text ?? ''
+    const at = (vmid: number) => text.indexOf(`VM ${vmid},`)
+    // Escalated critical, still-firing critical, new warning, then the resolve.
+    const order = [104, 102, 101, 103].map(at)
+    expect(order.every((position) => position > 0)).toBe(true)
+    expect(order).toEqual([...order].sort((a, b) => a - b))
+  })
+})
