@@ -32,6 +32,16 @@ export default defineConfig({
             miniflare: {
               // Fake secrets only: real ones live in `wrangler secret` or .dev.vars.
               bindings: { PULSE_SOURCES: '[]' },
+              // Miniflare's local send_email bindings, for the e-mail channel (email.test.ts).
+              email: {
+                send_email: [
+                  { name: 'PULSE_EMAIL' },
+                  {
+                    name: 'PULSE_EMAIL_ONLY_ME',
+                    allowed_destination_addresses: ['me@example.org'],
+                  },
+                ],
+              },
             },
           }),
         ],

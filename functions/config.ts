@@ -5,6 +5,7 @@
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../shared/age.ts'
 import { type AlertRules, parseAlertRules } from './config/alert-rules.ts'
 import { type GuestRef, parseBadgeIds } from './config/badge-ids.ts'
+import { type ChannelConfig, parseChannels } from './config/channels.ts'
 import type { ConfigIssue } from './config/issue.ts'
 import { parseSettings } from './config/schema.ts'
 import { parseSources, type SourceConfig } from './config/sources.ts'
@@ -13,6 +14,12 @@ import type { KeyBytes } from './hooks/standard-webhooks.ts'
 
 export type { AlertRules } from './config/alert-rules.ts'
 export { CLUSTER_PATTERN, type GuestRef, VMID_PATTERN } from './config/badge-ids.ts'
+export {
+  type ChannelConfig,
+  type ChannelOf,
+  channelSecretName,
+  channelSecretValues,
+} from './config/channels.ts'
 export type { ConfigIssue } from './config/issue.ts'
 export { DEFAULT_HOOK_MIN_INTERVAL_SECONDS, DEFAULT_SUBREQUEST_BUDGET } from './config/schema.ts'
 export {
@@ -61,6 +68,13 @@ export interface Config {
   }
   /** PULSE_ALERT_RULES: rules, scope, overrides, reachability windows (README "Alerts"). */
   readonly alertRules: AlertRules
+  /** The valid channels of PULSE_ALERT_CHANNELS that have their secrets (and binding). */
+  readonly channels: readonly ChannelConfig[]
+  /**
+   * PULSE_ALERT_CHANNELS could not be read or an entry was left out: a channel with stored
+   * state (outbox, delivery log) but absent from `channels` may be a typo, not a removal.
+   */
+  readonly channelsIncomplete: boolean
   /** Every problem found, by field name; listed in /api/status and logged once. */
   readonly issues: ConfigIssue[]
 }
@@ -86,6 +100,7 @@ function buildConfig(env: Env): Config {
   }
   const ids = parseBadgeIds(settings.PULSE_BADGE_IDS, issues)
   const alertRules = parseAlertRules(settings.PULSE_ALERT_RULES, issues)
+  const channels = parseChannels(settings.PULSE_ALERT_CHANNELS, env, issues)
   for (const id of Object.keys(alertRules.sources)) {
     if (!sources.some((source) => source.id === id)) {
       issues.push({
@@ -122,6 +137,8 @@ function buildConfig(env: Env): Config {
       ids,
     },
     alertRules,
+    channels: channels.channels,
+    channelsIncomplete: failed.has('PULSE_ALERT_CHANNELS') || channels.leftOut > 0,
     issues,
   }
 }

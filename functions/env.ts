@@ -37,6 +37,12 @@ export interface Env {
   PULSE_BADGE_SHOW_NAMES?: string
   /** JSON object of alert rules, scope, overrides and reachability windows (README "Alerts"). */
   PULSE_ALERT_RULES?: string
+  /**
+   * JSON array of notification channels (no secrets in it; README "Notification channels").
+   * Their secrets are PULSE_CHANNEL_<ID>_URL / _TOKEN / _USER / _SECRET; an e-mail channel
+   * names a `send_email` binding (PULSE_EMAIL by default).
+   */
+  PULSE_ALERT_CHANNELS?: string
   /** JSON object of opaque badge id → "cluster/vmid", served as /badge/id/<id>.svg|.json. */
   PULSE_BADGE_IDS?: string
   /** "true" serves guest badges only by opaque id, so no public URL carries a VMID. */

@@ -117,6 +117,15 @@ export const SettingsSchema = z.object({
   PULSE_ALERT_RULES: setting(
     json('must be a JSON object of alert rules (README "Alerts")').optional(),
   ),
+  PULSE_ALERT_CHANNELS: setting(
+    json('must be a JSON array of channels (README "Notification channels")')
+      .pipe(
+        z.array(z.unknown(), {
+          error: 'must be a JSON array of channels (README "Notification channels")',
+        }),
+      )
+      .default([]),
+  ),
   PULSE_BADGE_IDS: setting(
     json('must be a JSON object of opaque id → "cluster/vmid"')
       .pipe(

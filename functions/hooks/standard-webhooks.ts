@@ -1,7 +1,8 @@
-// Standard Webhooks verification (standardwebhooks.com, spec/standard-webhooks.md) with
-// WebCrypto only: `webhook-signature` holds space-separated `v1,<base64 HMAC-SHA256>` entries
-// over `${webhook-id}.${webhook-timestamp}.${raw body}`, keyed by the base64 after `whsec_`.
-// Replay protection by id lives in the coordinator (claimWebhookId); this file is pure apart from crypto.subtle.
+// Standard Webhooks (standardwebhooks.com, spec/standard-webhooks.md) with WebCrypto only, both
+// ways: verifying POST /hooks/refresh and signing the webhook alert channel. `webhook-signature`
+// holds space-separated `v1,<base64 HMAC-SHA256>` entries over `${webhook-id}.${webhook-
+// timestamp}.${raw body}`, keyed by the base64 after `whsec_`. Replay protection by id lives in
+// the coordinator (claimWebhookId); this file is pure apart from crypto.subtle.
 
 /** The reference libraries allow five minutes either way. */
 export const TIMESTAMP_TOLERANCE_SECONDS = 5 * 60
@@ -69,6 +70,22 @@ export async function signStandardWebhook(
   const data = new TextEncoder().encode(`${id}.${timestamp}.${body}`)
   const mac = await crypto.subtle.sign('HMAC', await importKey(key, 'sign'), data)
   return `v1,${encodeBase64(new Uint8Array(mac))}`
+}
+
+/**
+ * The `webhook-signature` header a sender sends: one `v1,` entry per key, space-separated, so
+ * a receiver rotating its secret accepts the message under the old key and the new one.
+ */
+export async function standardWebhookSignature(
+  keys: readonly KeyBytes[],
+  id: string,
+  timestamp: number,
+  body: string,
+): Promise<string> {
+  const entries = await Promise.all(
+    keys.map((key) => signStandardWebhook(key, id, timestamp, body)),
+  )
+  return entries.join(' ')
 }
 
 export async function verifyStandardWebhook(

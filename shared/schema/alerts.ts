@@ -101,6 +101,24 @@ export const UnackBodySchema = z.object({})
 /** POST /api/alerts/:id/snooze: `until` in epoch seconds; null ends a snooze. */
 export const SnoozeBodySchema = z.object({ until: z.nullable(z.int()), by: ActorSchema })
 
+/**
+ * One attempt to deliver a digest to a channel, as the delivery log keeps it: `sent`; `retry`
+ * (failed, tried again at `nextAttemptAt`); `failed` (refused for good, e.g. a 400 or a
+ * removed webhook); `gave-up` (failed on its last attempt). `error` is short and never holds a
+ * secret.
+ */
+export const DeliveryLogEntrySchema = z.object({
+  channelId: z.string(),
+  messageId: z.string(),
+  /** 1 for the first attempt. */
+  attempt: z.int(),
+  at: z.int(),
+  status: z.enum(['sent', 'retry', 'failed', 'gave-up']),
+  httpStatus: z.nullable(z.int()),
+  error: z.nullable(z.string()),
+  nextAttemptAt: z.nullable(z.int()),
+})
+
 export type Severity = z.infer<typeof SeveritySchema>
 export type AlertRule = z.infer<typeof AlertRuleSchema>
 export type SubjectKind = (typeof SUBJECT_KINDS)[number]
@@ -111,3 +129,4 @@ export type Alert = z.infer<typeof AlertSchema>
 export type AlertsResponse = z.infer<typeof AlertsResponseSchema>
 export type AckBody = z.infer<typeof AckBodySchema>
 export type SnoozeBody = z.infer<typeof SnoozeBodySchema>
+export type DeliveryLogEntry = z.infer<typeof DeliveryLogEntrySchema>

@@ -70,7 +70,8 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
   res.end(body)
 }
 
-function serve(handler: LabHandler, origin: () => string) {
+/** node:http → a fetch-style handler (also the alert receivers' server, receivers/server.ts). */
+export function serve(handler: LabHandler, origin: () => string) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     toRequest(req, origin())
       .then(handler)

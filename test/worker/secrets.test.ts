@@ -6,6 +6,7 @@ import { env as baseBindings } from 'cloudflare:workers'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Env } from '../../functions/env.ts'
 import { signStandardWebhook } from '../../functions/hooks/standard-webhooks.ts'
+import { labChannelVars } from '../lab/receivers/index.ts'
 import { call, clearFaults, labEnv, labModel, labUrl, setFaults } from './lab.ts'
 import { localState, refresh } from './local-coordinator.ts'
 
@@ -16,7 +17,19 @@ const SIGNING_SECRET = `whsec_${btoa(String.fromCharCode(...SIGNING_KEY))}`
 const ACCESS_ID = 'access-id-1f2e3d4c5b6a.access'
 const ACCESS_SECRET = 'access-secret-9e8d7c6b5a4f3e2d1c0b'
 
+// Every alert channel type with its secrets, plus one whose secret is malformed (its config
+// issue is logged and listed in /api/status: by name only).
+const BROKEN_CHANNEL_TOKEN = 'not-a-bot-token-but-secret-7d6c5b4a'
+const channelVars = {
+  ...labChannelVars('https://receivers.invalid', [{ id: 'broken', type: 'telegram', chatId: 1 }]),
+  PULSE_CHANNEL_BROKEN_TOKEN: BROKEN_CHANNEL_TOKEN,
+}
+const channelSecrets = Object.entries(channelVars)
+  .filter(([name]) => name.startsWith('PULSE_CHANNEL_'))
+  .map(([, value]) => value)
+
 const env: Env = labEnv({
+  ...channelVars,
   PULSE_SUBREQUEST_BUDGET: '1000',
   PULSE_API_TOKEN: API_TOKEN,
   PULSE_WEBHOOK_SECRET: HOOK_SECRET,
@@ -39,6 +52,7 @@ const secrets = [
   SIGNING_SECRET.slice('whsec_'.length),
   ACCESS_SECRET,
   ...sourceTokens.map((t) => t.value),
+  ...channelSecrets,
 ]
 
 const seen: { where: string; text: string }[] = []
@@ -206,6 +220,10 @@ describe('secrets', () => {
     expect(where.some((w) => w.startsWith('kv guest/'))).toBe(true)
     expect(where.some((w) => w.startsWith('coordinator facts '))).toBe(true)
     expect(outbound.length).toBeGreaterThan(50)
+    // The malformed channel secret was reported (by name) in a response and a log line.
+    const reported = seen.filter((s) => s.text.includes('PULSE_CHANNEL_BROKEN_TOKEN'))
+    expect(reported.some((s) => s.where.startsWith('console.warn'))).toBe(true)
+    expect(reported.some((s) => s.where.includes('/api/status'))).toBe(true)
   })
 
   it('never puts a configured secret in a response, a header, a log line or KV', () => {

@@ -1,0 +1,34 @@
+// A digest as plain text within a length limit, for the receivers that take text (ntfy,
+// Gotify, Pushover, Apprise, the e-mail text part): the state line, one entry per event,
+// and "…and N more: <alerts view>" for what did not fit.
+import type { AlertEvent, Digest } from '../message.ts'
+import { fitPrefix } from './fit.ts'
+import { clip, eventText, firingLine, moreText, orderedEvents } from './text.ts'
+
+export interface PlainDigestOptions {
+  /** The most the text may measure. */
+  limit: number
+  /** How the receiver measures (UTF-16 units by default; ntfy counts bytes). */
+  measure?: (text: string) => number
+  /** Longest detail (a job's error text) per event. */
+  detailLimit?: number
+  /** The entry of one event; plain `eventText` by default. */
+  entry?: (event: AlertEvent) => string
+}
+
+export function plainDigest(digest: Digest, options: PlainDigestOptions): string {
+  const measure = options.measure ?? ((text: string) => text.length)
+  const entry = options.entry ?? ((event: AlertEvent) => eventText(event, options.detailLimit))
+  const head = firingLine(digest)
+  const more = (omitted: number) => `${moreText(omitted)}: ${digest.dashboardLink}`
+  const compose = (entries: readonly string[], omitted: number) =>
+    [head, ...entries, ...(omitted > 0 ? [more(omitted)] : [])].join('\n\n')
+  const entries = orderedEvents(digest).map(entry)
+  const { shown, omitted } = fitPrefix(
+    entries,
+    (part, left) => measure(compose(part, left)) <= options.limit,
+  )
+  const text = compose(shown, omitted)
+  // Only when even the state line and the "more" line do not fit: a tiny limit.
+  return measure(text) <= options.limit ? text : clip(text, options.limit)
+}
