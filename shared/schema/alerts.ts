@@ -130,3 +130,51 @@ export type AlertsResponse = z.infer<typeof AlertsResponseSchema>
 export type AckBody = z.infer<typeof AckBodySchema>
 export type SnoozeBody = z.infer<typeof SnoozeBodySchema>
 export type DeliveryLogEntry = z.infer<typeof DeliveryLogEntrySchema>
+
+/** A channel's quiet hours as the API shows them (minutes after local midnight). */
+export const QuietHoursSchema = z.object({
+  start: z.int(),
+  end: z.int(),
+  timeZone: z.string(),
+  /** Critical alerts go out during quiet hours. */
+  criticalBypass: z.boolean(),
+})
+
+/**
+ * GET /api/alerts/channels: each configured channel, its routing policy and recent delivery
+ * attempts (newest first). Never a secret: no URL, token or key, only the channel's id, type
+ * and label.
+ */
+export const ChannelViewSchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  label: z.string(),
+  minSeverity: SeveritySchema,
+  /** Only these rules; null = all. */
+  rules: z.nullable(z.array(AlertRuleSchema)),
+  /** Digests per rolling hour; 0 = no cap. */
+  maxPerHour: z.int(),
+  quietHours: z.nullable(QuietHoursSchema),
+  /** Events waiting in the outbox (quiet hours, hourly cap, a retry). */
+  pending: z.int(),
+  /** Recent attempts, newest first. */
+  log: z.array(DeliveryLogEntrySchema),
+})
+
+export const ChannelsResponseSchema = z.object({
+  channels: z.array(ChannelViewSchema),
+  /** PULSE_ALERT_CHANNELS has entries that were left out (see /api/status configIssues). */
+  incomplete: z.boolean(),
+})
+
+/** POST /api/alerts/channels/:id/test: the attempt, as logged. */
+export const ChannelTestResponseSchema = z.object({ result: DeliveryLogEntrySchema })
+
+/** POST /api/alerts/:id/ack | unack | snooze: the alert after the action. */
+export const AlertActionResponseSchema = z.object({ alert: AlertSchema })
+
+export type QuietHours = z.infer<typeof QuietHoursSchema>
+export type ChannelView = z.infer<typeof ChannelViewSchema>
+export type ChannelsResponse = z.infer<typeof ChannelsResponseSchema>
+export type ChannelTestResponse = z.infer<typeof ChannelTestResponseSchema>
+export type AlertActionResponse = z.infer<typeof AlertActionResponseSchema>
