@@ -19,6 +19,14 @@ export interface BrowserLab {
   facts: import('../lab/model.ts').LabFacts
   guests: { cluster: string; vmid: number; name: string | null; template: boolean }[]
   sourceIds: Record<string, string>
+  /** Every PVE backup job of the lab, by cluster. */
+  pveJobs: { cluster: string; id: string; enabled: boolean }[]
+  /** Every PBS server's datastores and jobs, by lab source id. */
+  pbs: {
+    source: string
+    stores: { store: string; maintenance: string | null; removable: boolean; s3: boolean }[]
+    jobs: { kind: string; id: string; store: string }[]
+  }[]
 }
 
 let stack: LocalStack | undefined
@@ -39,6 +47,19 @@ export default async function setup(project: TestProject) {
       })),
     ),
     sourceIds: Object.fromEntries(stack.lab.sources.map((s) => [s.id, workerSourceId(s.id)])),
+    pveJobs: model.clusters.flatMap((c) =>
+      c.jobs.map((j) => ({ cluster: c.name, id: j.id, enabled: j.enabled === 1 })),
+    ),
+    pbs: model.pbs.map((server) => ({
+      source: server.id,
+      stores: server.datastores.map((d) => ({
+        store: d.store,
+        maintenance: d.maintenance?.type ?? null,
+        removable: d.removable !== undefined && !d.removable.mounted,
+        s3: d.backend === 's3',
+      })),
+      jobs: (server.jobs ?? []).map((j) => ({ kind: j.kind, id: j.id, store: j.store })),
+    })),
   }
   project.provide('workerUrl', stack.base)
   project.provide('browserLabUrl', stack.lab.url)
