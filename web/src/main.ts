@@ -92,8 +92,10 @@ const guestNames = () => new Map((index?.guests ?? []).map((g) => [g.key, guestL
 function renderGuests(now: number): void {
   if (!index) return
   const selection = selectRows(index.guests, view, now, thresholds())
-  controls.sync(view, selection)
+  // The table first: it reads where it is on screen, which is free while nothing has changed
+  // yet and a forced layout once the controls have.
   table.update(selection.rows, view, now, thresholds())
+  controls.sync(view, selection)
   empty.hidden = selection.rows.length > 0
   empty.textContent =
     index.guests.length === 0

@@ -217,7 +217,7 @@ export interface GuestTable {
  * guest). Beyond it only the rows near the viewport are, so big fleets stay instant.
  */
 export const FULL_DOM_ROWS = 400
-const OVERSCAN_ROWS = 40
+const OVERSCAN_ROWS = 20
 const FALLBACK_ROW_PX = 34
 
 function spacer(): HTMLTableRowElement {
@@ -299,11 +299,27 @@ export function createGuestTable(
       )
       slice = next
     }
-    const measured = next[0]?.offsetHeight
-    if (measured && Math.abs(measured - rowPx) > 0.5) {
-      rowPx = measured
-      if (shownRows.length > FULL_DOM_ROWS) paintRange()
-    }
+    if (!measured && shownRows.length > FULL_DOM_ROWS) measureSoon()
+  }
+
+  // The row height, for the spacers, is read once the rows are laid out in the next frame
+  // rather than here: reading it now would force a second synchronous layout into every
+  // filter switch. Rows have one line each, so one measurement holds until the window resizes.
+  let measured = false
+  let measuring = false
+  function measureSoon(): void {
+    if (measuring) return
+    measuring = true
+    requestAnimationFrame(() => {
+      measuring = false
+      const height = slice[0]?.offsetHeight
+      if (!height) return
+      measured = true
+      if (Math.abs(height - rowPx) > 0.5) {
+        rowPx = height
+        paintRange()
+      }
+    })
   }
 
   let pending = false
@@ -316,7 +332,10 @@ export function createGuestTable(
     })
   }
   window.addEventListener('scroll', onViewport, { passive: true })
-  window.addEventListener('resize', onViewport)
+  window.addEventListener('resize', () => {
+    measured = false
+    onViewport()
+  })
   // A keyboard user tabbing past the last painted row must find the next one there.
   tbody.addEventListener('focusin', () => onViewport())
 
