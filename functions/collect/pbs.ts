@@ -54,6 +54,10 @@ export interface PbsCollectContext {
 /** The unit a run defers when the budget ran out before the base calls were made. */
 export const PBS_BASE_UNIT = 'base'
 
+/** Limiter lanes (proxmox/limit.ts): the base decides what comes next; listings are long. */
+const OPENS = { opens: true } as const
+const HEAVY = { heavy: true } as const
+
 export const namespaceUnit = (store: string, ns: string) => `snapshots:${store}/${ns}`
 
 type Located = { datastore: string; namespace: string }
@@ -214,7 +218,8 @@ async function listAll(
           softFail(trouble, error, namespaceUnit(store, ns))
           return (ctx.previous?.snapshots ?? []).filter(inPlace(store, ns))
         }
-      }),
+        // Every snapshot of the namespace: the longest answers of a refresh.
+      }, HEAVY),
     ),
   )
   return lists.flat()
@@ -252,7 +257,7 @@ function assemble(
 }
 
 async function readBase(ctx: PbsCollectContext, trouble: Trouble) {
-  const rawStores = await ctx.client.get('/admin/datastore', itemList)
+  const rawStores = await ctx.limit(() => ctx.client.get('/admin/datastore', itemList), OPENS)
   const storeDrops = createDrops()
   const parsedStores = parseItems(rawStores, PbsDatastoreSchema, storeDrops).items
   const unique = keepFirst(parsedStores, (s) => s.store, storeDrops, 'duplicate store')
@@ -271,7 +276,7 @@ async function readBase(ctx: PbsCollectContext, trouble: Trouble) {
           trouble.warnings.push(error.message)
           return { state, namespaces: undefined }
         }
-      })
+      }, OPENS)
     }),
   )
 }
@@ -289,6 +294,7 @@ async function collectNormal(ctx: PbsCollectContext): Promise<PbsFacts> {
       readTokenPermissions(
         {
           client: ctx.client,
+          limit: ctx.limit,
           now: ctx.now,
           previous: ctx.previous?.permissions,
           ...(ctx.recheckPermissions ? { recheck: true } : {}),
