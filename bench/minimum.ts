@@ -91,12 +91,21 @@ function windowCovers(cluster: PveCluster, node: string, now: number, steady: bo
   return oldest <= horizon
 }
 
-/** Job logs a node's facts need (derivation, item 5). */
-function logsNeeded(cluster: PveCluster, node: string, now: number, steady: boolean): number {
+/**
+ * Job logs a node's facts need (derivation, item 5): `chained` are read one after another (only
+ * the answer of one says whether the next older one is needed), `free` are running jobs' logs
+ * beyond them, needed whatever the others say.
+ */
+function nodeLogs(
+  cluster: PveCluster,
+  node: string,
+  now: number,
+  steady: boolean,
+): { chained: number; free: number } {
   const tasks = nodeTasks(cluster, node, now)
   const multi = tasks.filter((t) => t.id === '')
   const running = multi.filter((t) => t.status === undefined)
-  if (steady) return running.length
+  if (steady) return { chained: 0, free: running.length }
   const uncovered = new Set(notBackedUp(cluster).map((g) => g.vmid))
   const missing = new Set(
     cluster.guests
@@ -111,23 +120,32 @@ function logsNeeded(cluster: PveCluster, node: string, now: number, steady: bool
     for (const g of task.guests) missing.delete(g.vmid)
   }
   const beyond = multi.slice(read).filter((t) => t.status === undefined).length
-  return read + beyond
+  return { chained: read, free: beyond }
 }
 
-/** schedule-analyze calls for the cluster's distinct enabled schedules (derivation, item 6). */
-function scheduleCalls(cluster: PveCluster, now: number, steady: boolean): number {
+function logsNeeded(cluster: PveCluster, node: string, now: number, steady: boolean): number {
+  const { chained, free } = nodeLogs(cluster, node, now, steady)
+  return chained + free
+}
+
+/** schedule-analyze calls per distinct enabled schedule of the cluster (derivation, item 7). */
+function scheduleCallsEach(cluster: PveCluster, now: number, steady: boolean): number[] {
   const zone = cluster.nodes[0]?.timeZone ?? 'UTC'
   const schedules = new Set(cluster.jobs.filter((j) => j.enabled).map((j) => j.schedule))
-  let calls = 0
+  const calls: number[] = []
   for (const schedule of schedules) {
     const event = parseLabSchedule(schedule)
     if (typeof event === 'string') continue
     const runs = nextEvents(event, zone, now - HISTORY_SECONDS, SCHEDULE_ITERATIONS)
     const reachesPastNow = runs.some((run) => run > now)
-    if (steady) calls += reachesPastNow ? 0 : 1
-    else calls += reachesPastNow || runs.length < SCHEDULE_ITERATIONS ? 1 : 2
+    if (steady) calls.push(reachesPastNow ? 0 : 1)
+    else calls.push(reachesPastNow || runs.length < SCHEDULE_ITERATIONS ? 1 : 2)
   }
   return calls
+}
+
+function scheduleCalls(cluster: PveCluster, now: number, steady: boolean): number {
+  return scheduleCallsEach(cluster, now, steady).reduce((sum, n) => sum + n, 0)
 }
 
 interface ClusterCount {
@@ -232,4 +250,79 @@ export function expectedRequests(model: LabModel, steady: boolean): number {
     minimumRequests(model, steady) +
     collectionExtras(model, steady).reduce((sum, e) => sum + e.calls, 0)
   )
+}
+
+/** One request of the graph: what it is, and the requests whose answers it needs first. */
+export interface GraphRequest {
+  id: number
+  what: string
+  after: number[]
+}
+
+/**
+ * The requests of one collection of the lab (expectedRequests of them) with the dependencies
+ * the data imposes, not the collectors' stages: a request needs the answers that tell it exists.
+ * - PVE: the cluster-wide calls need nothing. A storage listing needs /cluster/status (online),
+ *   /cluster/resources (active where) and /storage (which storages hold backups, shared or not);
+ *   a snapshot listing /cluster/status and /cluster/resources (the guest, its node); a node's own
+ *   task list /cluster/status and /cluster/tasks (whether the window covers it). A node's job
+ *   logs need its task list (its own or /cluster/tasks), /cluster/resources and not-backed-up
+ *   (which guests want a result), and each chained log the one before it (item 5: only its
+ *   answer says whether the next older is needed); running jobs' logs beyond them do not. A
+ *   schedule's first schedule-analyze call needs /cluster/backup, a second one the first.
+ * - PBS: /admin/datastore, the permissions and the five health calls need nothing; a store's
+ *   /namespace needs /admin/datastore, and so does the listing of its root namespace (which
+ *   every readable store has); the other namespaces' listings need the /namespace answer.
+ */
+export function requestGraph(model: LabModel, steady: boolean): GraphRequest[] {
+  const graph: GraphRequest[] = []
+  const add = (what: string, after: number[] = []) => {
+    graph.push({ id: graph.length, what, after })
+    return graph.length - 1
+  }
+  for (const cluster of model.clusters) {
+    const c = countCluster(model, cluster, steady)
+    const at = (what: string) => `${cluster.id} ${what}`
+    const status = add(at('/cluster/status'))
+    const resources = add(at('/cluster/resources'))
+    const storage = add(at('/storage'))
+    const notBacked = add(at('/cluster/backup-info/not-backed-up'))
+    // Asked every run (a named extra where it covers no node: collectionExtras).
+    const tasks = add(at('/cluster/tasks'))
+    const backup = add(at('/cluster/backup'))
+    if (!steady) add(at('/access/permissions'))
+    for (let i = 0; i < c.listings; i++) add(at('storage content'), [status, resources, storage])
+    for (let i = 0; i < c.snapshots; i++) add(at('guest snapshots'), [status, resources])
+    for (const calls of scheduleCallsEach(cluster, model.now, steady)) {
+      let previous = backup
+      for (let i = 0; i < calls; i++) previous = add(at('schedule-analyze'), [previous])
+    }
+    for (const { name: node } of cluster.nodes) {
+      const list = windowCovers(cluster, node, model.now, steady)
+        ? tasks
+        : add(at(`/nodes/${node}/tasks`), [status, tasks])
+      const { chained, free } = nodeLogs(cluster, node, model.now, steady)
+      let previous = -1
+      for (let i = 0; i < chained; i++)
+        previous = add(
+          at(`/nodes/${node} job log`),
+          previous < 0 ? [list, resources, notBacked] : [previous],
+        )
+      for (let i = 0; i < free; i++)
+        add(at(`/nodes/${node} running job log`), [list, resources, notBacked])
+    }
+  }
+  for (const p of model.pbs) {
+    const at = (what: string) => `${p.id} ${what}`
+    const stores = add(at('/admin/datastore'))
+    if (!steady) add(at('/access/permissions'))
+    for (let i = 0; i < PBS_HEALTH_CALLS; i++) add(at('health'))
+    for (const d of p.datastores) {
+      if (unreadable(d)) continue
+      const namespaces = add(at(`/admin/datastore/${d.store}/namespace`), [stores])
+      for (const ns of d.namespaces)
+        add(at(`snapshots of ${d.store}/${ns}`), ns === '' ? [stores] : [namespaces])
+    }
+  }
+  return graph
 }

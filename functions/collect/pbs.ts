@@ -54,6 +54,10 @@ export interface PbsCollectContext {
 /** The unit a run defers when the budget ran out before the base calls were made. */
 export const PBS_BASE_UNIT = 'base'
 
+/** Limiter lanes (proxmox/limit.ts): the base decides what comes next; listings are long. */
+const OPENS = { opens: true } as const
+const HEAVY = { heavy: true } as const
+
 export const namespaceUnit = (store: string, ns: string) => `snapshots:${store}/${ns}`
 
 type Located = { datastore: string; namespace: string }
@@ -96,15 +100,24 @@ function toSnapshotFact(
  * owner is the group's (every snapshot item carries it; the newest that names one decides).
  */
 export function groupsOf(snapshots: readonly PbsSnapshotFact[]): PbsGroupFact[] {
+  // One pass to group, one sort per group (a namespace lists some 10,000 snapshots).
   const byGroup = new Map<string, PbsSnapshotFact[]>()
-  for (const s of snapshots) byGroup.set(groupKey(s), [...(byGroup.get(groupKey(s)) ?? []), s])
+  for (const s of snapshots) {
+    const key = groupKey(s)
+    const list = byGroup.get(key)
+    if (list) list.push(s)
+    else byGroup.set(key, [s])
+  }
   return [...byGroup.values()].map((list) => {
-    const sorted = [...list].sort((a, b) => a.backupTime - b.backupTime)
-    const finished = sorted.filter((s) => !s.inProgress)
-    const last = (finished.length > 0 ? finished : sorted)[
-      (finished.length > 0 ? finished : sorted).length - 1
-    ] as PbsSnapshotFact
-    const owner = [...sorted].reverse().find((s) => s.owner !== undefined)?.owner
+    const sorted = list.sort((a, b) => a.backupTime - b.backupTime)
+    let last: PbsSnapshotFact | undefined
+    let owner: string | undefined
+    for (let i = sorted.length - 1; i >= 0; i--) {
+      const s = sorted[i] as PbsSnapshotFact
+      if (last === undefined && !s.inProgress) last = s
+      if (owner === undefined) owner = s.owner
+    }
+    last ??= sorted[sorted.length - 1] as PbsSnapshotFact
     return {
       datastore: last.datastore,
       namespace: last.namespace,
@@ -214,7 +227,8 @@ async function listAll(
           softFail(trouble, error, namespaceUnit(store, ns))
           return (ctx.previous?.snapshots ?? []).filter(inPlace(store, ns))
         }
-      }),
+        // Every snapshot of the namespace: the longest answers of a refresh.
+      }, HEAVY),
     ),
   )
   return lists.flat()
@@ -228,13 +242,15 @@ function assemble(
   health: PbsHealth,
   permissions: TokenPermissionsFact | undefined,
 ): PbsFacts {
-  // Stable order so unchanged facts digest the same and skip the KV write.
-  const byGroup = (a: PbsGroupFact | PbsSnapshotFact, b: PbsGroupFact | PbsSnapshotFact) => {
-    const ka = groupKey(a)
-    const kb = groupKey(b)
-    return ka < kb ? -1 : ka > kb ? 1 : 0
-  }
-  const sorted = [...snapshots].sort((a, b) => byGroup(a, b) || a.backupTime - b.backupTime)
+  // Stable order so unchanged facts digest the same and skip the KV write. Each key is built
+  // once, not once per comparison.
+  const byKey = <T extends PbsGroupFact | PbsSnapshotFact>(items: readonly T[]) =>
+    items.map((item) => ({ item, key: groupKey(item) }))
+  const compareKeys = (a: { key: string }, b: { key: string }) =>
+    a.key < b.key ? -1 : a.key > b.key ? 1 : 0
+  const sorted = byKey(snapshots)
+    .sort((a, b) => compareKeys(a, b) || a.item.backupTime - b.item.backupTime)
+    .map((k) => k.item)
   return {
     kind: 'pbs',
     sourceId: ctx.client.sourceId,
@@ -242,7 +258,9 @@ function assemble(
     serverNames: ctx.serverNames,
     collectedAt: ctx.now,
     datastores: [...datastores].sort((a, b) => a.store.localeCompare(b.store)),
-    groups: groupsOf(sorted).sort(byGroup),
+    groups: byKey(groupsOf(sorted))
+      .sort(compareKeys)
+      .map((k) => k.item),
     snapshots: sorted,
     ...(health.usage ? { usage: health.usage } : {}),
     ...(health.jobs ? { jobs: health.jobs } : {}),
@@ -252,7 +270,7 @@ function assemble(
 }
 
 async function readBase(ctx: PbsCollectContext, trouble: Trouble) {
-  const rawStores = await ctx.client.get('/admin/datastore', itemList)
+  const rawStores = await ctx.limit(() => ctx.client.get('/admin/datastore', itemList), OPENS)
   const storeDrops = createDrops()
   const parsedStores = parseItems(rawStores, PbsDatastoreSchema, storeDrops).items
   const unique = keepFirst(parsedStores, (s) => s.store, storeDrops, 'duplicate store')
@@ -271,7 +289,7 @@ async function readBase(ctx: PbsCollectContext, trouble: Trouble) {
           trouble.warnings.push(error.message)
           return { state, namespaces: undefined }
         }
-      })
+      }, OPENS)
     }),
   )
 }
@@ -289,6 +307,7 @@ async function collectNormal(ctx: PbsCollectContext): Promise<PbsFacts> {
       readTokenPermissions(
         {
           client: ctx.client,
+          limit: ctx.limit,
           now: ctx.now,
           previous: ctx.previous?.permissions,
           ...(ctx.recheckPermissions ? { recheck: true } : {}),

@@ -139,12 +139,24 @@ async function listUnit(
   }
 }
 
+/** Listings that can hold the priority node's new archives: its own storages and shared ones. */
+function forPriority(ctx: PveCollectContext, unit: ListingUnit): boolean {
+  return ctx.priorityNode !== undefined && (unit.storage.shared || unit.node === ctx.priorityNode)
+}
+
 function listAll(
   ctx: PveCollectContext,
   units: ListingUnit[],
   trouble: Trouble,
 ): Promise<PveBackupFact[][]> {
-  return Promise.all(units.map((unit) => ctx.limit(() => listUnit(ctx, unit, trouble))))
+  return Promise.all(
+    units.map((unit) =>
+      ctx.limit(() => listUnit(ctx, unit, trouble), {
+        first: forPriority(ctx, unit),
+        heavy: true,
+      }),
+    ),
+  )
 }
 
 export async function collectPveBackups(
@@ -164,12 +176,10 @@ export async function collectPveBackups(
       )
     }
   }
-  // A node that just finished a backup wrote it to one of its own or a shared storage. These
-  // are queued before the snapshot and task calls, so queue order is enough to go first.
-  const ordered = priorityFirst(
-    deferredFirst(units, contentUnit, ctx.previous?.deferred),
-    (unit) =>
-      ctx.priorityNode !== undefined && (unit.storage.shared || unit.node === ctx.priorityNode),
+  // A node that just finished a backup wrote it to one of its own or a shared storage: those
+  // listings take the `first` lane, ahead of every other request of the pass.
+  const ordered = priorityFirst(deferredFirst(units, contentUnit, ctx.previous?.deferred), (unit) =>
+    forPriority(ctx, unit),
   )
   for (const listed of await listAll(ctx, ordered, trouble)) backups.push(...listed)
   return backups

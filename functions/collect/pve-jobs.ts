@@ -100,12 +100,15 @@ export async function readBackupJobs(
 }
 
 async function analyze(ctx: PveCollectContext, schedule: string, starttime: number) {
-  const raw = await ctx.limit(() =>
-    ctx.client.get('/cluster/jobs/schedule-analyze', itemList, {
-      schedule,
-      starttime,
-      iterations: SCHEDULE_ITERATIONS,
-    }),
+  // A first answer may call for a second (runsOf): the `opens` lane.
+  const raw = await ctx.limit(
+    () =>
+      ctx.client.get('/cluster/jobs/schedule-analyze', itemList, {
+        schedule,
+        starttime,
+        iterations: SCHEDULE_ITERATIONS,
+      }),
+    { opens: true },
   )
   const drops = createDrops()
   const runs = parseItems(raw, PveScheduleRunSchema, drops).items.map((run) => run.timestamp)

@@ -260,6 +260,19 @@ function nextLog(
   return undefined
 }
 
+/**
+ * The limiter lane of a node's task list and job logs: `opens` (ahead of the leaves, so a chain
+ * of logs read one after another is not left to run alone at the end of a refresh), except in a
+ * continuation. A continuation exists because the budget ran out: its few dozen requests take
+ * a handful of rounds, so order buys it no time, only decides where its budget goes; and there
+ * every chain advancing at once is cut at once, each node listed by its own call then listing
+ * again next time (see collectNode). In the queue's order, as before, fewer chains are open when
+ * the budget ends (1 invocation fewer at budget 45 on the `large` preset).
+ */
+function nodeLane(ctx: PveCollectContext, node: string) {
+  return { first: node === ctx.priorityNode, opens: !ctx.continuation }
+}
+
 /** Reads the node's job logs one after another; false if the budget ran out first. */
 async function readNodeLogs(
   ctx: PveCollectContext,
@@ -268,12 +281,12 @@ async function readNodeLogs(
   trouble: Trouble,
 ): Promise<boolean> {
   const failed = new Set<string>()
-  const first = tasks[0]?.node === ctx.priorityNode
+  const lane = nodeLane(ctx, tasks[0]?.node ?? '')
   for (;;) {
     const task = nextLog(tasks, wanted, failed)
     if (!task) return true
     try {
-      task.guests = await ctx.limit(() => readLog(ctx, task, trouble), { first })
+      task.guests = await ctx.limit(() => readLog(ctx, task, trouble), lane)
       task.logRead = true
     } catch (error) {
       if (!isProxmoxError(error)) throw error
@@ -308,9 +321,10 @@ async function collectNode(
   let tasks = plan.fromCluster
   if (!tasks) {
     try {
-      tasks = await ctx.limit(() => listNodeTasks(ctx, plan.node, trouble), {
-        first: plan.node === ctx.priorityNode,
-      })
+      tasks = await ctx.limit(
+        () => listNodeTasks(ctx, plan.node, trouble),
+        nodeLane(ctx, plan.node),
+      )
     } catch (error) {
       if (!isProxmoxError(error)) throw error
       if (error.kind === 'budget') trouble.deferred.push(tasksUnit(plan.node))

@@ -241,18 +241,24 @@ function finish(
   return { ...facts, collectedAt: ctx.now, ...sortedWarnings(trouble) }
 }
 
+/** The base calls decide every request after them, so they take the `opens` lane. */
+const BASE_LANE = { opens: true } as const
+
 async function readBase(ctx: PveCollectContext, trouble: Trouble) {
+  const limited = <T>(call: () => Promise<T>) => ctx.limit(call, BASE_LANE)
   const [statusRaw, resourcesRaw, storageRaw, notBackedUp, taskRaw, backupJobs, permissions] =
     await Promise.all([
-      ctx.client.get('/cluster/status', itemList),
-      ctx.client.get('/cluster/resources', itemList),
-      ctx.client.get('/storage', itemList),
-      readNotBackedUp(ctx, trouble),
-      readTaskList(ctx, trouble),
-      readBackupJobs(ctx, trouble),
+      limited(() => ctx.client.get('/cluster/status', itemList)),
+      limited(() => ctx.client.get('/cluster/resources', itemList)),
+      limited(() => ctx.client.get('/storage', itemList)),
+      limited(() => readNotBackedUp(ctx, trouble)),
+      limited(() => readTaskList(ctx, trouble)),
+      limited(() => readBackupJobs(ctx, trouble)),
+      // One call when due, none when the stored answer is recent.
       readTokenPermissions(
         {
           client: ctx.client,
+          limit: ctx.limit,
           now: ctx.now,
           previous: ctx.previous?.permissions,
           ...(ctx.recheckPermissions ? { recheck: true } : {}),

@@ -9,6 +9,10 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     preset: { type: 'string', default: 'demo' },
     'latency-ms': { type: 'string', default: '0' },
+    /** The model's clock (epoch seconds), so another process can generate the same model. */
+    now: { type: 'string' },
+    /** HTTP keep-alive (StartLabOptions.reuseConnections), for the latency benches. */
+    'reuse-connections': { type: 'boolean', default: false },
     'auth-delay-ms': { type: 'string', default: '0' },
     'sources-out': { type: 'string' },
     /** Backup job shapes per cluster, e.g. `8.x,9.2` (see LabOptions.pveJobShapes). */
@@ -36,6 +40,8 @@ const lab = await startLab({
   seed: int('seed', values.seed),
   preset,
   latencyMs: int('latency-ms', values['latency-ms']),
+  ...(values.now !== undefined ? { now: int('now', values.now) } : {}),
+  reuseConnections: values['reuse-connections'],
   authFailureDelayMs: int('auth-delay-ms', values['auth-delay-ms']),
   ...(shapes ? { pveJobShapes: shapes as ('8.x' | '9.2')[] } : {}),
 })

@@ -16,6 +16,13 @@ export interface StartLabOptions extends LabOptions {
   faults?: LabFault[]
   /** False: the lab does not keep the process alive by itself (a lab started by a config). */
   keepAlive?: boolean
+  /**
+   * Keep connections open between requests (HTTP keep-alive), as a Worker's fetch reuses its
+   * connections to an origin. Off by default (see `send`); the latency benches turn it on: a new
+   * connection per request costs Node's fetch about a millisecond of CPU on each (connect, then
+   * the error object it builds for the closed socket), which a Worker does not spend in JS.
+   */
+  reuseConnections?: boolean
 }
 
 export interface RunningLab {
@@ -50,7 +57,7 @@ async function toRequest(req: IncomingMessage, origin: string): Promise<Request>
   })
 }
 
-async function send(res: ServerResponse, response: Response): Promise<void> {
+async function send(res: ServerResponse, response: Response, reuse: boolean): Promise<void> {
   // Response.error() from the handler: a source that is down; the client sees a network error.
   if (response.type === 'error') {
     res.destroy()
@@ -64,18 +71,19 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
   headers['content-length'] = String(body.length)
   // One request per connection: a kept-alive connection that the server closes just as a
   // client reuses it fails that request ("Network connection lost" in workerd), which made
-  // tests with idle pauses (slow faults) flaky. Loopback connections cost next to nothing.
-  headers.connection = 'close'
+  // tests with idle pauses (slow faults) flaky. Loopback connections cost little (but see
+  // StartLabOptions.reuseConnections).
+  if (!reuse) headers.connection = 'close'
   res.writeHead(response.status, response.statusText || undefined, headers)
   res.end(body)
 }
 
 /** node:http → a fetch-style handler (also the alert receivers' server, receivers/server.ts). */
-export function serve(handler: LabHandler, origin: () => string) {
+export function serve(handler: LabHandler, origin: () => string, reuseConnections = false) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     toRequest(req, origin())
       .then(handler)
-      .then((response) => send(res, response))
+      .then((response) => send(res, response, reuseConnections))
       .catch((error: unknown) => {
         res.writeHead(500, { 'content-type': 'text/plain' })
         res.end(`lab error: ${(error as Error).message}`)
@@ -92,8 +100,11 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
     faults: parseFaults(options.faults ?? [], sourceIds),
   })
   let url = ''
-  const server = createServer(serve(createLabHandler(model, state), () => url))
-  server.keepAliveTimeout = 1000
+  const reuse = options.reuseConnections ?? false
+  const server = createServer(serve(createLabHandler(model, state), () => url, reuse))
+  // Reused connections: the client (undici keeps an idle one 4 s) always closes first, so no
+  // request goes out on a connection the server is closing.
+  server.keepAliveTimeout = reuse ? 60_000 : 1000
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
