@@ -9,6 +9,7 @@ import { app } from '../../functions/app.ts'
 import type { CoordinatorApi } from '../../functions/coordinator/client.ts'
 import { CoordinatorCore } from '../../functions/coordinator/core.ts'
 import { createMemoryState } from '../../functions/coordinator/memory-state.ts'
+import { hasWork } from '../../functions/coordinator/schedule.ts'
 import type { StateStore } from '../../functions/coordinator/state.ts'
 import type { Env } from '../../functions/env.ts'
 import { labWorkerVars } from '../../scripts/lab-env.ts'
@@ -39,6 +40,8 @@ export interface AlertLabOptions {
   /** Extra channel entries (labChannelVars `extra`). */
   channels?: Record<string, unknown>[]
   seed?: number
+  /** The lab's size (the demo preset by default). */
+  guestsPerCluster?: number
 }
 
 export interface AlertLab {
@@ -54,8 +57,10 @@ export interface AlertLab {
   advance(seconds: number): Promise<void>
   /** Runs the alarms due now, until none is. */
   settle(): Promise<void>
-  /** The cron's refresh of every source, and what it leads to. */
+  /** The cron's refresh of every source, and what it leads to (its continuations included). */
   refresh(): Promise<void>
+  /** Lets a round that has work left continue until it is done. */
+  untilIdle(): Promise<void>
   /** A Proxmox `vzdump` notification webhook for this cluster's node, and what it leads to. */
   vzdumpHook(node: string): Promise<Response>
   /** A request through the Worker's routes (coordinator: this core), then what it queued. */
@@ -80,7 +85,12 @@ function clock(start: number) {
 
 export function createAlertLab(options: AlertLabOptions = {}): AlertLab {
   const start = Math.floor(Date.now() / 1000)
-  const model = generateLab({ preset: 'demo', seed: options.seed ?? 5, now: start })
+  const model = generateLab({
+    preset: 'demo',
+    seed: options.seed ?? 5,
+    now: start,
+    ...(options.guestsPerCluster ? { guestsPerCluster: options.guestsPerCluster } : {}),
+  })
   const lab = createLabState()
   const labFetch = createLabHandler(model, lab)
   const receivers = createLabReceivers(RECEIVERS_BASE, { now: () => Math.floor(time.ms() / 1000) })
@@ -144,6 +154,7 @@ export function createAlertLab(options: AlertLabOptions = {}): AlertLab {
     const response = await app.request(`https://pulse.example.com${path}`, init, env, ctx)
     await waitOnExecutionContext(ctx)
     await settle()
+    await self.untilIdle()
     return response
   }
   const self: AlertLab = {
@@ -173,6 +184,12 @@ export function createAlertLab(options: AlertLabOptions = {}): AlertLab {
     async refresh() {
       await core.trigger(env, { reason: 'schedule' })
       await settle()
+      await self.untilIdle()
+    },
+    async untilIdle() {
+      // Continuations of a round the collector split follow a second apart, as they would.
+      for (let i = 0; i < 20 && hasWork(state.readSchedule()); i++) await self.advance(1)
+      if (hasWork(state.readSchedule())) throw new Error('the refresh round did not finish')
     },
     vzdumpHook: (node) =>
       request('/hooks/proxmox', {
