@@ -209,7 +209,7 @@ export function createAlertLab(options: AlertLabOptions = {}): AlertLab {
     },
     deleteGuest: (cluster, vmid) => deleteLabGuest(model, cluster, vmid),
     restart() {
-      alarm = null
+      // The alarm is kept: a Durable Object's alarm outlives its instance.
       core = newCore()
     },
     accepted: () =>

@@ -261,3 +261,38 @@ describe('a deleted guest', () => {
     }
   })
 })
+
+describe('delivery', () => {
+  it('persists each digest before it is sent: a restart between the two re-sends, never loses', async () => {
+    const lab = createAlertLab()
+    // The pass steps and stores its digests; the instance goes away before its alarm runs.
+    await lab.core.trigger(lab.env, { reason: 'schedule' })
+    await lab.core.runPass(lab.env)
+    expect(counts(lab)).toEqual(each(0))
+    expect(lab.state.readDeliveries()).toHaveLength(CHANNELS.length)
+    lab.restart()
+    await lab.settle()
+    expect(counts(lab)).toEqual(each(1))
+    expect(lab.state.readDeliveries()).toEqual([])
+    await lab.advance(3_600)
+    expect(counts(lab)).toEqual(each(1))
+  })
+
+  it('never lets a slow channel hold up the others', async () => {
+    const lab = createAlertLab()
+    lab.receivers.slack.script({ status: 200, body: 'ok', delayMs: 1_500 })
+    await lab.core.trigger(lab.env, { reason: 'schedule' })
+    await lab.core.runPass(lab.env)
+    const tick = lab.core.tickAlerts(lab.env)
+    const logged = (id: string) =>
+      lab.core.alertChannels(lab.env).channels.find((c) => c.id === id)?.log.length ?? 0
+    for (let i = 0; i < 100 && logged('ntfy') === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    // Every other channel is sent and logged while slack still waits for its answer.
+    for (const id of CHANNELS.filter((c) => c !== 'slack')) expect(logged(id), id).toBe(1)
+    expect(logged('slack')).toBe(0)
+    await tick
+    expect(logged('slack')).toBe(1)
+  })
+})
