@@ -191,7 +191,7 @@ beforeAll(async () => {
   // an echo of its request), each channel's test message and what it answers, an action.
   await record('get', '/api/alerts')
   const authorized = { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' }
-  const channelIds = (JSON.parse(channelVars.PULSE_ALERT_CHANNELS) as { id: string }[]).map(
+  const channelIds = (JSON.parse(String(env.PULSE_ALERT_CHANNELS)) as { id: string }[]).map(
     (c) => c.id,
   )
   for (const id of channelIds) {
