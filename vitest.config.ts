@@ -4,6 +4,7 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
 import { labWorkerVars } from './scripts/lab-env.ts'
+import { startReceiverServer } from './test/lab/receivers/server.ts'
 import { startLab } from './test/lab/server.ts'
 
 /** A whsec_ secret for the tests' signed webhooks (fake: 32 bytes of 0x01). */
@@ -14,6 +15,10 @@ export const COORDINATOR_SIGNING_SECRET = `whsec_${Buffer.alloc(32, 1).toString(
 // test/coordinator/global-setup.ts closes it).
 const coordinatorLab = await startLab({ preset: 'demo', seed: 11, keepAlive: false })
 ;(globalThis as { coordinatorLab?: typeof coordinatorLab }).coordinatorLab = coordinatorLab
+// And the alert receivers its channels deliver to (every HTTP channel type), over loopback.
+const coordinatorReceivers = await startReceiverServer({ keepAlive: false })
+;(globalThis as { coordinatorReceivers?: typeof coordinatorReceivers }).coordinatorReceivers =
+  coordinatorReceivers
 
 export default defineConfig({
   test: {
@@ -64,8 +69,11 @@ export default defineConfig({
                   PULSE_WEBHOOK_SECRET: 'coordinator-test-hook-secret',
                   PULSE_ALLOW_ANONYMOUS_REFRESH: 'true',
                   PULSE_HOOK_MIN_INTERVAL_SECONDS: '0',
+                  PULSE_PUBLIC_URL: 'https://pulse.test',
+                  ...coordinatorReceivers.vars,
                 }),
                 PULSE_TEST_LAB_URL: coordinatorLab.url,
+                PULSE_TEST_RECEIVERS_URL: coordinatorReceivers.url,
               },
             },
           }),
@@ -73,6 +81,9 @@ export default defineConfig({
         test: {
           name: 'coordinator',
           include: ['test/coordinator/**/*.test.ts'],
+          // One lab and one set of receivers for the whole project: its files count what each
+          // got (requests, messages), so they run one after the other.
+          fileParallelism: false,
           globalSetup: ['test/coordinator/global-setup.ts'],
         },
       },

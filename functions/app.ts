@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception'
 import { secureHeaders } from 'hono/secure-headers'
 import type { ApiError } from '../shared/schema/error.ts'
 import type { AppEnv } from './env.ts'
+import { alerts } from './routes/alerts.ts'
 import { api } from './routes/api.ts'
 import { badge } from './routes/badge.ts'
 import { hooks } from './routes/hooks.ts'
@@ -21,6 +22,7 @@ export const app = new Hono<AppEnv>()
   .use('/api/*', jsonHeaders)
   .use('/hooks/*', jsonHeaders)
   .use('/metrics', jsonHeaders)
+  .route('/api/alerts', alerts)
   .route('/api', api)
   .route('/metrics', metrics)
   .route('/hooks', hooks)

@@ -68,6 +68,11 @@ export interface Config {
   }
   /** PULSE_ALERT_RULES: rules, scope, overrides, reachability windows (README "Alerts"). */
   readonly alertRules: AlertRules
+  /**
+   * PULSE_PUBLIC_URL: the dashboard's address for links in alert messages, without a trailing
+   * slash; unset = the address the Worker was last reached at (the coordinator remembers it).
+   */
+  readonly publicUrl: string | undefined
   /** The valid channels of PULSE_ALERT_CHANNELS that have their secrets (and binding). */
   readonly channels: readonly ChannelConfig[]
   /**
@@ -137,6 +142,7 @@ function buildConfig(env: Env): Config {
       ids,
     },
     alertRules,
+    publicUrl: settings.PULSE_PUBLIC_URL,
     channels: channels.channels,
     channelsIncomplete: failed.has('PULSE_ALERT_CHANNELS') || channels.leftOut > 0,
     issues,

@@ -43,6 +43,8 @@ export interface Env {
    * names a `send_email` binding (PULSE_EMAIL by default).
    */
   PULSE_ALERT_CHANNELS?: string
+  /** The dashboard's address (https://pulse.example.com), for links in alert messages. */
+  PULSE_PUBLIC_URL?: string
   /** JSON object of opaque badge id → "cluster/vmid", served as /badge/id/<id>.svg|.json. */
   PULSE_BADGE_IDS?: string
   /** "true" serves guest badges only by opaque id, so no public URL carries a VMID. */

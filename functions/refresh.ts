@@ -5,6 +5,7 @@
 // the error, so a failed pass never removes anything; a cache write that fails is reported and
 // the previous cache stays served.
 import type { StoreError } from '../shared/schema/status.ts'
+import type { PublishedData } from './alerts/run-views.ts'
 import type { PbsFacts, PveFacts, SourceFacts } from './collect/facts.ts'
 import { BASE_UNIT } from './collect/pve.ts'
 import { readConfig } from './config.ts'
@@ -84,11 +85,16 @@ function freshPve(outcomes: ReadonlyMap<string, Outcome>, continuing: ReadonlySe
   )
 }
 
+/** The report, and what the pass published for the alert engine to judge (not sent over RPC). */
+export interface PassResult extends RefreshReport {
+  published: PublishedData
+}
+
 export async function runRefreshPass(
   env: Env,
   state: StateStore,
   options: PassOptions,
-): Promise<RefreshReport> {
+): Promise<PassResult> {
   const config = readConfig(env)
   const { now } = options
   const previousStatus = state.readStatus()
@@ -194,13 +200,14 @@ export async function runRefreshPass(
 
   const log: WriteLog = { writes: 0, deletes: 0 }
   let storeError: StoreError | null = null
+  const summaries = normalized.guests.map(toGuestSummary)
   try {
     await publishGuests(
       env,
       {
         records: normalized.guests,
         index: {
-          guests: normalized.guests.map(toGuestSummary),
+          guests: summaries,
           orphans: normalized.orphans,
           ambiguous: normalized.ambiguous,
         },
@@ -290,5 +297,12 @@ export async function runRefreshPass(
     deferred: Object.values(deferredBySource).reduce((sum, n) => sum + n, 0),
     deferredBySource,
     storeError: storeError?.message ?? null,
+    published: {
+      guests: summaries,
+      orphans: normalized.orphans,
+      jobs: normalized.jobs,
+      storage: normalized.storage,
+      sources: statuses,
+    },
   }
 }

@@ -20,6 +20,9 @@ const BEARER_TOKEN_PATTERN = /^[A-Za-z0-9._~+/-]+=*$/
 /** A week: a grace beyond that makes even a weekly job's miss meaningless. */
 const MAX_MISSED_GRACE_MINUTES = 10_080
 
+const PUBLIC_URL_MESSAGE =
+  'must be the http(s) address of the dashboard, e.g. https://pulse.example.com (no query)'
+
 const SWITCH_MESSAGE = 'must be "true"/"on" or "false"/"off"'
 
 /** Blank is unset; anything else is trimmed before its schema sees it. */
@@ -110,6 +113,20 @@ export const SettingsSchema = z.object({
       MAX_HOOK_MIN_INTERVAL_SECONDS,
       `must be whole seconds from 0 to ${MAX_HOOK_MIN_INTERVAL_SECONDS}`,
     ).default(DEFAULT_HOOK_MIN_INTERVAL_SECONDS),
+  ),
+  /** The dashboard's address, for the links in alert messages (README "Alerts"). */
+  PULSE_PUBLIC_URL: setting(
+    text(PUBLIC_URL_MESSAGE)
+      .refine(
+        (value) => {
+          if (!/^https?:\/\//.test(value) || !URL.canParse(value)) return false
+          const url = new URL(value)
+          return url.username === '' && url.password === '' && url.search === '' && url.hash === ''
+        },
+        { error: PUBLIC_URL_MESSAGE },
+      )
+      .transform((value) => value.replace(/\/+$/, ''))
+      .optional(),
   ),
   PULSE_BADGES: setting(onOff.default(true)),
   PULSE_BADGE_SHOW_NAMES: setting(onOff.default(false)),

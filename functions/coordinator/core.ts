@@ -4,12 +4,18 @@
 // cache) goes through trigger() or refreshNow(); passes run one at a time (at most one refresh
 // of a source at a time, at most one follow-up queued behind it); work the subrequest budget
 // deferred continues in the next invocation, chained by the alarm, until nothing is left.
+// After every pass the alert engine steps over what the pass published (alert-runner.ts); the
+// alarm also tells what is due without new data (deliveries and their retries, reminders,
+// snooze ends, flap windows, quiet hours ending): it is set to the earliest of all of these.
+import type { ChannelsResponse, DeliveryLogEntry } from '../../shared/schema/alerts.ts'
+import { evaluationInput } from '../alerts/run-views.ts'
 import { readConfig } from '../config.ts'
 import type { Env } from '../env.ts'
 import { type SourceNames, sourceNames } from '../hooks/source-match.ts'
 import { TIMESTAMP_TOLERANCE_SECONDS } from '../hooks/standard-webhooks.ts'
 import { type RefreshReport, runRefreshPass } from '../refresh.ts'
 import { digestOf } from '../store/digest.ts'
+import { type ActionOutcome, type AlertActionInput, AlertRunner } from './alert-runner.ts'
 import {
   beginPass,
   type Decision,
@@ -37,6 +43,8 @@ export interface TriggerInput {
   priorityNode?: string
   /** Webhooks: least seconds between webhook-started refreshes of one source. */
   minIntervalSeconds?: number
+  /** Where the Worker was reached (`https://host`), for alert links without PULSE_PUBLIC_URL. */
+  origin?: string
 }
 
 export interface TriggerResult {
@@ -54,7 +62,16 @@ export interface PassOverrides {
 /** How the host runs alarm() later: the Durable Object's alarm, or a test's own loop. */
 export type SetAlarm = (atMs: number) => void | Promise<void>
 
-const nowSeconds = () => Math.floor(Date.now() / 1000)
+/** What the core takes from its host; production: the real clock and the runtime's fetch. */
+export interface CoreHost {
+  /** Milliseconds since the epoch. */
+  now?: () => number
+  /** For deliveries, and passes unless PassOverrides gives one. */
+  fetch?: typeof fetch
+}
+
+// Called as a plain function: workerd refuses its fetch called as another object's method.
+const runtimeFetch: typeof fetch = (input, init) => fetch(input, init)
 
 /** The asked-for sources that are configured (default: all of them). */
 function configuredIds(env: Env, asked: readonly string[] | undefined): string[] {
@@ -65,13 +82,29 @@ function configuredIds(env: Env, asked: readonly string[] | undefined): string[]
 export class CoordinatorCore {
   private schedule: Schedule | null = null
   private running: Promise<void> | null = null
+  /** When the next continuation of a budget-split round may run (ms); null: at once. */
+  private continueAt: number | null = null
 
   private readonly state: StateStore
   private readonly setAlarm: SetAlarm
+  private readonly clock: () => number
+  private readonly fetcher: typeof fetch | undefined
+  readonly alerts: AlertRunner
 
-  constructor(state: StateStore, setAlarm: SetAlarm) {
+  constructor(state: StateStore, setAlarm: SetAlarm, host: CoreHost = {}) {
     this.state = state
     this.setAlarm = setAlarm
+    this.clock = host.now ?? Date.now
+    this.fetcher = host.fetch
+    this.alerts = new AlertRunner(state)
+  }
+
+  private nowSeconds(): number {
+    return Math.floor(this.clock() / 1000)
+  }
+
+  private deliveryFetch(): typeof fetch {
+    return this.fetcher ?? runtimeFetch
   }
 
   private loadSchedule(env: Env): Schedule {
@@ -91,10 +124,11 @@ export class CoordinatorCore {
 
   /** Queues refreshes; the alarm runs them (a running pass's follow-up runs after it). */
   async trigger(env: Env, input: TriggerInput): Promise<TriggerResult> {
+    this.alerts.noteOrigin(input.origin)
     const ids = configuredIds(env, input.sourceIds)
     const { schedule, decisions } = requestRefresh(this.loadSchedule(env), ids, {
       reason: input.reason,
-      now: nowSeconds(),
+      now: this.nowSeconds(),
       ...(input.minIntervalSeconds !== undefined
         ? { minIntervalSeconds: input.minIntervalSeconds }
         : {}),
@@ -102,7 +136,7 @@ export class CoordinatorCore {
     })
     this.saveSchedule(schedule)
     if (Object.values(decisions).some((d) => d.outcome !== 'coalesced')) {
-      await this.setAlarm(Date.now())
+      await this.setAlarm(this.clock())
     }
     return { decisions }
   }
@@ -118,7 +152,7 @@ export class CoordinatorCore {
   ): Promise<RefreshReport | null> {
     while (this.running) await this.running
     const schedule = this.loadSchedule(env)
-    const now = overrides.now ?? nowSeconds()
+    const now = overrides.now ?? this.nowSeconds()
     const { schedule: begun, plan: planned } = beginPass(schedule, now)
     // With no source to refresh, a rebuild from the stored facts still drops the guests of
     // sources that were removed (asked for by refreshNow; costs no subrequest).
@@ -129,19 +163,37 @@ export class CoordinatorCore {
     let deferred: Record<string, number> = {}
     const pass = (async () => {
       try {
-        const report = await runRefreshPass(env, this.state, {
+        const result = await runRefreshPass(env, this.state, {
           now,
           reason: plan.reason,
           full: plan.full,
           continuation: plan.continuation,
           subrequestBudget: overrides.subrequestBudget ?? readConfig(env).refresh.subrequestBudget,
           ...(plan.priorityNode ? { priorityNode: plan.priorityNode } : {}),
-          ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
+          ...((overrides.fetch ?? this.fetcher)
+            ? { fetch: overrides.fetch ?? (this.fetcher as typeof fetch) }
+            : {}),
           ...(overrides.sourceTimeBudgetMs !== undefined
             ? { sourceTimeBudgetMs: overrides.sourceTimeBudgetMs }
             : {}),
         })
+        const { published, ...report } = result
         deferred = report.deferredBySource
+        this.state.addToCounter('refreshes', 1)
+        const alertWrites = await this.evaluateAlerts(env, now, published)
+        if (alertWrites > 0) {
+          report.kvWrites += alertWrites
+          const status = this.state.readStatus()
+          if (status.lastRefresh) {
+            this.state.writeStatus({
+              ...status,
+              lastRefresh: {
+                ...status.lastRefresh,
+                kvWrites: status.lastRefresh.kvWrites + alertWrites,
+              },
+            })
+          }
+        }
         console.log(
           `refresh (${plan.reason}): ${report.refreshed.join(', ') || 'nothing'}` +
             `${plan.priorityNode ? ` (node ${plan.priorityNode} first)` : ''}, ` +
@@ -155,8 +207,9 @@ export class CoordinatorCore {
         this.running = null
         if (hasWork(after)) {
           const queued = Object.values(after.sources).some((s) => s.pending)
-          await this.setAlarm(Date.now() + (queued ? 0 : CONTINUE_DELAY_MS))
+          this.continueAt = this.clock() + (queued ? 0 : CONTINUE_DELAY_MS)
         }
+        await this.scheduleAlarm(env)
       }
     })()
     this.running = pass.then(
@@ -166,25 +219,113 @@ export class CoordinatorCore {
     return pass
   }
 
+  /**
+   * The alert step over what a pass published, and the alerts document published to the read
+   * cache; KV writes made. A failure here is logged and never fails the refresh.
+   */
+  private async evaluateAlerts(
+    env: Env,
+    now: number,
+    published: Parameters<typeof evaluationInput>[0],
+  ): Promise<number> {
+    try {
+      this.alerts.step(env, now, evaluationInput(published, this.alerts.baseUrl(env)))
+      return await this.alerts.publish(env)
+    } catch (error) {
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+      console.error(`alerts: evaluation failed: ${message}`)
+      return 0
+    }
+  }
+
+  /** Sets the alarm to the earliest thing due: a refresh, a continuation, an alert's time. */
+  private async scheduleAlarm(env: Env): Promise<void> {
+    const nowMs = this.clock()
+    const times: number[] = []
+    const sources = Object.values(this.loadSchedule(env).sources).filter((s) => !s.running)
+    if (sources.some((s) => s.pending)) times.push(nowMs)
+    else if (sources.some((s) => s.continuation)) times.push(this.continueAt ?? nowMs)
+    const due = this.alerts.nextDue(env, Math.floor(nowMs / 1000))
+    if (due !== null) times.push(due * 1000)
+    if (times.length > 0) await this.setAlarm(Math.min(...times))
+  }
+
+  /**
+   * What the alarm runs: a pass if a refresh is queued or a continuation is due, then the
+   * alerts' own work (a step over the last evaluation, due deliveries), then the next alarm.
+   */
+  async alarm(env: Env, overrides: PassOverrides = {}): Promise<RefreshReport | null> {
+    const sources = Object.values(this.loadSchedule(env).sources).filter((s) => !s.running)
+    const queued = sources.some((s) => s.pending)
+    const continuing =
+      sources.some((s) => s.continuation) &&
+      (this.continueAt === null || this.clock() >= this.continueAt)
+    const report = queued || continuing ? await this.runPass(env, overrides) : null
+    await this.tickAlerts(env)
+    return report
+  }
+
+  /** A lifecycle step with no new data, the deliveries due, and the next alarm. */
+  async tickAlerts(env: Env): Promise<void> {
+    try {
+      const now = this.nowSeconds()
+      this.alerts.step(env, now, null)
+      await this.alerts.publish(env)
+      await this.alerts.deliverDue(env, now, this.deliveryFetch())
+    } finally {
+      await this.scheduleAlarm(env)
+    }
+  }
+
   /** Queues a refresh and runs it in this invocation; the report of that pass. */
   async refreshNow(
     env: Env,
     input: TriggerInput,
     overrides: PassOverrides = {},
   ): Promise<RefreshReport | null> {
+    this.alerts.noteOrigin(input.origin)
     const ids = configuredIds(env, input.sourceIds)
     this.saveSchedule(
       requestRefresh(this.loadSchedule(env), ids, {
         reason: input.reason,
-        now: overrides.now ?? nowSeconds(),
+        now: overrides.now ?? this.nowSeconds(),
         ...(input.priorityNode ? { priorityNode: input.priorityNode } : {}),
       }).schedule,
     )
     return this.runPass(env, overrides, { rebuild: true })
   }
 
-  status(): StoredStatus {
+  status(origin?: string): StoredStatus {
+    this.alerts.noteOrigin(origin)
     return this.state.readStatus()
+  }
+
+  /** Acknowledge / unacknowledge / snooze; what it frees goes out from the alarm. */
+  async alertAction(
+    env: Env,
+    input: AlertActionInput & { origin?: string },
+  ): Promise<ActionOutcome> {
+    this.alerts.noteOrigin(input.origin)
+    const outcome = this.alerts.act(env, this.nowSeconds(), input)
+    if (outcome.ok) {
+      await this.alerts.publish(env)
+      await this.scheduleAlarm(env)
+    }
+    return outcome
+  }
+
+  alertChannels(env: Env): ChannelsResponse {
+    return this.alerts.channels(env)
+  }
+
+  /** A channel's test message, sent now and logged; null for an unknown channel. */
+  testChannel(env: Env, channelId: string, origin?: string): Promise<DeliveryLogEntry | null> {
+    this.alerts.noteOrigin(origin)
+    return this.alerts.test(env, channelId, this.nowSeconds(), this.deliveryFetch())
+  }
+
+  counters(): { refreshes: number; notificationsSent: number } {
+    return this.alerts.counters()
   }
 
   /** True the first time a (correctly signed) webhook id is seen; false for every replay. */

@@ -1,12 +1,14 @@
 // The coordinator Durable Object (SQLite storage backend, included in the Workers Free plan):
 // one instance for the whole deployment, named COORDINATOR_NAME. It hosts CoordinatorCore over
 // its SQLite database and runs passes from its alarm, each alarm an invocation with its own
-// subrequest budget — so a round the budget splits continues until nothing is left.
+// subrequest budget — so a round the budget splits continues until nothing is left — and the
+// alert work that is due without new data (deliveries, retries, reminders).
 import { DurableObject } from 'cloudflare:workers'
+import type { ChannelsResponse, DeliveryLogEntry } from '../../shared/schema/alerts.ts'
 import type { Env } from '../env.ts'
 import type { SourceNames } from '../hooks/source-match.ts'
 import type { RefreshReport } from '../refresh.ts'
-import type { CoordinatorApi } from './client.ts'
+import type { ActionOutcome, AlertActionInput, CoordinatorApi } from './client.ts'
 import { CoordinatorCore, type TriggerInput, type TriggerResult } from './core.ts'
 import { createSqliteState } from './sqlite-state.ts'
 import type { StoredStatus } from './state.ts'
@@ -30,8 +32,8 @@ export class Coordinator extends DurableObject<Env> implements CoordinatorApi {
     return this.core.refreshNow(this.env, input)
   }
 
-  async status(): Promise<StoredStatus> {
-    return this.core.status()
+  async status(origin?: string): Promise<StoredStatus> {
+    return this.core.status(origin)
   }
 
   claimWebhookId(id: string, now: number): Promise<boolean> {
@@ -42,7 +44,23 @@ export class Coordinator extends DurableObject<Env> implements CoordinatorApi {
     return this.core.sourceNames(this.env)
   }
 
+  alertAction(input: AlertActionInput & { origin?: string }): Promise<ActionOutcome> {
+    return this.core.alertAction(this.env, input)
+  }
+
+  async alertChannels(): Promise<ChannelsResponse> {
+    return this.core.alertChannels(this.env)
+  }
+
+  testChannel(channelId: string, origin?: string): Promise<DeliveryLogEntry | null> {
+    return this.core.testChannel(this.env, channelId, origin)
+  }
+
+  async counters(): Promise<{ refreshes: number; notificationsSent: number }> {
+    return this.core.counters()
+  }
+
   override async alarm(): Promise<void> {
-    await this.core.runPass(this.env)
+    await this.core.alarm(this.env)
   }
 }

@@ -1,10 +1,20 @@
 // The coordinator's state in memory: for the refresh pass in Node (benches, convergence tests)
 // and for Worker tests that drive the pass with an environment of their own. Same contract as
 // the SQLite store, including copy-on-read, so no caller can change stored state by accident.
+import type { DeliveryLogEntry } from '../../shared/schema/alerts.ts'
+import type { Evaluation } from '../alerts/condition.ts'
+import type { Delivery } from '../alerts/run-schemas.ts'
+import type { AlertRecord, Outbox } from '../alerts/state.ts'
 import type { SourceFacts } from '../collect/facts.ts'
 import type { UsageSample } from '../normalize/types.ts'
 import { EMPTY_SCHEDULE, type Schedule } from './schedule.ts'
-import { EMPTY_STATUS, type StateStore, type StoredFacts, type StoredStatus } from './state.ts'
+import {
+  type CounterName,
+  EMPTY_STATUS,
+  type StateStore,
+  type StoredFacts,
+  type StoredStatus,
+} from './state.ts'
 
 const copy = <T>(value: T): T => structuredClone(value)
 
@@ -17,6 +27,14 @@ export function createMemoryState(): StateStore {
   /** Keyed by `key at`, as the SQLite table's primary key. */
   let samples = new Map<string, UsageSample>()
   let seq = 0
+  let alerts = new Map<string, AlertRecord>()
+  let evaluation: Evaluation | null = null
+  let outboxes = new Map<string, Outbox>()
+  let deliveries = new Map<string, Delivery>()
+  /** Per channel, oldest first. */
+  let logs = new Map<string, DeliveryLogEntry[]>()
+  let counters = new Map<CounterName, number>()
+  let origin: string | null = null
   return {
     transaction(work) {
       const saved = {
@@ -27,11 +45,33 @@ export function createMemoryState(): StateStore {
         claimed: new Map(claimed),
         samples: new Map(samples),
         seq,
+        alerts: new Map(alerts),
+        evaluation,
+        outboxes: new Map(outboxes),
+        deliveries: new Map(deliveries),
+        logs: new Map([...logs].map(([id, list]) => [id, [...list]])),
+        counters: new Map(counters),
+        origin,
       }
       try {
         return work()
       } catch (error) {
-        ;({ facts, status, schedule, digests, claimed, samples, seq } = saved)
+        ;({
+          facts,
+          status,
+          schedule,
+          digests,
+          claimed,
+          samples,
+          seq,
+          alerts,
+          evaluation,
+          outboxes,
+          deliveries,
+          logs,
+          counters,
+          origin,
+        } = saved)
         throw error
       }
     },
@@ -82,6 +122,59 @@ export function createMemoryState(): StateStore {
     addUsageSamples(added, keepSince) {
       for (const s of added) samples.set(`${s.key} ${s.at}`, copy(s))
       for (const [id, s] of samples) if (s.at < keepSince) samples.delete(id)
+    },
+    readAlerts: () =>
+      [...alerts.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map(copy),
+    writeAlerts(records, dropped) {
+      for (const record of records) alerts.set(record.id, copy(record))
+      for (const id of dropped) alerts.delete(id)
+    },
+    readEvaluation: () => (evaluation ? copy(evaluation) : null),
+    writeEvaluation: (value) => {
+      evaluation = copy(value)
+    },
+    readOutboxes: () =>
+      [...outboxes.values()]
+        .sort((a, b) => (a.channelId < b.channelId ? -1 : a.channelId > b.channelId ? 1 : 0))
+        .map(copy),
+    writeOutbox: (outbox) => {
+      outboxes.set(outbox.channelId, copy(outbox))
+    },
+    deleteChannel(channelId) {
+      outboxes.delete(channelId)
+      logs.delete(channelId)
+      for (const [id, d] of deliveries) if (d.digest.channelId === channelId) deliveries.delete(id)
+    },
+    readDeliveries: () =>
+      [...deliveries.values()]
+        .sort(
+          (a, b) =>
+            a.due - b.due ||
+            (a.digest.messageId < b.digest.messageId
+              ? -1
+              : a.digest.messageId > b.digest.messageId
+                ? 1
+                : 0),
+        )
+        .map(copy),
+    writeDelivery: (delivery) => {
+      deliveries.set(delivery.digest.messageId, copy(delivery))
+    },
+    deleteDelivery: (messageId) => {
+      deliveries.delete(messageId)
+    },
+    appendDeliveryLog(entry, keep) {
+      const list = [...(logs.get(entry.channelId) ?? []), copy(entry)]
+      logs.set(entry.channelId, list.slice(Math.max(0, list.length - keep)))
+    },
+    deliveryLog: (channelId) => [...(logs.get(channelId) ?? [])].reverse().map(copy),
+    readCounter: (name) => counters.get(name) ?? 0,
+    addToCounter: (name, by) => {
+      counters.set(name, (counters.get(name) ?? 0) + by)
+    },
+    readOrigin: () => origin,
+    writeOrigin: (value) => {
+      origin = value
     },
   }
 }

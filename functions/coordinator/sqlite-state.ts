@@ -3,7 +3,10 @@
 // keeps its rows. Values that are whole documents (facts, status, schedule) are stored as JSON
 // and parsed with their zod schemas when read back: a row an older release wrote in another
 // shape counts as missing instead of crashing a refresh.
-import type * as z from 'zod'
+import * as z from 'zod'
+import { DeliveryLogEntrySchema } from '../../shared/schema/alerts.ts'
+import { DeliverySchema, EvaluationSchema } from '../alerts/run-schemas.ts'
+import { AlertRecordSchema, OutboxSchema } from '../alerts/state.ts'
 import type { SourceFacts } from '../collect/facts.ts'
 import type { UsageSample } from '../normalize/types.ts'
 import { parseStoredFacts } from './facts-codec.ts'
@@ -22,6 +25,17 @@ export const MIGRATIONS: readonly string[] = [
      key TEXT NOT NULL, at INTEGER NOT NULL, used INTEGER NOT NULL, total INTEGER NOT NULL,
      PRIMARY KEY (key, at));
    CREATE INDEX usage_samples_at ON usage_samples (at);`,
+  // Alerts (issue 12): one row per alert record, per channel its outbox (events held by quiet
+  // hours or the hourly cap) and its delivery log (the newest attempts), and each digest from
+  // the moment it is made until it is sent or given up (so a crash re-sends, never loses).
+  `CREATE TABLE alerts (id TEXT PRIMARY KEY, body TEXT NOT NULL);
+   CREATE TABLE alert_outboxes (channel_id TEXT PRIMARY KEY, body TEXT NOT NULL);
+   CREATE TABLE alert_deliveries (
+     message_id TEXT PRIMARY KEY, channel_id TEXT NOT NULL, due INTEGER NOT NULL,
+     body TEXT NOT NULL);
+   CREATE TABLE delivery_log (
+     id INTEGER PRIMARY KEY, channel_id TEXT NOT NULL, body TEXT NOT NULL);
+   CREATE INDEX delivery_log_channel ON delivery_log (channel_id, id);`,
 ]
 
 type Row = Record<string, SqlStorageValue>
@@ -47,14 +61,14 @@ export function migrate(storage: DurableObjectStorage): number {
   })
 }
 
-function parseJson<T extends z.ZodType>(
+function parseJson<T extends z.core.$ZodType>(
   schema: T,
   text: unknown,
   what: string,
 ): z.output<T> | null {
   if (typeof text !== 'string') return null
   try {
-    const parsed = schema.safeParse(JSON.parse(text))
+    const parsed = z.safeParse(schema, JSON.parse(text))
     if (parsed.success) return parsed.data
   } catch {
     // fall through
@@ -68,7 +82,7 @@ export function createSqliteState(storage: DurableObjectStorage): StateStore {
   const sql = storage.sql
   const rows = <T extends Row>(query: string, ...bindings: unknown[]) =>
     sql.exec<T>(query, ...bindings).toArray()
-  const readDocument = <T extends z.ZodType>(name: string, schema: T) =>
+  const readDocument = <T extends z.core.$ZodType>(name: string, schema: T) =>
     parseJson(
       schema,
       rows<{ body: string }>('SELECT body FROM documents WHERE name = ?', name)[0]?.body,
@@ -168,5 +182,85 @@ export function createSqliteState(storage: DurableObjectStorage): StateStore {
       }
       sql.exec('DELETE FROM usage_samples WHERE at < ?', keepSince)
     },
+    readAlerts: () =>
+      rows<{ id: string; body: string }>('SELECT id, body FROM alerts ORDER BY id').flatMap(
+        (row) => parseJson(AlertRecordSchema, row.body, `alert ${row.id}`) ?? [],
+      ),
+    writeAlerts(records, dropped) {
+      for (const record of records) {
+        sql.exec(
+          'INSERT INTO alerts (id, body) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body',
+          record.id,
+          JSON.stringify(record),
+        )
+      }
+      for (const id of dropped) sql.exec('DELETE FROM alerts WHERE id = ?', id)
+    },
+    readEvaluation: () => readDocument('alert-evaluation', EvaluationSchema),
+    writeEvaluation: (evaluation) => writeDocument('alert-evaluation', evaluation),
+    readOutboxes: () =>
+      rows<{ channel_id: string; body: string }>(
+        'SELECT channel_id, body FROM alert_outboxes ORDER BY channel_id',
+      ).flatMap((row) => parseJson(OutboxSchema, row.body, `outbox ${row.channel_id}`) ?? []),
+    writeOutbox(outbox) {
+      sql.exec(
+        'INSERT INTO alert_outboxes (channel_id, body) VALUES (?, ?) ON CONFLICT (channel_id) DO UPDATE SET body = excluded.body',
+        outbox.channelId,
+        JSON.stringify(outbox),
+      )
+    },
+    deleteChannel(channelId) {
+      sql.exec('DELETE FROM alert_outboxes WHERE channel_id = ?', channelId)
+      sql.exec('DELETE FROM alert_deliveries WHERE channel_id = ?', channelId)
+      sql.exec('DELETE FROM delivery_log WHERE channel_id = ?', channelId)
+    },
+    readDeliveries: () =>
+      rows<{ message_id: string; body: string }>(
+        'SELECT message_id, body FROM alert_deliveries ORDER BY due, message_id',
+      ).flatMap((row) => parseJson(DeliverySchema, row.body, `delivery ${row.message_id}`) ?? []),
+    writeDelivery(delivery) {
+      sql.exec(
+        `INSERT INTO alert_deliveries (message_id, channel_id, due, body) VALUES (?, ?, ?, ?)
+         ON CONFLICT (message_id) DO UPDATE SET due = excluded.due, body = excluded.body`,
+        delivery.digest.messageId,
+        delivery.digest.channelId,
+        delivery.due,
+        JSON.stringify(delivery),
+      )
+    },
+    deleteDelivery: (messageId) => {
+      sql.exec('DELETE FROM alert_deliveries WHERE message_id = ?', messageId)
+    },
+    appendDeliveryLog(entry, keep) {
+      sql.exec(
+        'INSERT INTO delivery_log (channel_id, body) VALUES (?, ?)',
+        entry.channelId,
+        JSON.stringify(entry),
+      )
+      sql.exec(
+        `DELETE FROM delivery_log WHERE channel_id = ? AND id NOT IN
+           (SELECT id FROM delivery_log WHERE channel_id = ? ORDER BY id DESC LIMIT ?)`,
+        entry.channelId,
+        entry.channelId,
+        keep,
+      )
+    },
+    deliveryLog: (channelId) =>
+      rows<{ id: number; body: string }>(
+        'SELECT id, body FROM delivery_log WHERE channel_id = ? ORDER BY id DESC',
+        channelId,
+      ).flatMap((row) => parseJson(DeliveryLogEntrySchema, row.body, 'delivery log entry') ?? []),
+    readCounter: (name) =>
+      rows<{ value: number }>('SELECT value FROM counters WHERE name = ?', name)[0]?.value ?? 0,
+    addToCounter(name, by) {
+      sql.exec(
+        `INSERT INTO counters (name, value) VALUES (?, ?)
+         ON CONFLICT (name) DO UPDATE SET value = value + excluded.value`,
+        name,
+        by,
+      )
+    },
+    readOrigin: () => readDocument('origin', z.string()),
+    writeOrigin: (origin) => writeDocument('origin', origin),
   }
 }

@@ -3,7 +3,11 @@
 // tests of the refresh pass. Synchronous on purpose: SQLite in a Durable Object is synchronous,
 // and nothing else may interleave between a read and the write that depends on it.
 import * as z from 'zod'
+import type { DeliveryLogEntry } from '../../shared/schema/alerts.ts'
 import { SourceStatusSchema, StoreErrorSchema } from '../../shared/schema/status.ts'
+import type { Evaluation } from '../alerts/condition.ts'
+import type { Delivery } from '../alerts/run-schemas.ts'
+import type { AlertRecord, Outbox } from '../alerts/state.ts'
 import type { SourceFacts } from '../collect/facts.ts'
 import type { UsageSample } from '../normalize/types.ts'
 import { ScheduleSchema } from './schedule.ts'
@@ -77,4 +81,35 @@ export interface StateStore {
   usageSamples(keys: readonly string[], since: number): UsageSample[]
   /** Keeps `samples` (one per key and time) and drops every sample older than `keepSince`. */
   addUsageSamples(samples: readonly UsageSample[], keepSince: number): void
+
+  // Alerts (functions/alerts/): one row per alert record, per channel an outbox and a capped
+  // delivery log, the digests awaiting delivery, and the last Evaluation.
+  /** Every alert record, sorted by id. */
+  readAlerts(): AlertRecord[]
+  /** Writes these records (one row each, by id) and deletes the `dropped` ids. */
+  writeAlerts(records: readonly AlertRecord[], dropped: readonly string[]): void
+  /** The last Evaluation of fresh data: what a step between refreshes judges by. */
+  readEvaluation(): Evaluation | null
+  writeEvaluation(evaluation: Evaluation): void
+  readOutboxes(): Outbox[]
+  writeOutbox(outbox: Outbox): void
+  /** Forgets a channel that is no longer configured: its outbox, deliveries and log. */
+  deleteChannel(channelId: string): void
+  /** Digests awaiting delivery, by due time (then message id). */
+  readDeliveries(): Delivery[]
+  /** Inserts or replaces the delivery of `delivery.digest.messageId`. */
+  writeDelivery(delivery: Delivery): void
+  deleteDelivery(messageId: string): void
+  /** Appends an attempt to its channel's log, keeping the `keep` newest of that channel. */
+  appendDeliveryLog(entry: DeliveryLogEntry, keep: number): void
+  /** A channel's logged attempts, newest first. */
+  deliveryLog(channelId: string): DeliveryLogEntry[]
+  /** A monotonic counter (refreshes, notifications sent); 0 until first added to. */
+  readCounter(name: CounterName): number
+  addToCounter(name: CounterName, by: number): void
+  /** Where the dashboard was last reached (an origin), for links when no public URL is set. */
+  readOrigin(): string | null
+  writeOrigin(origin: string): void
 }
+
+export type CounterName = 'refreshes' | 'notifications'

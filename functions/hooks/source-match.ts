@@ -11,6 +11,8 @@ export interface SourceNames {
   /** Lower-case names a notification's `hostname` may use for this source. */
   hostnames: string[]
   datastores: string[]
+  /** PVE only: the servers its `pbs` storages write to, as those storages name them. */
+  pbsServers?: string[]
 }
 
 export type SourceMatch =
@@ -30,11 +32,16 @@ export function sourceNames(source: SourceConfig, facts: SourceFacts | null): So
   const own = hostAliases(new URL(source.url).hostname)
   if (source.kind === 'pve') {
     const nodes = facts?.kind === 'pve' ? facts.nodes.map((n) => n.name.toLowerCase()) : []
+    const servers =
+      facts?.kind === 'pve'
+        ? facts.storages.flatMap((s) => (s.pbs ? hostAliases(s.pbs.server) : []))
+        : []
     return {
       id: source.id,
       kind: 'pve',
       hostnames: [...new Set([...nodes, ...own])],
       datastores: [],
+      ...(servers.length > 0 ? { pbsServers: [...new Set(servers)] } : {}),
     }
   }
   const servers = source.pveServerNames.flatMap(hostAliases)
@@ -47,7 +54,37 @@ function quoted(value: string): string {
   return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value)
 }
 
+/**
+ * A backup job's run ends in a vzdump notification from PVE, but a backup to a `pbs` storage
+ * is a new snapshot on that PBS: the PBS sources the matched clusters' storages write to are
+ * refreshed with them, so what the notification announces is seen at once (and an alert about
+ * the missing backup resolves on it, not at the next scheduled refresh).
+ */
+function withBackupTargets(
+  sources: SourceNames[],
+  match: SourceMatch,
+  event: { type: TriggerType },
+): SourceMatch {
+  if (!match.ok || event.type !== 'vzdump') return match
+  const servers = new Set(
+    sources.filter((s) => match.sourceIds.includes(s.id)).flatMap((s) => s.pbsServers ?? []),
+  )
+  const targets = sources
+    .filter((s) => s.kind === 'pbs' && s.hostnames.some((h) => servers.has(h)))
+    .map((s) => s.id)
+    .filter((id) => !match.sourceIds.includes(id))
+  return targets.length === 0 ? match : { ...match, sourceIds: [...match.sourceIds, ...targets] }
+}
+
 export function matchSources(
+  sources: SourceNames[],
+  event: { type: TriggerType; hostname?: string; datastore?: string },
+  requested: string | undefined,
+): SourceMatch {
+  return withBackupTargets(sources, matchSource(sources, event, requested), event)
+}
+
+function matchSource(
   sources: SourceNames[],
   event: { type: TriggerType; hostname?: string; datastore?: string },
   requested: string | undefined,

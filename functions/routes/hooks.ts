@@ -74,10 +74,10 @@ export const hooks = new Hono<AppEnv>()
 
     const requested = c.req.query('source') || undefined
     const api = coordinator(c.env)
-    // The coordinator's stored facts know the node names and datastores; needed only when the
-    // URL does not name the source.
+    // The coordinator's stored facts know the node names and datastores (needed when the URL
+    // does not name the source) and a cluster's PBS storages (a vzdump refreshes those too).
     const names =
-      requested === undefined
+      requested === undefined || event.type === 'vzdump'
         ? await api.sourceNames()
         : config.sources.map((source) => sourceNames(source, null))
     const match = matchSources(names, event, requested)

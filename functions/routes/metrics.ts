@@ -1,24 +1,28 @@
 // GET /metrics: the Prometheus text exposition (0.0.4) of backups, jobs, storage and sources,
 // behind the API token (a scraper's `authorization` bearer). Made from the read cache — one
-// KV read each for the guest index, jobs and storage — and the coordinator's status.
+// KV read each for the guest index, jobs, storage and alerts — and the coordinator's status and
+// counters.
 import { Hono } from 'hono'
 import type { GuestIndex } from '../../shared/schema/index.ts'
 import { readConfig } from '../config.ts'
 import { coordinator } from '../coordinator/client.ts'
 import type { AppEnv } from '../env.ts'
 import { METRICS_CONTENT_TYPE, renderMetrics } from '../metrics/render.ts'
-import { readIndex, readJobs, readStorage } from '../store/read-cache.ts'
+import { readAlerts, readIndex, readJobs, readStorage } from '../store/read-cache.ts'
 import { apiTokenAuth } from './api-token.ts'
 import { configuredSources } from './configured-sources.ts'
 
 const EMPTY_INDEX: GuestIndex = { guests: [], orphans: [], ambiguous: [] }
 
 export const metrics = new Hono<AppEnv>().get('/', apiTokenAuth, async (c) => {
-  const [index, jobs, storage, status] = await Promise.all([
+  const api = coordinator(c.env)
+  const [index, jobs, storage, alerts, status, counters] = await Promise.all([
     readIndex(c.env),
     readJobs(c.env),
     readStorage(c.env),
-    coordinator(c.env).status(),
+    readAlerts(c.env),
+    api.status(),
+    api.counters(),
   ])
   const body = renderMetrics({
     now: Math.floor(Date.now() / 1000),
@@ -27,10 +31,15 @@ export const metrics = new Hono<AppEnv>().get('/', apiTokenAuth, async (c) => {
     storage: storage?.value ?? { storages: [], datastores: [] },
     sources: configuredSources(readConfig(c.env), status),
     lastRefresh: status.lastRefresh,
-    // The coordinator does not count refreshes or notifications yet, and the alert engine is
-    // not wired in: these families are listed (HELP/TYPE) without samples until they are.
-    counters: { refreshes: null, notificationsSent: null },
-    firing: [],
+    counters,
+    firing: (alerts?.value.alerts ?? [])
+      .filter((a) => a.state === 'firing')
+      .map((a) => ({
+        alertId: a.id,
+        rule: a.rule,
+        severity: a.severity,
+        subjectKey: a.subject.key,
+      })),
   })
   c.header('Content-Type', METRICS_CONTENT_TYPE)
   c.header('Cache-Control', 'no-store')

@@ -10,6 +10,8 @@ export function guestKvKey(cluster: string, vmid: number | string): string {
 export const KV_JOBS_KEY = 'jobs/v1'
 /** GET /api/storage: backup storages and PBS datastores. */
 export const KV_STORAGE_KEY = 'storage/v1'
+/** GET /api/alerts: the alerts firing and recently resolved (written after each evaluation). */
+export const KV_ALERTS_KEY = 'alerts/v1'
 
 /** An orphan's record; its key may hold `/`, which KV keys allow. */
 export function orphanKvKey(key: string): string {

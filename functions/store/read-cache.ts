@@ -3,6 +3,7 @@
 // keeps the digest of every key it wrote, so a refresh that changes nothing writes no key.
 // Reads go through the schemas, so a bad value counts as missing.
 import * as z from 'zod'
+import { type AlertsResponse, AlertsResponseSchema } from '../../shared/schema/alerts.ts'
 import {
   type GuestRecord,
   GuestRecordSchema,
@@ -14,7 +15,14 @@ import { type JobsIndex, JobsIndexSchema } from '../../shared/schema/jobs.ts'
 import { type StorageIndex, StorageIndexSchema } from '../../shared/schema/storage.ts'
 import type { Env } from '../env.ts'
 import { digestOf } from './digest.ts'
-import { guestKvKey, KV_INDEX_KEY, KV_JOBS_KEY, KV_STORAGE_KEY, orphanKvKey } from './keys.ts'
+import {
+  guestKvKey,
+  KV_ALERTS_KEY,
+  KV_INDEX_KEY,
+  KV_JOBS_KEY,
+  KV_STORAGE_KEY,
+  orphanKvKey,
+} from './keys.ts'
 
 /** The part of the environment the read cache lives in. */
 export type CacheEnv = Pick<Env, 'PULSE_KV'>
@@ -68,6 +76,7 @@ async function readDocument<T extends z.core.$ZodType>(env: CacheEnv, key: strin
 
 export const readJobs = (env: CacheEnv) => readDocument(env, KV_JOBS_KEY, JobsIndexSchema)
 export const readStorage = (env: CacheEnv) => readDocument(env, KV_STORAGE_KEY, StorageIndexSchema)
+export const readAlerts = (env: CacheEnv) => readDocument(env, KV_ALERTS_KEY, AlertsResponseSchema)
 
 /** Everything a pass publishes besides the guest index. */
 export interface Published {
@@ -105,7 +114,8 @@ export async function publishGuests(
   log: WriteLog,
 ): Promise<void> {
   const kv = env.PULSE_KV
-  const wanted = new Set<string>([KV_INDEX_KEY])
+  // The alerts document has its own writer (publishAlerts, after each evaluation).
+  const wanted = new Set<string>([KV_INDEX_KEY, KV_ALERTS_KEY])
   const entries: [string, unknown][] = [
     ...published.records.map((r): [string, unknown] => [guestKvKey(r.cluster, r.guestId), r]),
     ...published.orphans.map((o): [string, unknown] => [orphanKvKey(o.key), o]),
@@ -141,6 +151,25 @@ export async function publishGuests(
       ledger.record(key, null)
     }),
   )
+}
+
+/**
+ * Publishes the alerts document where it changed (the same ledger as publishGuests, so a
+ * steady evaluation writes nothing). Throws on a KV failure; the ledger then still holds the
+ * old digest, so the next evaluation tries again.
+ */
+export async function publishAlerts(
+  env: CacheEnv,
+  document: AlertsResponse,
+  ledger: CacheLedger,
+  log: WriteLog,
+): Promise<void> {
+  const text = JSON.stringify(document)
+  const digest = await digestOf(text)
+  if (ledger.digests.get(KV_ALERTS_KEY) === digest) return
+  log.writes += 1
+  await env.PULSE_KV.put(KV_ALERTS_KEY, text)
+  ledger.record(KV_ALERTS_KEY, digest)
 }
 
 /** First line of a KV failure, short: Workers KV messages name the limit that was hit. */

@@ -186,8 +186,10 @@ describe('state lives in the coordinator; KV is only the read cache', () => {
     const last = (await status()).lastRefresh
     expect(last?.kvWrites).toBe(0)
     const keys = (await testEnv.PULSE_KV.list()).keys.map((k) => k.name)
-    // Only the read cache (index, records, jobs, storage): no status, facts or hook keys.
-    const cacheKey = /^(index\/v1|jobs\/v1|storage\/v1|guest\/v1\/.+|orphan\/v1\/.+)$/
+    // Only the read cache (index, records, jobs, storage, alerts): no status, facts, hook keys
+    // or alert state (records, outboxes, deliveries live in the coordinator).
+    const cacheKey = /^(index\/v1|jobs\/v1|storage\/v1|alerts\/v1|guest\/v1\/.+|orphan\/v1\/.+)$/
+    expect(keys).toContain('alerts/v1')
     expect(keys.filter((k) => !cacheKey.test(k))).toEqual([])
     const before = await Promise.all(keys.map((k) => testEnv.PULSE_KV.get(k)))
     await request('/hooks/refresh', await signed(''))

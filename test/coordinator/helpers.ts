@@ -9,8 +9,12 @@ import type { Env } from '../../functions/env.ts'
 import worker from '../../functions/index.ts'
 import { clearLabFaults, resetLabStats, setLabFaults } from '../lab/client.ts'
 
-export const testEnv = env as unknown as Env & { PULSE_TEST_LAB_URL: string }
+export const testEnv = env as unknown as Env & {
+  PULSE_TEST_LAB_URL: string
+  PULSE_TEST_RECEIVERS_URL: string
+}
 export const labUrl = testEnv.PULSE_TEST_LAB_URL
+export const receiversUrl = testEnv.PULSE_TEST_RECEIVERS_URL
 
 export function coordinatorStub(): DurableObjectStub {
   const ns = testEnv.PULSE_COORDINATOR
@@ -64,3 +68,39 @@ export async function labStats(): Promise<LabStats> {
 export const resetStats = () => resetLabStats(labUrl)
 export const setFaults = (faults: unknown[]) => setLabFaults(labUrl, faults)
 export const clearFaults = () => clearLabFaults(labUrl)
+
+/** What one of the lab's alert receivers got (vitest.config.ts starts them). */
+export interface ReceiverLog {
+  requests: { path: string; headers: Record<string, string>; body: string }[]
+  accepted: unknown[]
+  rejected: string[]
+}
+
+export async function receiver(name: string): Promise<ReceiverLog> {
+  return (await (await fetch(`${receiversUrl}/_receivers/${name}`)).json()) as ReceiverLog
+}
+
+export async function resetReceivers(): Promise<void> {
+  await fetch(`${receiversUrl}/_receivers/reset`, { method: 'POST' })
+}
+
+/** Digests the coordinator holds for delivery (due or waiting for a retry). */
+export async function pendingDeliveries(): Promise<number> {
+  return runInDurableObject(
+    coordinatorStub(),
+    (_instance, state) =>
+      state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM alert_deliveries').one().n,
+  )
+}
+
+/** Runs the coordinator's alarms until no refresh is left and every due digest was tried. */
+export async function untilDelivered(limit = 50): Promise<void> {
+  await untilIdle()
+  for (let i = 0; i < limit; i++) {
+    if ((await pendingDeliveries()) === 0) return
+    if (!(await runDurableObjectAlarm(coordinatorStub()))) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+  }
+  throw new Error('digests were still waiting for delivery')
+}

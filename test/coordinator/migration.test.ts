@@ -1,10 +1,14 @@
 // The schema upgrade of the coordinator's SQLite, in a real Durable Object: a database exactly
 // as the v1 release left it (its one migration, with rows in every table) is brought to the
-// newest schema by migrate(), keeps every row, and gains the usage samples table (v2).
+// newest schema by migrate(), keeps every row, and gains the usage samples table (v2); one
+// created at the previous version (every migration but the last) upgrades and keeps its rows,
+// and the alert tables work after either upgrade. (Versions are counted from MIGRATIONS, never
+// written down: migrations are appended by more than one branch.)
 import { runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import type { PbsFacts } from '../../functions/collect/facts.ts'
 import { createSqliteState, MIGRATIONS, migrate } from '../../functions/coordinator/sqlite-state.ts'
+import { alertRecord, checkAlertStore } from '../unit/functions/coordinator/alert-store-contract.ts'
 import { testEnv } from './helpers.ts'
 
 const V1_TABLES = ['facts', 'documents', 'cache_digests', 'claimed_ids', 'counters']
@@ -23,10 +27,17 @@ const pbsFacts: PbsFacts = {
 }
 
 /** A separate object of the coordinator's class, so the served coordinator is not touched. */
-function scratchObject(): DurableObjectStub {
+function scratchObject(name = 'migration-test'): DurableObjectStub {
   const ns = testEnv.PULSE_COORDINATOR
-  return ns.get(ns.idFromName('migration-test'))
+  return ns.get(ns.idFromName(name))
 }
+
+const tablesOf = (sql: SqlStorage) =>
+  sql
+    .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
+    .toArray()
+    .map((r) => r.name)
+    .filter((name) => !name.startsWith('_cf_') && name !== 'sqlite_sequence')
 
 describe('SQLite schema migrations', () => {
   it('upgrades a v1 database to the newest version and keeps its rows', async () => {
@@ -35,8 +46,8 @@ describe('SQLite schema migrations', () => {
       const sql = storage.sql
       // Back to what the v1 release created: its tables only, at version 1, with rows.
       storage.transactionSync(() => {
-        for (const table of [...V1_TABLES, 'usage_samples', 'schema_version'])
-          sql.exec(`DROP TABLE IF EXISTS ${table}`)
+        // (Every table: the object was created, and so migrated, when it was first reached.)
+        for (const table of tablesOf(sql)) sql.exec(`DROP TABLE IF EXISTS "${table}"`)
         sql.exec(MIGRATIONS[0] as string)
         sql.exec('CREATE TABLE schema_version (version INTEGER NOT NULL)')
         sql.exec('INSERT INTO schema_version (version) VALUES (1)')
@@ -59,6 +70,9 @@ describe('SQLite schema migrations', () => {
         .toArray()
         .map((r) => r.name)
       expect(tablesBefore).not.toContain('usage_samples')
+      expect(tablesBefore.filter((t) => !t.startsWith('_cf_')).sort()).toEqual(
+        [...V1_TABLES, 'schema_version'].sort(),
+      )
 
       expect(migrate(storage)).toBe(1)
       expect(
@@ -88,6 +102,111 @@ describe('SQLite schema migrations', () => {
         { key: 'office/pve1/local', at: 200, used: 5, total: 10 },
       ])
       expect(store.usageSamples(['homelab/nas'], 0)).toHaveLength(1)
+      // So do the alert tables.
+      store.writeAlerts([alertRecord('missed:homelab/101')], [])
+      expect(store.readAlerts().map((r) => r.id)).toEqual(['missed:homelab/101'])
+    })
+  })
+
+  it('upgrades a database of the previous version and keeps its rows', async () => {
+    await runInDurableObject(scratchObject('migration-previous'), (_instance, state) => {
+      const storage = state.storage
+      const sql = storage.sql
+      const previous = MIGRATIONS.length - 1
+      // Back to the previous version: every migration but the last, with rows in every table.
+      storage.transactionSync(() => {
+        for (const table of tablesOf(sql)) sql.exec(`DROP TABLE IF EXISTS "${table}"`)
+        for (const migration of MIGRATIONS.slice(0, previous)) sql.exec(migration)
+        sql.exec('CREATE TABLE schema_version (version INTEGER NOT NULL)')
+        sql.exec('INSERT INTO schema_version (version) VALUES (?)', previous)
+      })
+      const before = tablesOf(sql)
+      const filled = createSqliteStateAt(storage)
+      filled.writeFacts(pbsFacts, 7)
+      filled.addUsageSamples([{ key: 'homelab/nas', at: 200, used: 2, total: 10 }], 0)
+      if (before.includes('alerts')) filled.writeAlerts([alertRecord('missed:homelab/101')], [])
+      if (before.includes('delivery_log')) {
+        filled.appendDeliveryLog(
+          {
+            channelId: 'ntfy',
+            messageId: 'ntfy:1:a',
+            attempt: 1,
+            at: 1,
+            status: 'sent',
+            httpStatus: 200,
+            error: null,
+            nextAttemptAt: null,
+          },
+          50,
+        )
+      }
+
+      expect(migrate(storage)).toBe(previous)
+      expect(
+        sql.exec<{ version: number }>('SELECT version FROM schema_version').one().version,
+      ).toBe(MIGRATIONS.length)
+      expect(tablesOf(sql)).toEqual(expect.arrayContaining(before))
+
+      const store = createSqliteState(storage)
+      expect(store.readFacts('pbs')).toEqual({ facts: pbsFacts, seq: 7 })
+      expect(store.usageSamples(['homelab/nas'], 0)).toHaveLength(1)
+      if (before.includes('alerts')) {
+        expect(store.readAlerts().map((r) => r.id)).toEqual(['missed:homelab/101'])
+      }
+      if (before.includes('delivery_log')) expect(store.deliveryLog('ntfy')).toHaveLength(1)
+    })
+  })
+
+  it('gives the alert tables the store contract after the upgrade', async () => {
+    await runInDurableObject(scratchObject('migration-alerts'), (_instance, state) => {
+      checkAlertStore(createSqliteState(state.storage))
     })
   })
 })
+
+/**
+ * A store over a database at an older version, without upgrading it (the upgrade is what the
+ * test runs): only the methods whose tables that version has may be used.
+ */
+function createSqliteStateAt(storage: DurableObjectStorage) {
+  const version = storage.sql.exec<{ version: number }>('SELECT version FROM schema_version').one()
+  // createSqliteState would migrate; write the rows with the older schema's own statements.
+  const sql = storage.sql
+  return {
+    writeFacts(facts: PbsFacts, seq: number) {
+      sql.exec(
+        'INSERT INTO facts (source_id, seq, body) VALUES (?, ?, ?)',
+        facts.sourceId,
+        seq,
+        JSON.stringify(facts),
+      )
+    },
+    addUsageSamples(
+      samples: { key: string; at: number; used: number; total: number }[],
+      _: number,
+    ) {
+      if (version.version < 2) return
+      for (const s of samples) {
+        sql.exec(
+          'INSERT INTO usage_samples (key, at, used, total) VALUES (?, ?, ?, ?)',
+          s.key,
+          s.at,
+          s.used,
+          s.total,
+        )
+      }
+    },
+    writeAlerts(records: ReturnType<typeof alertRecord>[], _: string[]) {
+      for (const r of records) {
+        sql.exec('INSERT INTO alerts (id, body) VALUES (?, ?)', r.id, JSON.stringify(r))
+      }
+    },
+    appendDeliveryLog(entry: { channelId: string }, _: number) {
+      sql.exec(
+        'INSERT INTO delivery_log (channel_id, body) VALUES (?, ?)',
+        entry.channelId,
+        JSON.stringify(entry),
+      )
+    },
+  }
+}

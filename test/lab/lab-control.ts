@@ -1,5 +1,6 @@
 // Unauthenticated /_lab control API (loopback only): sources, stats, faults, model summary.
 import { parseFaults } from './faults.ts'
+import { deleteLabGuest, type LabBackupRequest, runLabBackup, setLabClock } from './lab-backups.ts'
 import type { LabState } from './lab-state.ts'
 import { requestCounts } from './lab-state.ts'
 import { type LabModel, labSources } from './model.ts'
@@ -67,6 +68,33 @@ export async function handleControl(
       return labJson([])
     case 'GET /_lab/model-summary':
       return labJson(modelSummary(model))
+    case 'POST /_lab/clock':
+    case 'POST /_lab/backup':
+    case 'POST /_lab/delete-guest': {
+      // Changes as time passes (lab-backups.ts): the clock, a guest's backup, a deleted guest.
+      let body: Record<string, unknown>
+      try {
+        body = JSON.parse(await request.text()) as Record<string, unknown>
+        if (typeof body !== 'object' || body === null) throw new Error()
+      } catch {
+        return labJson({ error: 'body must be a JSON object' }, 400)
+      }
+      try {
+        if (route === 'POST /_lab/clock') {
+          const advance = Number(body.advanceSeconds ?? 0)
+          setLabClock(model, typeof body.now === 'number' ? body.now : model.now + advance)
+          return labJson({ now: model.now })
+        }
+        if (route === 'POST /_lab/delete-guest') {
+          deleteLabGuest(model, String(body.cluster), Number(body.vmid))
+          return labJson({ ok: true })
+        }
+        const task = runLabBackup(model, body as unknown as LabBackupRequest)
+        return labJson({ upid: task.upid, status: task.status ?? 'running' })
+      } catch (error) {
+        return labJson({ error: (error as Error).message }, 400)
+      }
+    }
     default:
       return labJson({ error: `unknown lab control route '${route}'` }, 404)
   }

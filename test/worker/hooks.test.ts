@@ -159,7 +159,7 @@ beforeEach(() => {
 })
 
 describe('POST /hooks/proxmox', () => {
-  it('refreshes only the cluster whose node sent a vzdump notification', async () => {
+  it('refreshes the cluster whose node sent a vzdump notification and the PBS it backs up to, nothing else', async () => {
     const before = attempts(await status())
     const response = await proxmox(vzdump('pve1'))
     expect(response.status).toBe(202)
@@ -169,17 +169,20 @@ describe('POST /hooks/proxmox', () => {
       matchedBy: 'hostname',
       sources: [
         { id: 'homelab', outcome: 'started', reason: 'refresh started', priorityNode: 'pve1' },
+        // Its `pbs` storages write there: the new snapshots are seen with the notification.
+        { id: 'pbs', outcome: 'started', reason: 'refresh started' },
       ],
     })
-    expect(requestsBySource()).toMatchObject({ office: 0, pbs: 0 })
+    expect(requestsBySource()).toMatchObject({ office: 0 })
     expect(requestsBySource().homelab).toBeGreaterThan(0)
+    expect(requestsBySource().pbs).toBeGreaterThan(0)
     const after = await status()
     expect(after.lastRefresh?.reason).toBe('webhook proxmox vzdump')
     expect(after.sources.every((s) => s.lastError === null)).toBe(true)
     expect(attempts(after).homelab).toBe(after.lastRefresh?.startedAt)
     expect(attempts(after).homelab).not.toBe(before.homelab)
+    expect(attempts(after).pbs).toBe(after.lastRefresh?.startedAt)
     expect(attempts(after).office).toBe(before.office)
-    expect(attempts(after).pbs).toBe(before.pbs)
   })
 
   it('answers at once, before the refresh it queued has run', async () => {
@@ -215,9 +218,12 @@ describe('POST /hooks/proxmox', () => {
     expect(response.status).toBe(202)
     expect(await response.json()).toMatchObject({
       matchedBy: 'source parameter',
-      sources: [{ id: 'office', outcome: 'started' }],
+      sources: [
+        { id: 'office', outcome: 'started' },
+        { id: 'pbs', outcome: 'started' },
+      ],
     })
-    expect(requestsBySource()).toMatchObject({ homelab: 0, pbs: 0 })
+    expect(requestsBySource()).toMatchObject({ homelab: 0 })
     expect(requestsBySource().office).toBeGreaterThan(0)
   })
 
@@ -433,14 +439,19 @@ describe('coalescing', () => {
     expect(count('follow-up')).toBeLessThanOrEqual(1)
     expect(count('started') + count('follow-up') + count('coalesced')).toBe(20)
     expect(runsOf('homelab')).toBe(1 + count('follow-up'))
-    expect(requestsBySource()).toMatchObject({ office: 0, pbs: 0 })
+    expect(requestsBySource()).toMatchObject({ office: 0 })
 
     // Inside the interval, one more trigger is folded away.
     const late = await expectNothingRefreshed(
       () => proxmox(vzdump('pve1'), { env: everyMinute }),
       202,
     )
-    expect(await late.json()).toMatchObject({ sources: [{ id: 'homelab', outcome: 'coalesced' }] })
+    expect(await late.json()).toMatchObject({
+      sources: [
+        { id: 'homelab', outcome: 'coalesced' },
+        { id: 'pbs', outcome: 'coalesced' },
+      ],
+    })
   })
 
   it('keeps the interval in the coordinator, across a restart of it', async () => {
@@ -451,9 +462,11 @@ describe('coalescing', () => {
       () => proxmox(vzdump('pve1'), { env: everyMinute }),
       202,
     )
-    expect(await response.json()).toMatchObject({
-      sources: [{ outcome: 'coalesced', reason: expect.stringContaining('less than 60 s ago') }],
-    })
+    const coalesced = {
+      outcome: 'coalesced',
+      reason: expect.stringContaining('less than 60 s ago'),
+    }
+    expect(await response.json()).toMatchObject({ sources: [coalesced, coalesced] })
     expect(runsOf('homelab')).toBe(0)
   })
 })
@@ -484,10 +497,11 @@ describe('the node that just finished a backup', () => {
     outbound = []
     const response = await proxmox(vzdump('pve2'), { env: tight })
     expect(await response.json()).toMatchObject({
-      sources: [{ id: 'homelab', priorityNode: 'pve2' }],
+      sources: [{ id: 'homelab', priorityNode: 'pve2' }, { id: 'pbs' }],
     })
-    const paths = outbound.map((r) => r.path)
-    expect(paths).toHaveLength(20)
+    // The budget is shared with the PBS the cluster backs up to (refreshed with the webhook).
+    expect(outbound).toHaveLength(20)
+    const paths = outbound.filter((r) => r.source === 'homelab').map((r) => r.path)
     // The node that just backed up is listed first, before any other node's local storage.
     const listings = contentOf(paths)
     expect(listings[0]).toMatch(/^\/nodes\/pve2\//)

@@ -54,9 +54,13 @@ export function withLocalCoordinator(env: Env): Env {
   const api: CoordinatorApi = {
     trigger: (input) => core.trigger(env, input),
     refreshNow: (input) => core.refreshNow(env, input),
-    status: async () => core.status(),
+    status: async (origin) => core.status(origin),
     claimWebhookId: (id, now) => core.claimWebhookId(id, now),
     sourceNames: async () => core.sourceNames(env),
+    alertAction: (input) => core.alertAction(env, input),
+    alertChannels: async () => core.alertChannels(env),
+    testChannel: (id, origin) => core.testChannel(env, id, origin),
+    counters: async () => core.counters(),
   }
   const namespace = { idFromName: () => ({}), get: () => api }
   return { ...env, PULSE_COORDINATOR: namespace as unknown as DurableObjectNamespace }
@@ -70,7 +74,7 @@ export async function settle(env: Env): Promise<void> {
   const local = localOf(env)
   while (local.alarm !== null && local.alarm <= Date.now()) {
     local.alarm = null
-    await local.core.runPass(env)
+    await local.core.alarm(env)
   }
 }
 

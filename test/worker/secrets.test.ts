@@ -102,6 +102,12 @@ beforeAll(async () => {
   vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
     const request = new Request(input, init)
     outbound.push({ url: request.url, headers: request.headers })
+    // The channels' receivers answer with an error that echoes the whole request back (URL,
+    // headers, body), as a careless proxy might: none of it may reach a response or a log.
+    if (new URL(request.url).hostname === 'receivers.invalid') {
+      const echo = `${request.method} ${request.url} ${JSON.stringify([...request.headers])} ${await request.text()}`
+      return new Response(`upstream refused: ${echo}`, { status: 500 })
+    }
     return realFetch(request)
   })
 
@@ -181,8 +187,41 @@ beforeAll(async () => {
   seen.push({ where: 'leaky config /api/status', text: await response.text() })
   await refresh(leakyConfig, { now: Math.floor(Date.now() / 1000), reason: 'leaky config' })
 
+  // Alerts: the list, the channels and their delivery logs (every delivery above failed with
+  // an echo of its request), each channel's test message and what it answers, an action.
+  await record('get', '/api/alerts')
+  const authorized = { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' }
+  const channelIds = (JSON.parse(String(env.PULSE_ALERT_CHANNELS)) as { id: string }[]).map(
+    (c) => c.id,
+  )
+  for (const id of channelIds) {
+    await record('channel test', `/api/alerts/channels/${id}/test`, {
+      method: 'POST',
+      headers: authorized,
+    })
+  }
+  await record('get', '/api/alerts/channels')
+  const firing = localState(env)
+    .readAlerts()
+    .find((r) => r.state === 'firing')
+  if (firing) {
+    await record('ack', `/api/alerts/${encodeURIComponent(firing.id)}/ack`, {
+      method: 'POST',
+      headers: authorized,
+      body: JSON.stringify({ by: 'ops' }),
+    })
+  }
+  await record('ack', '/api/alerts/missed%3Anope%2F1/ack', { method: 'POST', headers: authorized })
+
   // The coordinator's state (facts, status, schedule) is stored too: no secret in it either.
   const state = localState(env)
+  seen.push({ where: 'coordinator alerts', text: JSON.stringify(state.readAlerts()) })
+  seen.push({ where: 'coordinator outboxes', text: JSON.stringify(state.readOutboxes()) })
+  seen.push({ where: 'coordinator deliveries', text: JSON.stringify(state.readDeliveries()) })
+  seen.push({ where: 'coordinator evaluation', text: JSON.stringify(state.readEvaluation()) })
+  for (const id of channelIds) {
+    seen.push({ where: `coordinator log ${id}`, text: JSON.stringify(state.deliveryLog(id)) })
+  }
   seen.push({ where: 'coordinator status', text: JSON.stringify(state.readStatus()) })
   seen.push({ where: 'coordinator schedule', text: JSON.stringify(state.readSchedule()) })
   for (const stored of state.allFacts()) {
@@ -219,6 +258,23 @@ describe('secrets', () => {
     expect(where.some((w) => w.includes('/hooks/refresh → 401'))).toBe(true)
     expect(where.some((w) => w.startsWith('kv guest/'))).toBe(true)
     expect(where.some((w) => w.startsWith('coordinator facts '))).toBe(true)
+    // Every channel was tried and refused with an echo of its request (secrets and all).
+    const tests = seen.filter((s) => s.where.startsWith('channel test'))
+    expect(tests).toHaveLength(10)
+    // The channel left out for its malformed secret is no channel.
+    expect(tests.filter((s) => s.where.includes('/broken/test → 404'))).toHaveLength(1)
+    for (const test of tests.filter((s) => !s.where.includes('/broken/'))) {
+      expect(test.where).toContain('→ 200')
+      expect(test.text).toContain('"status":"failed"')
+      expect(test.text).toContain('upstream refused')
+    }
+    const logs = seen.filter(
+      (s) => s.where.startsWith('coordinator log ') && s.where !== 'coordinator log broken',
+    )
+    expect(logs).toHaveLength(9)
+    expect(logs.every((s) => s.text.includes('"status":"retry"'))).toBe(true)
+    expect(where.some((w) => /\/api\/alerts\/channels → 200/.test(w))).toBe(true)
+    expect(where.some((w) => /ack .* → 200/.test(w))).toBe(true)
     expect(outbound.length).toBeGreaterThan(50)
     // The malformed channel secret was reported (by name) in a response and a log line.
     const reported = seen.filter((s) => s.text.includes('PULSE_CHANNEL_BROKEN_TOKEN'))

@@ -25,8 +25,25 @@ const pbs: SourceConfig = {
   credentials,
 }
 
-const pveFacts = (sourceId: string, nodes: string[]) =>
-  ({ kind: 'pve', sourceId, nodes: nodes.map((name) => ({ name, online: true })) }) as PveFacts
+const pveFacts = (sourceId: string, nodes: string[], pbsServer?: string) =>
+  ({
+    kind: 'pve',
+    sourceId,
+    nodes: nodes.map((name) => ({ name, online: true })),
+    storages: [
+      { storage: 'local', type: 'dir', shared: false },
+      ...(pbsServer
+        ? [
+            {
+              storage: 'backup-main',
+              type: 'pbs',
+              shared: true,
+              pbs: { server: pbsServer, datastore: 'store1', namespace: '' },
+            },
+          ]
+        : []),
+    ],
+  }) as PveFacts
 const pbsFacts = {
   kind: 'pbs',
   sourceId: 'pbs',
@@ -99,6 +116,33 @@ describe('matchSources', () => {
       ok: false,
       message:
         'No configured PVE source matches this vzdump notification (hostname "pve9"); add ?source=<id> to the webhook URL',
+    })
+  })
+
+  it('refreshes with a vzdump the PBS its cluster backs up to, as the storage names it', () => {
+    const linked = [
+      sourceNames(homelab, pveFacts('homelab', ['pve1'], 'PBS.lab.lan')),
+      sourceNames(office, pveFacts('office', ['office-pve1'])),
+      sourceNames(pbs, pbsFacts),
+    ]
+    expect(linked[0]?.pbsServers).toEqual(['pbs.lab.lan', 'pbs'])
+    expect(matchSources(linked, { type: 'vzdump', hostname: 'pve1' }, undefined)).toEqual({
+      ok: true,
+      sourceIds: ['homelab', 'pbs'],
+      by: 'hostname',
+    })
+    // Named by the URL's source parameter just the same.
+    expect(matchSources(linked, { type: 'vzdump' }, 'homelab')).toMatchObject({
+      sourceIds: ['homelab', 'pbs'],
+    })
+    // A cluster with no PBS storage, or a PBS job's own notification: that source alone.
+    expect(matchSources(linked, { type: 'vzdump', hostname: 'office-pve1' }, undefined)).toEqual({
+      ok: true,
+      sourceIds: ['office'],
+      by: 'hostname',
+    })
+    expect(matchSources(linked, { type: 'verify', hostname: 'pbs' }, undefined)).toMatchObject({
+      sourceIds: ['pbs'],
     })
   })
 
