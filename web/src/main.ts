@@ -1,8 +1,10 @@
 // Dashboard entry: loads the guest index and source status, keeps the view (page, filter,
 // search, sort, open drill-down) in the URL, re-renders from memory on every change (no request
 // for a filter switch) and every 30 s so ages tick, and revalidates the data every 5 minutes.
-// The Jobs and Storage views load their own endpoints the first time they are shown.
+// The Jobs, Storage and Alerts views load their own endpoints the first time they are shown;
+// the alerts are loaded with the rest from the start, for the header's count of firing alerts.
 import { render as draw } from 'lit-html'
+import type { Alert, AlertsResponse, ChannelsResponse } from '../../shared/schema/alerts.ts'
 import type { GuestIndex } from '../../shared/schema/index.ts'
 import type { JobsIndex } from '../../shared/schema/jobs.ts'
 import type { Status } from '../../shared/schema/status.ts'
@@ -17,6 +19,11 @@ import {
   loadStorage,
   requestRefresh,
 } from './api.ts'
+import { createAlertActions } from './alert-actions.ts'
+import { createAlertCount } from './alert-count.ts'
+import { loadAlerts, loadChannels, sendAlertAction, sendChannelTest } from './alerts-api.ts'
+import { alertsView } from './alerts-view.ts'
+import { forgetToken, readToken, saveToken } from './api-token.ts'
 import { createBanner } from './banner.ts'
 import { createControls } from './controls.ts'
 import { createDetail, type DetailContent } from './detail.ts'
@@ -30,6 +37,7 @@ import { storageView } from './storage-view.ts'
 import { createGuestTable, guestLabel } from './table.ts'
 import { installTooltip } from './tooltip.ts'
 import {
+  followLink,
   formatViewState,
   type Page,
   parseViewState,
@@ -39,7 +47,8 @@ import {
 
 const TICK_MS = 30_000
 const RELOAD_MS = 5 * 60_000
-const TOKEN_KEY = 'pulse-edge-api-token'
+/** The name sent with acknowledgements: not a secret, so it outlives the tab. */
+const ACTOR_KEY = 'pulse-edge-actor'
 /** Columns whose natural first order is "largest first" (oldest backup first). */
 const DESCENDING_FIRST = new Set<SortKey>(['age', 'pve', 'pbs', 'snapshots'])
 
@@ -58,11 +67,17 @@ let index: GuestIndex | null = null
 let status: Status | null = null
 let jobs: Loaded<JobsIndex> = notLoaded()
 let storage: Loaded<StorageIndex> = notLoaded()
+let alerts: Loaded<AlertsResponse> = notLoaded()
+let channels: Loaded<ChannelsResponse> = notLoaded()
+let actor = localStorage.getItem(ACTOR_KEY) ?? ''
 let detailContent: DetailContent | null = null
+/** A job or store named by the URL waits to be scrolled to until its row is drawn. */
+let scrollPending = view.job !== undefined || view.store !== undefined
 
 const root = document.getElementById('main') as HTMLElement
 const bannerSlot = document.getElementById('banner') as HTMLElement
 const navSlot = document.getElementById('nav') as HTMLElement
+const alertCount = createAlertCount(document.getElementById('alert-count') as HTMLElement)
 
 const banner = createBanner(() => void refreshNow())
 const controls = createControls((patch) => change(patch, 'search' in patch ? 'replace' : 'push'))
@@ -78,6 +93,19 @@ tableWrap.append(table.element)
 guestsSection.append(controls.element, tableWrap, empty, extrasSlot)
 const jobsSlot = el('div')
 const storageSlot = el('div')
+const alertsSlot = el('div')
+const alertActions = createAlertActions({
+  send: sendAlertAction,
+  test: sendChannelTest,
+  token: { read: readToken, save: saveToken, forget: forgetToken },
+  allowed: () => status?.refreshAllowed ?? true,
+  now: nowSeconds,
+  timeZone: viewerTimeZone,
+  onAlert: replaceAlert,
+  onStale: () => void ensureAlerts(true),
+  onTested: () => void ensureChannels(true),
+  changed: () => render(),
+})
 
 function thresholds() {
   return status?.thresholds ?? { freshHours: 24, staleHours: 72 }
@@ -113,14 +141,13 @@ function renderGuests(now: number): void {
 function render(): void {
   if (!index || !status) return
   const now = nowSeconds()
-  draw(
-    navView(view.page, (page) => hrefOf({ ...view, page, guest: null, orphan: null })),
-    navSlot,
-  )
+  draw(navView(view.page, (page) => hrefOf(pageState(page))), navSlot)
+  alertCount.render(alerts.data?.firing ?? null, alerts.error, hrefOf(pageState('alerts')))
   document.title = `${view.page === 'guests' ? '' : `${PAGE_TITLES[view.page]} — `}Pulse Edge — Proxmox backup ages`
   guestsSection.hidden = view.page !== 'guests'
   jobsSlot.hidden = view.page !== 'jobs'
   storageSlot.hidden = view.page !== 'storage'
+  alertsSlot.hidden = view.page !== 'alerts'
   // A guest's drill-down opens over the view it was chosen from; closing it returns there.
   const guestHref = (key: string) => hrefOf({ ...view, guest: key })
   if (view.page === 'guests') renderGuests(now)
@@ -135,6 +162,7 @@ function render(): void {
         guestNames: guestNames(),
         guestHref,
         onRetry: () => void ensureJobs(true),
+        highlight: view.job,
       }),
       jobsSlot,
     )
@@ -150,10 +178,13 @@ function render(): void {
         now,
         clusterNames: clusterNames(),
         onRetry: () => void ensureStorage(true),
+        highlight: view.store,
       }),
       storageSlot,
     )
   }
+  if (view.page === 'alerts') renderAlerts(now)
+  scrollToHighlight()
   if (detailContent && detail.isOpen())
     detail.show({
       content: detailContent,
@@ -161,6 +192,84 @@ function render(): void {
       thresholds: thresholds(),
       timeZone: viewerTimeZone(),
     })
+}
+
+/** A view from the header: its own state only, drill-downs and highlights closed. */
+function pageState(page: Page): ViewState {
+  const { job, store, ...rest } = view
+  return { ...rest, page, guest: null, orphan: null }
+}
+
+function renderAlerts(now: number): void {
+  void ensureAlerts()
+  void ensureChannels()
+  draw(
+    alertsView({
+      alerts: alerts.data,
+      error: alerts.error,
+      filter: { severity: view.severity, alertState: view.alertState },
+      channels: { channels: channels.data, error: channels.error },
+      now,
+      timeZone: viewerTimeZone(),
+      ui: alertActions.ui(),
+      actor,
+      subjectHref,
+      on: {
+        act: (alert, action, label) => void alertActions.alert(alert, action, label),
+        refuse: (alert, text) => alertActions.note(`alert:${alert.id}`, { text, bad: true }),
+        test: (channel) => void alertActions.test(channel.id, 'Send test'),
+        token: (value) => void alertActions.submitToken(value),
+        cancelToken: () => alertActions.cancelPrompt(),
+        filter: (f) => change({ severity: f.severity, alertState: f.alertState }, 'push'),
+        actor: (name) => {
+          actor = name.trim().slice(0, 64)
+          localStorage.setItem(ACTOR_KEY, actor)
+        },
+        retry: () => void ensureAlerts(true),
+        retryChannels: () => void ensureChannels(true),
+      },
+    }),
+    alertsSlot,
+  )
+}
+
+/**
+ * An alert's link is absolute (it is also sent in messages); on the page it opens in place,
+ * keeping the view's other state, when it is a view of this dashboard.
+ */
+function subjectHref(alert: Alert): { href: string; inPage: boolean } {
+  let url: URL
+  try {
+    url = new URL(alert.link, location.href)
+  } catch {
+    return { href: alert.link, inPage: false }
+  }
+  if (url.origin !== location.origin && url.pathname !== location.pathname)
+    return { href: alert.link, inPage: false }
+  return { href: hrefOf(followLink(view, parseViewState(url.search))), inPage: true }
+}
+
+function replaceAlert(next: Alert): void {
+  const data = alerts.data
+  if (!data) return
+  alerts = { ...alerts, data: { ...data, alerts: data.alerts.map((a) => (a.id === next.id ? next : a)) } }
+}
+
+/** Once per navigation to a job or store: scroll its row into view and put focus on it. */
+function scrollToHighlight(): void {
+  if (!scrollPending) return
+  const slot = view.page === 'jobs' ? jobsSlot : view.page === 'storage' ? storageSlot : null
+  const loaded = view.page === 'jobs' ? jobs.data : view.page === 'storage' ? storage.data : null
+  if (!slot || (!view.job && !view.store)) {
+    scrollPending = false
+    return
+  }
+  if (!loaded) return
+  scrollPending = false
+  const row = slot.querySelector<HTMLElement>('[data-highlight="true"]')
+  if (!row) return
+  row.scrollIntoView({ block: 'center' })
+  row.focus({ preventScroll: true })
 }
 
 async function ensure<T>(
@@ -189,6 +298,24 @@ const ensureJobs = (again = false) =>
     loadJobs,
     again,
   )
+const ensureAlerts = (again = false) =>
+  ensure(
+    () => alerts,
+    (next) => {
+      alerts = next
+    },
+    loadAlerts,
+    again,
+  )
+const ensureChannels = (again = false) =>
+  ensure(
+    () => channels,
+    (next) => {
+      channels = next
+    },
+    loadChannels,
+    again,
+  )
 const ensureStorage = (again = false) =>
   ensure(
     () => storage,
@@ -198,6 +325,15 @@ const ensureStorage = (again = false) =>
     loadStorage,
     again,
   )
+
+/** A whole new view state (an alert's link), pushed to history like a patch. */
+function replaceView(next: ViewState): void {
+  const before = [view.guest, view.orphan]
+  view = next
+  history.pushState(null, '', hrefOf(view))
+  render()
+  if (view.guest !== before[0] || view.orphan !== before[1]) void syncDetail()
+}
 
 function change(patch: Partial<ViewState>, mode: 'push' | 'replace'): void {
   const before = [view.guest, view.orphan]
@@ -266,12 +402,15 @@ async function loadAll(): Promise<void> {
   // Views already loaded are revalidated with the rest (a failure keeps what they showed).
   if (jobs.data || jobs.error) void ensureJobs(true)
   if (storage.data || storage.error) void ensureStorage(true)
+  // The header's count comes with every reload, whatever the view.
+  void ensureAlerts(true)
+  if (channels.data || channels.error) void ensureChannels(true)
 }
 
 async function refreshNow(): Promise<void> {
   banner.note('Refreshing…')
   try {
-    await requestRefresh(sessionStorage.getItem(TOKEN_KEY) ?? undefined)
+    await requestRefresh(readToken())
     await loadAll()
     render()
     banner.note('Refreshed.')
@@ -297,7 +436,7 @@ function askForToken(): void {
   form.addEventListener('submit', (e) => {
     e.preventDefault()
     // Kept for this tab only; never sent anywhere but this Worker's /api/refresh.
-    sessionStorage.setItem(TOKEN_KEY, input.value)
+    saveToken(input.value)
     form.remove()
     void refreshNow()
   })
@@ -329,13 +468,19 @@ function wireTable(): void {
 function wireLinks(): void {
   document.addEventListener('click', (e) => {
     const link = (e.target as Element | null)?.closest?.<HTMLAnchorElement>(
-      'a[data-guest], a[data-orphan], a[data-page]',
+      'a[data-guest], a[data-orphan], a[data-page], a[data-view-link]',
     )
     if (!link || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return
     e.preventDefault()
-    const { guest, orphan, page } = link.dataset
-    if (page) {
-      change({ page: page as Page, guest: null, orphan: null }, 'push')
+    const { guest, orphan, page, viewLink } = link.dataset
+    if (viewLink) {
+      // Already resolved against the current view (subjectHref): the URL is the whole state.
+      const next = parseViewState(new URL(link.href).search)
+      scrollPending = next.job !== undefined || next.store !== undefined
+      replaceView(next)
+      if (!scrollPending && !next.guest && !next.orphan) document.getElementById('view-title')?.focus()
+    } else if (page) {
+      change(pageState(page as Page), 'push')
       // Move focus to the view that was asked for, as a page load would.
       const title = page === 'guests' ? root : document.getElementById('view-title')
       title?.focus()
@@ -354,7 +499,7 @@ async function start(): Promise<void> {
     return
   }
   bannerSlot.replaceChildren(banner.element)
-  root.replaceChildren(guestsSection, jobsSlot, storageSlot, detail.element)
+  root.replaceChildren(guestsSection, jobsSlot, storageSlot, alertsSlot, detail.element)
   render()
   root.setAttribute('aria-busy', 'false')
   document.body.dataset.ready = 'true'
