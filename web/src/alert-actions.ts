@@ -3,10 +3,10 @@
 // what is then shown is the Worker's answer, never the request's hope. A 401 asks for the
 // token beside the button and retries with it; 404 / 409 / network errors are said in words.
 import type { Alert, DeliveryLogEntry } from '../../shared/schema/alerts.ts'
+import { dayTime } from './alert-words.ts'
 import type { AlertAction } from './alerts-api.ts'
 import { NetworkError } from './alerts-api.ts'
 import { ApiError } from './api.ts'
-import { dayTime } from './alert-words.ts'
 
 export interface ActionNote {
   text: string
@@ -44,6 +44,8 @@ export interface ActionDeps {
   /** A test was attempted: the channel's delivery log has a new entry. */
   onTested(): void
   changed(): void
+  /** The token form for `key` was just drawn: put the cursor in it. */
+  focusPrompt(key: string): void
 }
 
 export const alertKey = (id: string) => `alert:${id}`
@@ -98,7 +100,9 @@ export function testResult(entry: DeliveryLogEntry, now: number, timeZone: strin
   if (entry.status === 'sent') return { text: `Test message sent${http}.`, bad: false }
   const error = entry.error ? `: ${entry.error}` : ''
   const next =
-    entry.nextAttemptAt !== null ? ` Next attempt ${dayTime(entry.nextAttemptAt, now, timeZone)}.` : ''
+    entry.nextAttemptAt !== null
+      ? ` Next attempt ${dayTime(entry.nextAttemptAt, now, timeZone)}.`
+      : ''
   return { text: `Test message ${STATUS_WORDS[entry.status]}${http}${error}.${next}`, bad: true }
 }
 
@@ -170,6 +174,7 @@ export function createAlertActions(deps: ActionDeps): AlertActions {
       busy.delete(key)
       deps.changed()
     }
+    if (prompt?.key === key) deps.focusPrompt(key)
   }
 
   return {

@@ -28,8 +28,8 @@ export interface ItemContext {
   now: number
   timeZone: string
   ui: ActionsUi
-  /** The name sent with an acknowledgement or snooze; empty = none. */
-  actor: string
+  /** The name sent with an acknowledgement or snooze, read when the button is used; '' = none. */
+  actor(): string
   /** The in-page link of the alert's subject; `inPage` when the page can open it itself. */
   subjectHref(alert: Alert): { href: string; inPage: boolean }
   on: AlertHandlers
@@ -48,7 +48,7 @@ function facts(a: Alert, ctx: ItemContext): TemplateResult {
     <div><dt>Since</dt><dd data-fact="since">${time(a.since, ctx)}</dd></div>
     ${
       resolved
-        ? html`<div><dt>${a.resolution === 'ok' || a.resolution === null ? 'Resolved' : 'Closed'}</dt><dd data-fact="resolved">${time(a.resolvedAt as number, ctx)}${a.resolution && a.resolution !== 'ok' ? html` <span class="why">${RESOLUTION_TEXT[a.resolution]}</span>` : nothing}</dd></div>`
+        ? html`<div><dt>${a.resolution === 'ok' || a.resolution === null ? 'Resolved' : 'Closed'}</dt><dd data-fact="resolved">${time(a.resolvedAt as number, ctx)}${a.resolution && a.resolution !== 'ok' ? html`: <span class="why">${RESOLUTION_TEXT[a.resolution]}</span>` : nothing}</dd></div>`
         : nothing
     }
     <div><dt>Incidents</dt><dd data-fact="incidents">${a.incidents}</dd></div>
@@ -74,12 +74,14 @@ function closeMenu(e: Event): void {
   menu.querySelector('summary')?.focus()
 }
 
-function snoozeMenu(a: Alert, ctx: ItemContext, by: string | undefined): TemplateResult {
+const actorOf = (ctx: ItemContext) => ctx.actor().trim() || undefined
+
+function snoozeMenu(a: Alert, ctx: ItemContext): TemplateResult {
   const { now, on } = ctx
   const snoozed = isSnoozed(a, now)
   const snooze = (until: number | null, label: string) => (e: Event) => {
     closeMenu(e)
-    on.act(a, { kind: 'snooze', until, by }, label)
+    on.act(a, { kind: 'snooze', until, by: actorOf(ctx) }, label)
   }
   const until = (e: SubmitEvent) => {
     e.preventDefault()
@@ -87,10 +89,9 @@ function snoozeMenu(a: Alert, ctx: ItemContext, by: string | undefined): Templat
     const input = form.elements.namedItem('until') as HTMLInputElement
     const at = localInputToEpoch(input.value)
     if (at === null) return on.refuse(a, 'Choose a date and time to snooze until.')
-    if (at <= ctx.now)
-      return on.refuse(a, 'Choose a time in the future to snooze until.')
+    if (at <= ctx.now) return on.refuse(a, 'Choose a time in the future to snooze until.')
     closeMenu(e)
-    on.act(a, { kind: 'snooze', until: at, by }, 'Snooze')
+    on.act(a, { kind: 'snooze', until: at, by: actorOf(ctx) }, 'Snooze')
   }
   return html`<details class="snooze">
     <summary>${snoozed ? 'Snoozed: change…' : 'Snooze…'}</summary>
@@ -99,7 +100,7 @@ function snoozeMenu(a: Alert, ctx: ItemContext, by: string | undefined): Templat
         (h) =>
           html`<button type="button" data-snooze=${h} @click=${snooze(now + h * HOUR, 'Snooze')}>${h === 1 ? '1 hour' : `${h} hours`}</button>`,
       )}
-      <form class="snooze-until" @submit=${until}>
+      <form class="snooze-until" novalidate @submit=${until}>
         <label>Until <input type="datetime-local" name="until" required min=${epochToLocalInput(now)} /></label>
         <button type="submit">Snooze until then</button>
       </form>
@@ -112,17 +113,16 @@ function actions(a: Alert, ctx: ItemContext): TemplateResult | typeof nothing {
   if (a.state !== 'firing') return nothing
   const key = alertKey(a.id)
   const busy = ctx.ui.busy.get(key)
-  const by = ctx.actor.trim() || undefined
   const acked = a.acknowledged !== null
   // One button that changes its word, not two that replace each other: focus stays on it.
   const toggle = () => {
     if (busy) return
     if (acked) ctx.on.act(a, { kind: 'unack' }, 'Unacknowledge')
-    else ctx.on.act(a, { kind: 'ack', by }, 'Acknowledge')
+    else ctx.on.act(a, { kind: 'ack', by: actorOf(ctx) }, 'Acknowledge')
   }
   return html`<div class="alert-actions" role="group" aria-label=${`Actions for ${a.subject.name}`} aria-busy=${busy ? 'true' : 'false'}>
     <button type="button" class="ack" aria-disabled=${busy ? 'true' : 'false'} @click=${toggle}>${acked ? 'Unacknowledge' : 'Acknowledge'}</button>
-    ${snoozeMenu(a, ctx, by)}
+    ${snoozeMenu(a, ctx)}
     ${busy ? html`<span class="busy">${busy}</span>` : nothing}
   </div>`
 }

@@ -26,13 +26,13 @@ export const RULE_TEXT: Record<AlertRule, string> = {
 
 export const SEVERITY_TEXT: Record<Severity, string> = { critical: 'critical', warning: 'warning' }
 
-/** How a resolved alert ended; only `ok` was notified, the others closed silently. */
+/** Why an alert closed without a resolve message (`ok` is a plain "resolved"). */
 export const RESOLUTION_TEXT: Record<Resolution, string> = {
   ok: 'resolved',
-  removed: 'closed: its subject no longer exists',
-  excluded: 'closed: excluded from alerting',
-  disabled: 'closed: its rule was switched off',
-  replaced: 'closed: judged by the missed-backup rule now',
+  removed: 'its subject no longer exists',
+  excluded: 'excluded from alerting',
+  disabled: 'its rule was switched off',
+  replaced: 'judged by the missed-backup rule now',
 }
 
 /**

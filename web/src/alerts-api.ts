@@ -19,7 +19,8 @@ import { ApiError, errorOf, getJson } from './api.ts'
 /** The request never got an answer (offline, DNS, a dropped connection). */
 export class NetworkError extends Error {}
 
-export const loadAlerts = (): Promise<AlertsResponse> => getJson('/api/alerts', AlertsResponseSchema)
+export const loadAlerts = (): Promise<AlertsResponse> =>
+  getJson('/api/alerts', AlertsResponseSchema)
 export const loadChannels = (): Promise<ChannelsResponse> =>
   getJson('/api/alerts/channels', ChannelsResponseSchema)
 
@@ -47,8 +48,7 @@ async function post<T>(
 }
 
 /** Alert ids hold `:` and `/` (`age-pbs:pve-a/101`): one path segment, encoded. */
-const alertPath = (id: string, action: string) =>
-  `/api/alerts/${encodeURIComponent(id)}/${action}`
+const alertPath = (id: string, action: string) => `/api/alerts/${encodeURIComponent(id)}/${action}`
 
 export type AlertAction =
   | { kind: 'ack'; by?: string }

@@ -97,7 +97,7 @@ function filters(state: AlertsState, alerts: readonly Alert[]): TemplateResult {
       ${st(undefined, `All (${bySeverity.length})`)}
       ${(Object.keys(STATE_TEXT) as AlertStateFilter[]).map((s) => st(s, `${STATE_TEXT[s]} (${count(s)})`))}
     </div>
-    <label class="actor">Your name, sent with acknowledgements <input type="text" maxlength="64" autocomplete="nickname" .value=${state.actor} @change=${(e: Event) => on.actor((e.currentTarget as HTMLInputElement).value)} placeholder="optional" /></label>
+    <label class="actor">Your name, sent with acknowledgements <input type="text" maxlength="64" autocomplete="nickname" .value=${state.actor()} @change=${(e: Event) => on.actor((e.currentTarget as HTMLInputElement).value)} placeholder="optional" /></label>
   </div>`
 }
 
@@ -149,8 +149,8 @@ export function alertsView(state: AlertsState): TemplateResult {
       : !state.alerts
         ? loadingState('Loading alerts…')
         : content(state, state.alerts)
-  return html`<section class="view alerts-view" aria-labelledby="view-title">
-    <h2 id="view-title" tabindex="-1">Alerts</h2>
+  return html`<section class="view alerts-view" aria-labelledby="alerts-title">
+    <h2 id="alerts-title" tabindex="-1">Alerts</h2>
     ${main}
     ${channelsView({
       ...state.channels,

@@ -55,12 +55,12 @@ function logTable(c: ChannelView, state: ChannelsState): TemplateResult {
       <tbody>
         ${c.log.map(
           (e) => html`<tr data-status=${e.status} data-message=${e.messageId}>
-            <td>${when(e.at, state)}</td>
-            <td class="num">${e.attempt}</td>
-            <td><span class=${`log-status log-${e.status}`}>${LOG_STATUS[e.status]}</span></td>
-            <td class="num">${e.httpStatus ?? '—'}</td>
-            <td class="wrap reason">${e.error ?? '—'}</td>
-            <td>${when(e.nextAttemptAt, state)}</td>
+            <td data-label="Time">${when(e.at, state)}</td>
+            <td data-label="Attempt" class="num">${e.attempt}</td>
+            <td data-label="Status"><span class=${`log-status log-${e.status}`}>${LOG_STATUS[e.status]}</span></td>
+            <td data-label="HTTP" class="num">${e.httpStatus ?? '—'}</td>
+            <td data-label="Error" class="wrap reason">${e.error ?? '—'}</td>
+            <td data-label="Next attempt">${when(e.nextAttemptAt, state)}</td>
           </tr>`,
         )}
       </tbody>

@@ -187,7 +187,7 @@ const heads = (headers: readonly string[]) =>
   html`<thead><tr>${headers.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>`
 
 export function jobsView(state: JobsState): TemplateResult {
-  const { jobs, now } = state
+  const { jobs } = state
   let content: TemplateResult
   if (state.error && !jobs)
     content = errorState(`Cannot load the jobs: ${state.error}`, state.onRetry)

@@ -9,6 +9,10 @@ import type { GuestIndex } from '../../shared/schema/index.ts'
 import type { JobsIndex } from '../../shared/schema/jobs.ts'
 import type { Status } from '../../shared/schema/status.ts'
 import type { StorageIndex } from '../../shared/schema/storage.ts'
+import { createAlertActions } from './alert-actions.ts'
+import { createAlertCount } from './alert-count.ts'
+import { loadAlerts, loadChannels, sendAlertAction, sendChannelTest } from './alerts-api.ts'
+import { alertsView } from './alerts-view.ts'
 import {
   ApiError,
   loadGuest,
@@ -19,10 +23,6 @@ import {
   loadStorage,
   requestRefresh,
 } from './api.ts'
-import { createAlertActions } from './alert-actions.ts'
-import { createAlertCount } from './alert-count.ts'
-import { loadAlerts, loadChannels, sendAlertAction, sendChannelTest } from './alerts-api.ts'
-import { alertsView } from './alerts-view.ts'
 import { forgetToken, readToken, saveToken } from './api-token.ts'
 import { createBanner } from './banner.ts'
 import { createControls } from './controls.ts'
@@ -105,7 +105,16 @@ const alertActions = createAlertActions({
   onStale: () => void ensureAlerts(true),
   onTested: () => void ensureChannels(true),
   changed: () => render(),
+  focusPrompt: () => alertsSlot.querySelector<HTMLElement>('form.action-token input')?.focus(),
 })
+/** The button an action started from: focus goes back to it when its token form closes. */
+let actionOrigin: HTMLElement | null = null
+function rememberOrigin(): void {
+  actionOrigin = document.activeElement instanceof HTMLElement ? document.activeElement : null
+}
+function backToOrigin(): void {
+  if (actionOrigin?.isConnected) actionOrigin.focus()
+}
 
 function thresholds() {
   return status?.thresholds ?? { freshHours: 24, staleHours: 72 }
@@ -141,7 +150,10 @@ function renderGuests(now: number): void {
 function render(): void {
   if (!index || !status) return
   const now = nowSeconds()
-  draw(navView(view.page, (page) => hrefOf(pageState(page))), navSlot)
+  draw(
+    navView(view.page, (page) => hrefOf(pageState(page))),
+    navSlot,
+  )
   alertCount.render(alerts.data?.firing ?? null, alerts.error, hrefOf(pageState('alerts')))
   document.title = `${view.page === 'guests' ? '' : `${PAGE_TITLES[view.page]} — `}Pulse Edge — Proxmox backup ages`
   guestsSection.hidden = view.page !== 'guests'
@@ -212,14 +224,26 @@ function renderAlerts(now: number): void {
       now,
       timeZone: viewerTimeZone(),
       ui: alertActions.ui(),
-      actor,
+      actor: () => actor,
       subjectHref,
       on: {
-        act: (alert, action, label) => void alertActions.alert(alert, action, label),
+        act: (alert, action, label) => {
+          rememberOrigin()
+          void alertActions.alert(alert, action, label)
+        },
         refuse: (alert, text) => alertActions.note(`alert:${alert.id}`, { text, bad: true }),
-        test: (channel) => void alertActions.test(channel.id, 'Send test'),
-        token: (value) => void alertActions.submitToken(value),
-        cancelToken: () => alertActions.cancelPrompt(),
+        test: (channel) => {
+          rememberOrigin()
+          void alertActions.test(channel.id, 'Send test')
+        },
+        token: (value) => {
+          backToOrigin()
+          void alertActions.submitToken(value)
+        },
+        cancelToken: () => {
+          backToOrigin()
+          alertActions.cancelPrompt()
+        },
         filter: (f) => change({ severity: f.severity, alertState: f.alertState }, 'push'),
         actor: (name) => {
           actor = name.trim().slice(0, 64)
@@ -252,7 +276,10 @@ function subjectHref(alert: Alert): { href: string; inPage: boolean } {
 function replaceAlert(next: Alert): void {
   const data = alerts.data
   if (!data) return
-  alerts = { ...alerts, data: { ...data, alerts: data.alerts.map((a) => (a.id === next.id ? next : a)) } }
+  alerts = {
+    ...alerts,
+    data: { ...data, alerts: data.alerts.map((a) => (a.id === next.id ? next : a)) },
+  }
 }
 
 /** Once per navigation to a job or store: scroll its row into view and put focus on it. */
@@ -464,6 +491,14 @@ function wireTable(): void {
   }
 }
 
+/** Moves focus to the view that was asked for, as a page load would. */
+function focusView(): void {
+  const slot = { guests: null, jobs: jobsSlot, storage: storageSlot, alerts: alertsSlot }[view.page]
+  // Each view's heading; the hidden views' are still in the document.
+  const title = slot ? slot.querySelector<HTMLElement>('h2[tabindex="-1"]') : root
+  title?.focus()
+}
+
 /** The page's own links open in place; a middle-click or modified click is the browser's. */
 function wireLinks(): void {
   document.addEventListener('click', (e) => {
@@ -478,12 +513,10 @@ function wireLinks(): void {
       const next = parseViewState(new URL(link.href).search)
       scrollPending = next.job !== undefined || next.store !== undefined
       replaceView(next)
-      if (!scrollPending && !next.guest && !next.orphan) document.getElementById('view-title')?.focus()
+      if (!scrollPending && !next.guest && !next.orphan) focusView()
     } else if (page) {
-      change(pageState(page as Page), 'push')
-      // Move focus to the view that was asked for, as a page load would.
-      const title = page === 'guests' ? root : document.getElementById('view-title')
-      title?.focus()
+      replaceView(pageState(page as Page))
+      focusView()
     } else if (guest) change({ guest }, 'push')
     else if (orphan) change({ orphan }, 'push')
   })

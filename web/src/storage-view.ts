@@ -13,14 +13,7 @@ import {
   relativeTime,
 } from './format.ts'
 import { PBS_KIND_TEXT } from './jobs-view.ts'
-import {
-  errorState,
-  loadingState,
-  notListed,
-  outcome,
-  reloadFailed,
-  when,
-} from './view-parts.ts'
+import { errorState, loadingState, notListed, outcome, reloadFailed, when } from './view-parts.ts'
 
 export interface StorageState {
   storage: StorageIndex | null

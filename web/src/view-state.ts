@@ -36,7 +36,13 @@ export const PAGES = ['guests', 'jobs', 'storage', 'alerts'] as const
 export type Page = (typeof PAGES)[number]
 
 /** The Alerts view's state filter: `open` = firing and neither acknowledged nor snoozed. */
-export const ALERT_STATE_FILTERS = ['firing', 'open', 'acknowledged', 'snoozed', 'resolved'] as const
+export const ALERT_STATE_FILTERS = [
+  'firing',
+  'open',
+  'acknowledged',
+  'snoozed',
+  'resolved',
+] as const
 export type AlertStateFilter = (typeof ALERT_STATE_FILTERS)[number]
 
 const GUEST_KEY = /^[a-z0-9-]{1,32}\/\d{1,9}$/

@@ -83,7 +83,8 @@ export function alertsFixture(now: number, g: AlertGuests): AlertsResponse {
       rule: 'missed',
       severity: 'critical',
       subject: guest(a, g.names[0]),
-      summary: 'Missed its scheduled backup: nothing new since the run of 21:00 (job backup-nightly).',
+      summary:
+        'Missed its scheduled backup: nothing new since the run of 21:00 (job backup-nightly).',
       link: link(base, { guest: `${cluster}/${a}` }),
       since: now - 26 * HOUR,
       lastNotified: now - 2 * HOUR,
@@ -105,7 +106,11 @@ export function alertsFixture(now: number, g: AlertGuests): AlertsResponse {
       id: 'pbs-job:pbs/sync/pull-offsite',
       rule: 'pbs-job',
       severity: 'critical',
-      subject: { kind: 'pbs-job', key: 'pbs/sync/pull-offsite', name: 'sync job pull-offsite on pbs' },
+      subject: {
+        kind: 'pbs-job',
+        key: 'pbs/sync/pull-offsite',
+        name: 'sync job pull-offsite on pbs',
+      },
       summary: 'The last run failed.',
       detail: SYNC_ERROR,
       link: link(base, { view: 'jobs', job: 'pbs/sync/pull-offsite' }),
@@ -140,7 +145,11 @@ export function alertsFixture(now: number, g: AlertGuests): AlertsResponse {
       id: `verify-failed:${cluster}/4242`,
       rule: 'verify-failed',
       severity: 'warning',
-      subject: { kind: 'guest', key: `${cluster}/4242`, name: `4242 (VM 4242, cluster ${cluster})` },
+      subject: {
+        kind: 'guest',
+        key: `${cluster}/4242`,
+        name: `4242 (VM 4242, cluster ${cluster})`,
+      },
       summary: 'Newest PBS snapshot failed verification.',
       link: link(base, { guest: `${cluster}/4242` }),
       state: 'resolved',
@@ -200,7 +209,12 @@ export function channelsFixture(now: number): ChannelsResponse {
         minSeverity: 'warning',
         rules: null,
         maxPerHour: 6,
-        quietHours: { start: 22 * 60, end: 7 * 60, timeZone: 'Europe/Berlin', criticalBypass: true },
+        quietHours: {
+          start: 22 * 60,
+          end: 7 * 60,
+          timeZone: 'Europe/Berlin',
+          criticalBypass: true,
+        },
         pending: 2,
         log: [
           logEntry({
