@@ -139,7 +139,7 @@ function content(state: AlertsState, data: AlertsResponse): TemplateResult {
         : nothing
     }${filtered ? html`<p class="filtered-note">Filtered: ${shown.length} of ${data.alerts.length} shown. ${clear}</p>` : nothing}`
   return html`${reloadFailed(state.error)}<p class="view-summary">${alertsSummary(data, now)} Times are in your time zone (${state.timeZone}).</p>
-    ${filters(state, data.alerts)}${body}`
+    ${data.alerts.length > 0 ? filters(state, data.alerts) : nothing}${body}`
 }
 
 export function alertsView(state: AlertsState): TemplateResult {

@@ -49,7 +49,7 @@ const GUEST_KEY = /^[a-z0-9-]{1,32}\/\d{1,9}$/
 /** As /api/orphans/:key accepts (functions/routes/api.ts): `cluster/vmid` or a PBS group path. */
 const ORPHAN_KEY = /^[A-Za-z0-9._:/-]{1,300}$/
 /** A job (`cluster/id`, `source/kind/id`) or store (`source/store`, `cluster[/node]/storage`). */
-const ITEM_KEY = /^[A-Za-z0-9._:-]+(\/[A-Za-z0-9._:-]+){1,3}$/
+const ITEM_KEY = /^[A-Za-z0-9][A-Za-z0-9._:-]*(\/[A-Za-z0-9][A-Za-z0-9._:-]*){1,3}$/
 
 export interface ViewState {
   filter: BackupFilter
