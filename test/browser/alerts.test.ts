@@ -120,10 +120,12 @@ describe('the Alerts view', () => {
     expect(errors).toEqual([])
   })
 
-  it('filters by severity and state in the URL', async () => {
-    const { page, errors } = await openPage(browser, '')
+  it('filters by severity and state in the URL (dark theme)', async () => {
+    const { page, errors } = await openPage(browser, '', { colorScheme: 'dark' })
     await setup(page)
     await goto(page, '/?view=alerts')
+    await page.locator('article.channel').first().waitFor()
+    await page.screenshot({ path: shot('alerts-dark.png'), fullPage: true })
     await page
       .getByRole('group', { name: 'Severity' })
       .getByRole('button', { name: 'Critical' })

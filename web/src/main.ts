@@ -4,15 +4,12 @@
 // The Jobs, Storage and Alerts views load their own endpoints the first time they are shown;
 // the alerts are loaded with the rest from the start, for the header's count of firing alerts.
 import { render as draw } from 'lit-html'
-import type { Alert, AlertsResponse, ChannelsResponse } from '../../shared/schema/alerts.ts'
 import type { GuestIndex } from '../../shared/schema/index.ts'
 import type { JobsIndex } from '../../shared/schema/jobs.ts'
 import type { Status } from '../../shared/schema/status.ts'
 import type { StorageIndex } from '../../shared/schema/storage.ts'
-import { createAlertActions } from './alert-actions.ts'
 import { createAlertCount } from './alert-count.ts'
-import { loadAlerts, loadChannels, sendAlertAction, sendChannelTest } from './alerts-api.ts'
-import { alertsView } from './alerts-view.ts'
+import { createAlertsPage } from './alerts-page.ts'
 import {
   ApiError,
   loadGuest,
@@ -23,7 +20,7 @@ import {
   loadStorage,
   requestRefresh,
 } from './api.ts'
-import { forgetToken, readToken, saveToken } from './api-token.ts'
+import { readToken, saveToken } from './api-token.ts'
 import { createBanner } from './banner.ts'
 import { createControls } from './controls.ts'
 import { createDetail, type DetailContent } from './detail.ts'
@@ -31,13 +28,13 @@ import { button, el } from './dom.ts'
 import { extrasView } from './extras.ts'
 import { viewerTimeZone } from './format.ts'
 import { jobsView } from './jobs-view.ts'
+import { ensure, type Loaded, messageOf, notLoaded } from './loaded.ts'
 import { navView, PAGE_TITLES } from './nav.ts'
 import { selectRows } from './rows.ts'
 import { storageView } from './storage-view.ts'
 import { createGuestTable, guestLabel } from './table.ts'
 import { installTooltip } from './tooltip.ts'
 import {
-  followLink,
   formatViewState,
   type Page,
   parseViewState,
@@ -47,29 +44,16 @@ import {
 
 const TICK_MS = 30_000
 const RELOAD_MS = 5 * 60_000
-/** The name sent with acknowledgements: not a secret, so it outlives the tab. */
-const ACTOR_KEY = 'pulse-edge-actor'
 /** Columns whose natural first order is "largest first" (oldest backup first). */
 const DESCENDING_FIRST = new Set<SortKey>(['age', 'pve', 'pbs', 'snapshots'])
 
 const nowSeconds = () => Math.floor(Date.now() / 1000)
-
-/** Data a view loads on demand: kept once loaded, refreshed with the rest. */
-interface Loaded<T> {
-  data: T | null
-  error: string | null
-  loading: boolean
-}
-const notLoaded = <T>(): Loaded<T> => ({ data: null, error: null, loading: false })
 
 let view: ViewState = parseViewState(location.search)
 let index: GuestIndex | null = null
 let status: Status | null = null
 let jobs: Loaded<JobsIndex> = notLoaded()
 let storage: Loaded<StorageIndex> = notLoaded()
-let alerts: Loaded<AlertsResponse> = notLoaded()
-let channels: Loaded<ChannelsResponse> = notLoaded()
-let actor = localStorage.getItem(ACTOR_KEY) ?? ''
 let detailContent: DetailContent | null = null
 /** A job or store named by the URL waits to be scrolled to until its row is drawn. */
 let scrollPending = view.job !== undefined || view.store !== undefined
@@ -94,27 +78,14 @@ guestsSection.append(controls.element, tableWrap, empty, extrasSlot)
 const jobsSlot = el('div')
 const storageSlot = el('div')
 const alertsSlot = el('div')
-const alertActions = createAlertActions({
-  send: sendAlertAction,
-  test: sendChannelTest,
-  token: { read: readToken, save: saveToken, forget: forgetToken },
+const alertsPage = createAlertsPage({
+  view: () => view,
+  hrefOf: (state) => hrefOf(state),
+  change: (patch) => change(patch, 'push'),
   allowed: () => status?.refreshAllowed ?? true,
   now: nowSeconds,
-  timeZone: viewerTimeZone,
-  onAlert: replaceAlert,
-  onStale: () => void ensureAlerts(true),
-  onTested: () => void ensureChannels(true),
-  changed: () => render(),
-  focusPrompt: () => alertsSlot.querySelector<HTMLElement>('form.action-token input')?.focus(),
+  render: () => render(),
 })
-/** The button an action started from: focus goes back to it when its token form closes. */
-let actionOrigin: HTMLElement | null = null
-function rememberOrigin(): void {
-  actionOrigin = document.activeElement instanceof HTMLElement ? document.activeElement : null
-}
-function backToOrigin(): void {
-  if (actionOrigin?.isConnected) actionOrigin.focus()
-}
 
 function thresholds() {
   return status?.thresholds ?? { freshHours: 24, staleHours: 72 }
@@ -154,7 +125,8 @@ function render(): void {
     navView(view.page, (page) => hrefOf(pageState(page))),
     navSlot,
   )
-  alertCount.render(alerts.data?.firing ?? null, alerts.error, hrefOf(pageState('alerts')))
+  const { firing, error } = alertsPage.firing()
+  alertCount.render(firing, error, hrefOf(pageState('alerts')))
   document.title = `${view.page === 'guests' ? '' : `${PAGE_TITLES[view.page]} — `}Pulse Edge — Proxmox backup ages`
   guestsSection.hidden = view.page !== 'guests'
   jobsSlot.hidden = view.page !== 'jobs'
@@ -195,7 +167,7 @@ function render(): void {
       storageSlot,
     )
   }
-  if (view.page === 'alerts') renderAlerts(now)
+  if (view.page === 'alerts') alertsPage.draw(alertsSlot, now)
   scrollToHighlight()
   if (detailContent && detail.isOpen())
     detail.show({
@@ -210,76 +182,6 @@ function render(): void {
 function pageState(page: Page): ViewState {
   const { job, store, ...rest } = view
   return { ...rest, page, guest: null, orphan: null }
-}
-
-function renderAlerts(now: number): void {
-  void ensureAlerts()
-  void ensureChannels()
-  draw(
-    alertsView({
-      alerts: alerts.data,
-      error: alerts.error,
-      filter: { severity: view.severity, alertState: view.alertState },
-      channels: { channels: channels.data, error: channels.error },
-      now,
-      timeZone: viewerTimeZone(),
-      ui: alertActions.ui(),
-      actor: () => actor,
-      subjectHref,
-      on: {
-        act: (alert, action, label) => {
-          rememberOrigin()
-          void alertActions.alert(alert, action, label)
-        },
-        refuse: (alert, text) => alertActions.note(`alert:${alert.id}`, { text, bad: true }),
-        test: (channel) => {
-          rememberOrigin()
-          void alertActions.test(channel.id, 'Send test')
-        },
-        token: (value) => {
-          backToOrigin()
-          void alertActions.submitToken(value)
-        },
-        cancelToken: () => {
-          backToOrigin()
-          alertActions.cancelPrompt()
-        },
-        filter: (f) => change({ severity: f.severity, alertState: f.alertState }, 'push'),
-        actor: (name) => {
-          actor = name.trim().slice(0, 64)
-          localStorage.setItem(ACTOR_KEY, actor)
-        },
-        retry: () => void ensureAlerts(true),
-        retryChannels: () => void ensureChannels(true),
-      },
-    }),
-    alertsSlot,
-  )
-}
-
-/**
- * An alert's link is absolute (it is also sent in messages); on the page it opens in place,
- * keeping the view's other state, when it is a view of this dashboard.
- */
-function subjectHref(alert: Alert): { href: string; inPage: boolean } {
-  let url: URL
-  try {
-    url = new URL(alert.link, location.href)
-  } catch {
-    return { href: alert.link, inPage: false }
-  }
-  if (url.origin !== location.origin && url.pathname !== location.pathname)
-    return { href: alert.link, inPage: false }
-  return { href: hrefOf(followLink(view, parseViewState(url.search))), inPage: true }
-}
-
-function replaceAlert(next: Alert): void {
-  const data = alerts.data
-  if (!data) return
-  alerts = {
-    ...alerts,
-    data: { ...data, alerts: data.alerts.map((a) => (a.id === next.id ? next : a)) },
-  }
 }
 
 /** Once per navigation to a job or store: scroll its row into view and put focus on it. */
@@ -299,23 +201,6 @@ function scrollToHighlight(): void {
   row.focus({ preventScroll: true })
 }
 
-async function ensure<T>(
-  current: () => Loaded<T>,
-  set: (next: Loaded<T>) => void,
-  load: () => Promise<T>,
-  again = false,
-): Promise<void> {
-  const c = current()
-  if (c.loading || (!again && (c.data !== null || c.error !== null))) return
-  set({ ...c, loading: true, error: null })
-  try {
-    set({ data: await load(), error: null, loading: false })
-  } catch (error) {
-    set({ data: c.data, error: messageOf(error), loading: false })
-  }
-  render()
-}
-
 const ensureJobs = (again = false) =>
   ensure(
     () => jobs,
@@ -323,24 +208,7 @@ const ensureJobs = (again = false) =>
       jobs = next
     },
     loadJobs,
-    again,
-  )
-const ensureAlerts = (again = false) =>
-  ensure(
-    () => alerts,
-    (next) => {
-      alerts = next
-    },
-    loadAlerts,
-    again,
-  )
-const ensureChannels = (again = false) =>
-  ensure(
-    () => channels,
-    (next) => {
-      channels = next
-    },
-    loadChannels,
+    render,
     again,
   )
 const ensureStorage = (again = false) =>
@@ -350,6 +218,7 @@ const ensureStorage = (again = false) =>
       storage = next
     },
     loadStorage,
+    render,
     again,
   )
 
@@ -415,10 +284,6 @@ async function syncDetail(): Promise<void> {
   }
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : 'Unknown error'
-}
-
 async function loadAll(): Promise<void> {
   const [nextIndex, nextStatus] = await Promise.all([loadIndex(), loadStatus()])
   table.reset()
@@ -430,8 +295,7 @@ async function loadAll(): Promise<void> {
   if (jobs.data || jobs.error) void ensureJobs(true)
   if (storage.data || storage.error) void ensureStorage(true)
   // The header's count comes with every reload, whatever the view.
-  void ensureAlerts(true)
-  if (channels.data || channels.error) void ensureChannels(true)
+  alertsPage.reload()
 }
 
 async function refreshNow(): Promise<void> {
