@@ -12,6 +12,7 @@ import type {
 import {
   errorState,
   loadingState,
+  notListed,
   OUTCOME_RANK,
   outcome,
   reloadFailed,
@@ -30,6 +31,8 @@ export interface JobsState {
   /** The link opening a guest's drill-down in the current view. */
   guestHref: (key: string) => string
   onRetry: () => void
+  /** The job an alert's link named (`?job=`): highlighted, and scrolled to by main.ts. */
+  highlight?: string
 }
 
 export const PBS_KIND_TEXT: Record<PbsJobKind, string> = {
@@ -53,6 +56,9 @@ export function selectionText(s: PveJobSelection): string {
   const node = s.node ? ` on node ${s.node}` : ''
   return `${what}${except}${node}`
 }
+
+/** The highlighted row's attribute (styled, and found by main.ts to scroll to and focus). */
+const mark = (key: string, state: JobsState) => (state.highlight === key ? 'true' : nothing)
 
 function byProblem<T extends { key: string }>(outcomeOf: (j: T) => keyof typeof OUTCOME_RANK) {
   return (a: T, b: T) =>
@@ -108,7 +114,8 @@ function failedGuests(job: PveBackupJob, state: JobsState): TemplateResult | str
 function pveRow(job: PveBackupJob, state: JobsState): TemplateResult {
   const { now } = state
   const cluster = state.clusterNames.get(job.cluster) ?? job.cluster
-  return html`<tr data-job=${job.key} data-outcome=${job.lastRun?.outcome ?? 'never'}>
+  const hl = mark(job.key, state)
+  return html`<tr data-job=${job.key} data-outcome=${job.lastRun?.outcome ?? 'never'} data-highlight=${hl} tabindex=${hl === nothing ? nothing : '-1'}>
     <th scope="row">
       <span class="job-id">${job.id}</span>${job.enabled ? nothing : html` <span class="tag">disabled</span>`}
       <span class="note">cluster ${cluster}</span>${job.comment ? html` <span class="note">${job.comment}</span>` : nothing}
@@ -130,8 +137,10 @@ function pbsState(job: PbsJob): TemplateResult {
   return outcome(job.outcome)
 }
 
-function pbsRow(job: PbsJob, now: number): TemplateResult {
-  return html`<tr data-job=${job.key} data-outcome=${job.outcome}>
+function pbsRow(job: PbsJob, state: JobsState): TemplateResult {
+  const { now } = state
+  const hl = mark(job.key, state)
+  return html`<tr data-job=${job.key} data-outcome=${job.outcome} data-highlight=${hl} tabindex=${hl === nothing ? nothing : '-1'}>
     <th scope="row">
       <span class="job-id">${job.id}</span>${job.comment ? html` <span class="note">${job.comment}</span>` : nothing}
     </th>
@@ -178,7 +187,7 @@ const heads = (headers: readonly string[]) =>
   html`<thead><tr>${headers.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>`
 
 export function jobsView(state: JobsState): TemplateResult {
-  const { jobs, now } = state
+  const { jobs } = state
   let content: TemplateResult
   if (state.error && !jobs)
     content = errorState(`Cannot load the jobs: ${state.error}`, state.onRetry)
@@ -186,7 +195,8 @@ export function jobsView(state: JobsState): TemplateResult {
   else {
     const pve = [...jobs.pve].sort(byProblem((j) => j.lastRun?.outcome ?? 'never'))
     const pbs = [...jobs.pbs].sort(byProblem((j) => j.outcome))
-    content = html`${reloadFailed(state.error)}<p class="view-summary">${jobsSummary(jobs)}</p>
+    const keys = [...pve, ...pbs].map((j) => j.key)
+    content = html`${reloadFailed(state.error)}${notListed('job', state.highlight, keys)}<p class="view-summary">${jobsSummary(jobs)}</p>
       <h3>Proxmox VE backup jobs (${pve.length})</h3>
       ${
         pve.length === 0
@@ -207,7 +217,7 @@ export function jobsView(state: JobsState): TemplateResult {
             <table class="view-table pbs-jobs">
               <caption class="sr-only">PBS jobs, failed last runs first</caption>
               ${heads(PBS_HEADERS)}
-              <tbody>${pbs.map((j) => pbsRow(j, now))}</tbody>
+              <tbody>${pbs.map((j) => pbsRow(j, state))}</tbody>
             </table>
           </div>`
       }`

@@ -1,12 +1,15 @@
 // Dashboard entry: loads the guest index and source status, keeps the view (page, filter,
 // search, sort, open drill-down) in the URL, re-renders from memory on every change (no request
 // for a filter switch) and every 30 s so ages tick, and revalidates the data every 5 minutes.
-// The Jobs and Storage views load their own endpoints the first time they are shown.
+// The Jobs, Storage and Alerts views load their own endpoints the first time they are shown;
+// the alerts are loaded with the rest from the start, for the header's count of firing alerts.
 import { render as draw } from 'lit-html'
 import type { GuestIndex } from '../../shared/schema/index.ts'
 import type { JobsIndex } from '../../shared/schema/jobs.ts'
 import type { Status } from '../../shared/schema/status.ts'
 import type { StorageIndex } from '../../shared/schema/storage.ts'
+import { createAlertCount } from './alert-count.ts'
+import { createAlertsPage } from './alerts-page.ts'
 import {
   ApiError,
   loadGuest,
@@ -17,6 +20,7 @@ import {
   loadStorage,
   requestRefresh,
 } from './api.ts'
+import { readToken, saveToken } from './api-token.ts'
 import { createBanner } from './banner.ts'
 import { createControls } from './controls.ts'
 import { createDetail, type DetailContent } from './detail.ts'
@@ -24,6 +28,7 @@ import { button, el } from './dom.ts'
 import { extrasView } from './extras.ts'
 import { viewerTimeZone } from './format.ts'
 import { jobsView } from './jobs-view.ts'
+import { ensure, type Loaded, messageOf, notLoaded } from './loaded.ts'
 import { navView, PAGE_TITLES } from './nav.ts'
 import { selectRows } from './rows.ts'
 import { storageView } from './storage-view.ts'
@@ -39,19 +44,10 @@ import {
 
 const TICK_MS = 30_000
 const RELOAD_MS = 5 * 60_000
-const TOKEN_KEY = 'pulse-edge-api-token'
 /** Columns whose natural first order is "largest first" (oldest backup first). */
 const DESCENDING_FIRST = new Set<SortKey>(['age', 'pve', 'pbs', 'snapshots'])
 
 const nowSeconds = () => Math.floor(Date.now() / 1000)
-
-/** Data a view loads on demand: kept once loaded, refreshed with the rest. */
-interface Loaded<T> {
-  data: T | null
-  error: string | null
-  loading: boolean
-}
-const notLoaded = <T>(): Loaded<T> => ({ data: null, error: null, loading: false })
 
 let view: ViewState = parseViewState(location.search)
 let index: GuestIndex | null = null
@@ -59,10 +55,13 @@ let status: Status | null = null
 let jobs: Loaded<JobsIndex> = notLoaded()
 let storage: Loaded<StorageIndex> = notLoaded()
 let detailContent: DetailContent | null = null
+/** A job or store named by the URL waits to be scrolled to until its row is drawn. */
+let scrollPending = view.job !== undefined || view.store !== undefined
 
 const root = document.getElementById('main') as HTMLElement
 const bannerSlot = document.getElementById('banner') as HTMLElement
 const navSlot = document.getElementById('nav') as HTMLElement
+const alertCount = createAlertCount(document.getElementById('alert-count') as HTMLElement)
 
 const banner = createBanner(() => void refreshNow())
 const controls = createControls((patch) => change(patch, 'search' in patch ? 'replace' : 'push'))
@@ -78,6 +77,15 @@ tableWrap.append(table.element)
 guestsSection.append(controls.element, tableWrap, empty, extrasSlot)
 const jobsSlot = el('div')
 const storageSlot = el('div')
+const alertsSlot = el('div')
+const alertsPage = createAlertsPage({
+  view: () => view,
+  hrefOf: (state) => hrefOf(state),
+  change: (patch) => change(patch, 'push'),
+  allowed: () => status?.refreshAllowed ?? true,
+  now: nowSeconds,
+  render: () => render(),
+})
 
 function thresholds() {
   return status?.thresholds ?? { freshHours: 24, staleHours: 72 }
@@ -116,13 +124,16 @@ function render(): void {
   if (!index || !status) return
   const now = nowSeconds()
   draw(
-    navView(view.page, (page) => hrefOf({ ...view, page, guest: null, orphan: null })),
+    navView(view.page, (page) => hrefOf(pageState(page))),
     navSlot,
   )
+  const { firing, error } = alertsPage.firing()
+  alertCount.render(firing, error, hrefOf(pageState('alerts')))
   document.title = `${view.page === 'guests' ? '' : `${PAGE_TITLES[view.page]} — `}Pulse Edge — Proxmox backup ages`
   guestsSection.hidden = view.page !== 'guests'
   jobsSlot.hidden = view.page !== 'jobs'
   storageSlot.hidden = view.page !== 'storage'
+  alertsSlot.hidden = view.page !== 'alerts'
   // A guest's drill-down opens over the view it was chosen from; closing it returns there.
   const guestHref = (key: string) => hrefOf({ ...view, guest: key })
   if (view.page === 'guests') renderGuests(now)
@@ -137,6 +148,7 @@ function render(): void {
         guestNames: guestNames(),
         guestHref,
         onRetry: () => void ensureJobs(true),
+        highlight: view.job,
       }),
       jobsSlot,
     )
@@ -152,10 +164,13 @@ function render(): void {
         now,
         clusterNames: clusterNames(),
         onRetry: () => void ensureStorage(true),
+        highlight: view.store,
       }),
       storageSlot,
     )
   }
+  if (view.page === 'alerts') alertsPage.draw(alertsSlot, now)
+  scrollToHighlight()
   if (detailContent && detail.isOpen())
     detail.show({
       content: detailContent,
@@ -165,21 +180,27 @@ function render(): void {
     })
 }
 
-async function ensure<T>(
-  current: () => Loaded<T>,
-  set: (next: Loaded<T>) => void,
-  load: () => Promise<T>,
-  again = false,
-): Promise<void> {
-  const c = current()
-  if (c.loading || (!again && (c.data !== null || c.error !== null))) return
-  set({ ...c, loading: true, error: null })
-  try {
-    set({ data: await load(), error: null, loading: false })
-  } catch (error) {
-    set({ data: c.data, error: messageOf(error), loading: false })
+/** A view from the header: its own state only, drill-downs and highlights closed. */
+function pageState(page: Page): ViewState {
+  const { job, store, ...rest } = view
+  return { ...rest, page, guest: null, orphan: null }
+}
+
+/** Once per navigation to a job or store: scroll its row into view and put focus on it. */
+function scrollToHighlight(): void {
+  if (!scrollPending) return
+  const slot = view.page === 'jobs' ? jobsSlot : view.page === 'storage' ? storageSlot : null
+  const loaded = view.page === 'jobs' ? jobs.data : view.page === 'storage' ? storage.data : null
+  if (!slot || (!view.job && !view.store)) {
+    scrollPending = false
+    return
   }
-  render()
+  if (!loaded) return
+  scrollPending = false
+  const row = slot.querySelector<HTMLElement>('[data-highlight="true"]')
+  if (!row) return
+  row.scrollIntoView({ block: 'center' })
+  row.focus({ preventScroll: true })
 }
 
 const ensureJobs = (again = false) =>
@@ -189,6 +210,7 @@ const ensureJobs = (again = false) =>
       jobs = next
     },
     loadJobs,
+    render,
     again,
   )
 const ensureStorage = (again = false) =>
@@ -198,8 +220,18 @@ const ensureStorage = (again = false) =>
       storage = next
     },
     loadStorage,
+    render,
     again,
   )
+
+/** A whole new view state (an alert's link), pushed to history like a patch. */
+function replaceView(next: ViewState): void {
+  const before = [view.guest, view.orphan]
+  view = next
+  history.pushState(null, '', hrefOf(view))
+  render()
+  if (view.guest !== before[0] || view.orphan !== before[1]) void syncDetail()
+}
 
 function change(patch: Partial<ViewState>, mode: 'push' | 'replace'): void {
   const before = [view.guest, view.orphan]
@@ -254,10 +286,6 @@ async function syncDetail(): Promise<void> {
   }
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : 'Unknown error'
-}
-
 async function loadAll(): Promise<void> {
   const [nextIndex, nextStatus] = await Promise.all([loadIndex(), loadStatus()])
   table.reset()
@@ -268,12 +296,14 @@ async function loadAll(): Promise<void> {
   // Views already loaded are revalidated with the rest (a failure keeps what they showed).
   if (jobs.data || jobs.error) void ensureJobs(true)
   if (storage.data || storage.error) void ensureStorage(true)
+  // The header's count comes with every reload, whatever the view.
+  alertsPage.reload()
 }
 
 async function refreshNow(): Promise<void> {
   banner.note('Refreshing…')
   try {
-    await requestRefresh(sessionStorage.getItem(TOKEN_KEY) ?? undefined)
+    await requestRefresh(readToken())
     await loadAll()
     render()
     banner.note('Refreshed.')
@@ -299,7 +329,7 @@ function askForToken(): void {
   form.addEventListener('submit', (e) => {
     e.preventDefault()
     // Kept for this tab only; never sent anywhere but this Worker's /api/refresh.
-    sessionStorage.setItem(TOKEN_KEY, input.value)
+    saveToken(input.value)
     form.remove()
     void refreshNow()
   })
@@ -327,20 +357,32 @@ function wireTable(): void {
   }
 }
 
+/** Moves focus to the view that was asked for, as a page load would. */
+function focusView(): void {
+  const slot = { guests: null, jobs: jobsSlot, storage: storageSlot, alerts: alertsSlot }[view.page]
+  // Each view's heading; the hidden views' are still in the document.
+  const title = slot ? slot.querySelector<HTMLElement>('h2[tabindex="-1"]') : root
+  title?.focus()
+}
+
 /** The page's own links open in place; a middle-click or modified click is the browser's. */
 function wireLinks(): void {
   document.addEventListener('click', (e) => {
     const link = (e.target as Element | null)?.closest?.<HTMLAnchorElement>(
-      'a[data-guest], a[data-orphan], a[data-page]',
+      'a[data-guest], a[data-orphan], a[data-page], a[data-view-link]',
     )
     if (!link || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return
     e.preventDefault()
-    const { guest, orphan, page } = link.dataset
-    if (page) {
-      change({ page: page as Page, guest: null, orphan: null }, 'push')
-      // Move focus to the view that was asked for, as a page load would.
-      const title = page === 'guests' ? root : document.getElementById('view-title')
-      title?.focus()
+    const { guest, orphan, page, viewLink } = link.dataset
+    if (viewLink) {
+      // Already resolved against the current view (subjectHref): the URL is the whole state.
+      const next = parseViewState(new URL(link.href).search)
+      scrollPending = next.job !== undefined || next.store !== undefined
+      replaceView(next)
+      if (!scrollPending && !next.guest && !next.orphan) focusView()
+    } else if (page) {
+      replaceView(pageState(page as Page))
+      focusView()
     } else if (guest) change({ guest }, 'push')
     else if (orphan) change({ orphan }, 'push')
   })
@@ -356,7 +398,7 @@ async function start(): Promise<void> {
     return
   }
   bannerSlot.replaceChildren(banner.element)
-  root.replaceChildren(guestsSection, jobsSlot, storageSlot, detail.element)
+  root.replaceChildren(guestsSection, jobsSlot, storageSlot, alertsSlot, detail.element)
   render()
   root.setAttribute('aria-busy', 'false')
   document.body.dataset.ready = 'true'

@@ -7,6 +7,7 @@ export const PAGE_TITLES: Record<Page, string> = {
   guests: 'Guests',
   jobs: 'Jobs',
   storage: 'Storage',
+  alerts: 'Alerts',
 }
 
 export function navView(current: Page, hrefFor: (page: Page) => string): TemplateResult {

@@ -13,7 +13,7 @@ import {
   relativeTime,
 } from './format.ts'
 import { PBS_KIND_TEXT } from './jobs-view.ts'
-import { errorState, loadingState, outcome, reloadFailed, when } from './view-parts.ts'
+import { errorState, loadingState, notListed, outcome, reloadFailed, when } from './view-parts.ts'
 
 export interface StorageState {
   storage: StorageIndex | null
@@ -23,7 +23,12 @@ export interface StorageState {
   now: number
   clusterNames: ReadonlyMap<string, string>
   onRetry: () => void
+  /** The datastore or storage an alert's link named (`?store=`): highlighted and scrolled to. */
+  highlight?: string
 }
+
+/** The highlighted row's attribute (styled, and found by main.ts to scroll to and focus). */
+const mark = (key: string, state: StorageState) => (state.highlight === key ? 'true' : nothing)
 
 const DAY = 86_400
 /** An estimated-full date this close is a warning, and this close a problem. */
@@ -137,10 +142,13 @@ function storeJobs(ds: Datastore, jobs: JobsIndex | null): TemplateResult | stri
 
 function datastoreRow(ds: Datastore, state: StorageState): TemplateResult {
   const { now } = state
+  const hl = mark(ds.key, state)
   return html`<tr
     data-store=${ds.key}
     data-maintenance=${ds.maintenance?.type ?? nothing}
     class=${ds.maintenance || ds.held ? 'not-read' : ''}
+    data-highlight=${hl}
+    tabindex=${hl === nothing ? nothing : '-1'}
   >
     <th scope="row">
       <span class="store-id">${ds.store}</span> <span class="note">on ${ds.source}</span>${ds.comment ? html` <span class="note">${ds.comment}</span>` : nothing}
@@ -159,7 +167,8 @@ function storageRow(s: BackupStorage, state: StorageState): TemplateResult {
   const cluster = state.clusterNames.get(s.cluster) ?? s.cluster
   const where = s.shared ? `shared by ${s.nodes.join(', ')}` : `on ${s.nodes.join(', ')}`
   const none = s.samples < 2 ? `no estimate yet (${s.samples} sample(s))` : 'not filling up'
-  return html`<tr data-storage=${s.key}>
+  const hl = mark(s.key, state)
+  return html`<tr data-storage=${s.key} data-highlight=${hl} tabindex=${hl === nothing ? nothing : '-1'}>
     <th scope="row">
       <span class="store-id">${s.storage}</span> <span class="note">cluster ${cluster}, ${where}</span>
     </th>
@@ -206,7 +215,11 @@ export function storageView(state: StorageState): TemplateResult {
     content = errorState(`Cannot load the storage: ${state.error}`, state.onRetry)
   else if (!storage) content = loadingState('Loading storage…')
   else
-    content = html`${reloadFailed(state.error)}${notRead(storage.datastores, now)}
+    content = html`${reloadFailed(state.error)}${notListed(
+      'datastore or storage',
+      state.highlight,
+      [...storage.datastores, ...storage.storages].map((s) => s.key),
+    )}${notRead(storage.datastores, now)}
       <h3>Proxmox Backup Server datastores (${storage.datastores.length})</h3>
       ${
         storage.datastores.length === 0

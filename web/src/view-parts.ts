@@ -62,3 +62,16 @@ export function reloadFailed(error: string | null): TemplateResult | typeof noth
   if (error === null) return nothing
   return html`<p class="reload-failed" role="status">Could not reload: ${error}. Showing what was loaded before.</p>`
 }
+
+/**
+ * The item an alert's link named, when the list does not have it (removed, renamed, or not
+ * read yet): said, rather than a silent page with nothing highlighted.
+ */
+export function notListed(
+  what: string,
+  key: string | undefined,
+  keys: readonly string[],
+): TemplateResult | typeof nothing {
+  if (key === undefined || keys.includes(key)) return nothing
+  return html`<p class="callout warn not-listed" role="status">The ${what} <code>${key}</code> the link points at is not in this list: it may have been removed or renamed, or not be read yet.</p>`
+}

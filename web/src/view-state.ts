@@ -6,6 +6,7 @@ import {
   BACKUP_FILTERS,
   type BackupFilter,
 } from '../../shared/age.ts'
+import { SEVERITIES, type Severity } from '../../shared/schema/alerts.ts'
 
 export const SORT_KEYS = [
   'attention',
@@ -31,12 +32,24 @@ export const ONLY_VIEWS = ['any', 'no-backup', 'uncovered', 'missed', 'verify-fa
 export type OnlyView = (typeof ONLY_VIEWS)[number]
 
 /** The page's views, reachable from the header. */
-export const PAGES = ['guests', 'jobs', 'storage'] as const
+export const PAGES = ['guests', 'jobs', 'storage', 'alerts'] as const
 export type Page = (typeof PAGES)[number]
+
+/** The Alerts view's state filter: `open` = firing and neither acknowledged nor snoozed. */
+export const ALERT_STATE_FILTERS = [
+  'firing',
+  'open',
+  'acknowledged',
+  'snoozed',
+  'resolved',
+] as const
+export type AlertStateFilter = (typeof ALERT_STATE_FILTERS)[number]
 
 const GUEST_KEY = /^[a-z0-9-]{1,32}\/\d{1,9}$/
 /** As /api/orphans/:key accepts (functions/routes/api.ts): `cluster/vmid` or a PBS group path. */
 const ORPHAN_KEY = /^[A-Za-z0-9._:/-]{1,300}$/
+/** A job (`cluster/id`, `source/kind/id`) or store (`source/store`, `cluster[/node]/storage`). */
+const ITEM_KEY = /^[A-Za-z0-9][A-Za-z0-9._:-]*(\/[A-Za-z0-9][A-Za-z0-9._:-]*){1,3}$/
 
 export interface ViewState {
   filter: BackupFilter
@@ -52,6 +65,17 @@ export interface ViewState {
   /** Key of the orphan whose details are open (see OrphanSchema's `key`). */
   orphan: string | null
   page: Page
+  /*
+   * The fields below are absent when unset (not null), so that views bookmarked before they
+   * existed parse to the same state.
+   */
+  /** The Jobs view's job to highlight and scroll to (an alert's link: `?view=jobs&job=`). */
+  job?: string
+  /** The Storage view's datastore or storage to highlight (`?view=storage&store=`). */
+  store?: string
+  /** The Alerts view's filters. */
+  severity?: Severity
+  alertState?: AlertStateFilter
 }
 
 export const DEFAULT_VIEW: ViewState = {
@@ -93,7 +117,38 @@ export function parseViewState(query: string): ViewState {
     // One drill-down at a time: a guest wins over an orphan.
     orphan: guest === null && orphan !== null && ORPHAN_KEY.test(orphan) ? orphan : null,
     page: oneOf(PAGES, p.get('view'), DEFAULT_VIEW.page),
+    ...optional(p),
   }
+}
+
+function optional(p: URLSearchParams): Partial<ViewState> {
+  const out: Partial<ViewState> = {}
+  const job = p.get('job')
+  const store = p.get('store')
+  const severity = p.get('severity')
+  const state = p.get('state')
+  if (job !== null && job.length <= 300 && ITEM_KEY.test(job)) out.job = job
+  if (store !== null && store.length <= 300 && ITEM_KEY.test(store)) out.store = store
+  if (severity !== null && (SEVERITIES as readonly string[]).includes(severity))
+    out.severity = severity as Severity
+  if (state !== null && (ALERT_STATE_FILTERS as readonly string[]).includes(state))
+    out.alertState = state as AlertStateFilter
+  return out
+}
+
+/**
+ * Where an in-page link (an alert's) leads from the current view: a drill-down opens over the
+ * view it was chosen from; a job or store opens its view, highlighted; the rest of the URL
+ * state (filters, search, sort) is kept.
+ */
+export function followLink(current: ViewState, target: ViewState): ViewState {
+  if (target.guest || target.orphan)
+    return { ...current, guest: target.guest, orphan: target.orphan }
+  const { job, store, ...rest } = current
+  const next: ViewState = { ...rest, page: target.page, guest: null, orphan: null }
+  if (target.job) next.job = target.job
+  if (target.store) next.store = target.store
+  return next
 }
 
 /** Only what differs from the defaults, so plain URLs stay plain. */
@@ -110,6 +165,10 @@ export function formatViewState(state: ViewState): string {
   if (state.only !== DEFAULT_VIEW.only) p.set('only', state.only)
   if (state.guest) p.set('guest', state.guest)
   else if (state.orphan) p.set('orphan', state.orphan)
+  if (state.job) p.set('job', state.job)
+  if (state.store) p.set('store', state.store)
+  if (state.severity) p.set('severity', state.severity)
+  if (state.alertState) p.set('state', state.alertState)
   const text = p.toString()
   return text ? `?${text}` : ''
 }
