@@ -26,7 +26,7 @@ async function errorOf(path: string, response: Response): Promise<ApiError> {
   return new ApiError(`${path}: ${response.status} ${detail}`.trim(), response.status)
 }
 
-async function getJson<T>(path: string, schema: z.ZodMiniType<T>): Promise<T> {
+export async function getJson<T>(path: string, schema: z.ZodMiniType<T>): Promise<T> {
   // no-cache: revalidate with the ETag every time, so a reload never shows old data.
   const response = await fetch(path, { headers: { accept: 'application/json' }, cache: 'no-cache' })
   if (!response.ok) throw await errorOf(path, response)

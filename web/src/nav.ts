@@ -7,6 +7,7 @@ export const PAGE_TITLES: Record<Page, string> = {
   guests: 'Guests',
   jobs: 'Jobs',
   storage: 'Storage',
+  activity: 'Activity',
 }
 
 export function navView(current: Page, hrefFor: (page: Page) => string): TemplateResult {

@@ -13,6 +13,7 @@ import {
   relativeTime,
 } from './format.ts'
 import { PBS_KIND_TEXT } from './jobs-view.ts'
+import { storageTrendsSection, type TrendsState } from './storage-trends.ts'
 import { errorState, loadingState, outcome, reloadFailed, when } from './view-parts.ts'
 
 export interface StorageState {
@@ -23,6 +24,8 @@ export interface StorageState {
   now: number
   clusterNames: ReadonlyMap<string, string>
   onRetry: () => void
+  /** Usage over time (its own endpoint); absent, the view shows only today's. */
+  trends?: TrendsState
 }
 
 const DAY = 86_400
@@ -233,6 +236,6 @@ export function storageView(state: StorageState): TemplateResult {
       }`
   return html`<section class="view storage-view" aria-labelledby="view-title">
     <h2 id="view-title" tabindex="-1">Storage</h2>
-    ${content}
+    ${content}${state.trends ? storageTrendsSection(state.trends) : nothing}
   </section>`
 }

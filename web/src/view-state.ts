@@ -6,6 +6,7 @@ import {
   BACKUP_FILTERS,
   type BackupFilter,
 } from '../../shared/age.ts'
+import { ACTIVITY_RANGES } from '../../shared/schema/history.ts'
 
 export const SORT_KEYS = [
   'attention',
@@ -31,8 +32,11 @@ export const ONLY_VIEWS = ['any', 'no-backup', 'uncovered', 'missed', 'verify-fa
 export type OnlyView = (typeof ONLY_VIEWS)[number]
 
 /** The page's views, reachable from the header. */
-export const PAGES = ['guests', 'jobs', 'storage'] as const
+export const PAGES = ['guests', 'jobs', 'storage', 'activity'] as const
 export type Page = (typeof PAGES)[number]
+
+/** Days a history view spans (activity chart, storage trends). */
+export type HistoryRange = (typeof ACTIVITY_RANGES)[number]
 
 const GUEST_KEY = /^[a-z0-9-]{1,32}\/\d{1,9}$/
 /** As /api/orphans/:key accepts (functions/routes/api.ts): `cluster/vmid` or a PBS group path. */
@@ -52,6 +56,8 @@ export interface ViewState {
   /** Key of the orphan whose details are open (see OrphanSchema's `key`). */
   orphan: string | null
   page: Page
+  /** The history views' range; null: each view's own default. */
+  days: HistoryRange | null
 }
 
 export const DEFAULT_VIEW: ViewState = {
@@ -66,6 +72,7 @@ export const DEFAULT_VIEW: ViewState = {
   guest: null,
   orphan: null,
   page: 'guests',
+  days: null,
 }
 
 function oneOf<T extends string>(values: readonly T[], value: string | null, fallback: T): T {
@@ -93,6 +100,9 @@ export function parseViewState(query: string): ViewState {
     // One drill-down at a time: a guest wins over an orphan.
     orphan: guest === null && orphan !== null && ORPHAN_KEY.test(orphan) ? orphan : null,
     page: oneOf(PAGES, p.get('view'), DEFAULT_VIEW.page),
+    days: (ACTIVITY_RANGES as readonly number[]).includes(Number(p.get('days')))
+      ? (Number(p.get('days')) as HistoryRange)
+      : null,
   }
 }
 
@@ -108,6 +118,7 @@ export function formatViewState(state: ViewState): string {
   if (state.status) p.set('status', state.status)
   if (state.templates) p.set('templates', '1')
   if (state.only !== DEFAULT_VIEW.only) p.set('only', state.only)
+  if (state.days !== null) p.set('days', String(state.days))
   if (state.guest) p.set('guest', state.guest)
   else if (state.orphan) p.set('orphan', state.orphan)
   const text = p.toString()
