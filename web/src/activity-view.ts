@@ -11,7 +11,7 @@ import {
   type ActivityResponse,
 } from '../../shared/schema/history.ts'
 import { barChart, type DailyBar } from './charts/bars.ts'
-import { type SeriesStyle, swatch } from './charts/patterns.ts'
+import { flagSwatch, type SeriesStyle, swatch } from './charts/patterns.ts'
 import { countAxis } from './charts/scale.ts'
 import { longDate } from './charts/time.ts'
 import { errorState, loadingState, reloadFailed } from './view-parts.ts'
@@ -37,8 +37,8 @@ type Outcome = (typeof OUTCOMES)[number]
 
 export const OUTCOME_SERIES: readonly SeriesStyle[] = [
   { key: 'ok', label: 'ok', texture: 'solid' },
-  { key: 'failed', label: 'failed', texture: 'hatch' },
-  { key: 'missed', label: 'missed', texture: 'dots' },
+  { key: 'failed', label: 'failed', texture: 'hatch', flag: 'triangle' },
+  { key: 'missed', label: 'missed', texture: 'dots', flag: 'circle' },
 ]
 
 const FILTERS: { id: BackupFilter; label: string; what: string }[] = [
@@ -96,7 +96,7 @@ function legend(): TemplateResult {
   return html`<ul class="chart-legend" aria-label="Legend">
     ${OUTCOME_SERIES.map(
       (s) =>
-        html`<li>${swatch(CHART_ID, s.key)} ${s.label}${s.texture === 'solid' ? '' : ` (${s.texture === 'hatch' ? 'hatched' : 'dotted'})`}</li>`,
+        html`<li data-series=${s.key}>${swatch(CHART_ID, s.key)} ${s.label}${s.texture === 'solid' ? '' : ` (${s.texture === 'hatch' ? 'hatched' : 'dotted'}`}${s.flag ? html`, ${flagSwatch(s.flag, s.key)} over the day)` : s.texture === 'solid' ? '' : ')'}</li>`,
     )}
   </ul>`
 }

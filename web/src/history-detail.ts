@@ -40,7 +40,7 @@ const KIND_LABEL = { pve: 'PVE', pbs: 'PBS', snapshot: 'Snapshot' } as const
 const DURATION_SERIES: readonly SeriesStyle[] = [
   { key: 'ok', label: 'ok', texture: 'solid' },
   { key: 'warning', label: 'warnings', texture: 'dots' },
-  { key: 'failed', label: 'failed', texture: 'hatch' },
+  { key: 'failed', label: 'failed', texture: 'hatch', flag: 'triangle' },
 ]
 const DURATION_ID = 'history-duration'
 
@@ -48,14 +48,12 @@ const DURATION_ID = 'history-duration'
 export const failedRunTimes = (runs: readonly HistoryJobRun[]) =>
   runs.filter((r) => r.outcome === 'failed').map((r) => r.end ?? r.start)
 
-/** The first local day history covers: its `from`, or an older backup it still lists. */
+/** The first local day history has anything for: its first backup or run (else its `from`). */
 export function historyStart(data: GuestHistoryResponse, timeZone: string): string {
-  const first = Math.min(
-    data.from,
-    data.backups[0]?.time ?? data.from,
-    data.runs[0]?.start ?? data.from,
+  const firsts = [data.backups[0]?.time, data.runs[0]?.start].filter(
+    (t): t is number => t !== undefined,
   )
-  return localDay(first, timeZone)
+  return localDay(firsts.length > 0 ? Math.min(...firsts) : data.from, timeZone)
 }
 
 /** Every day from history's start to today, with the record's and history's backups merged. */
@@ -266,7 +264,7 @@ export function historyOverview(state: HistorySectionState): TemplateResult {
   const data = h.data
   const days = historyDays(data, state.backupDates, state.now, state.timeZone)
   return html`<section class="history" data-history="loaded">
-    <h3>History since ${longDate(days[0]?.date ?? localDay(state.now, state.timeZone))}</h3>
+    <h3>History</h3>
     ${summary(data, state.now)}
     <figure class="chart-figure history-year">
       <figcaption class="caption-title">Every day (${state.timeZone}) <span class="note">choose a day to open its month below</span></figcaption>

@@ -156,7 +156,11 @@ describe('day labels', () => {
   })
 
   it('labels a year by months, naming the year where it starts', () => {
-    const ticks = dayTicks(year, 1000)
+    // Wide: the 1st and the 15th of each month.
+    const wide = dayTicks(year, 1000)
+    expect(wide.every((t) => /-(01|15)$/.test(t.date))).toBe(true)
+    expect(wide.length).toBeGreaterThan(20)
+    const ticks = dayTicks(year, 600)
     expect(ticks.every((t) => t.date.endsWith('-01'))).toBe(true)
     expect(ticks).toHaveLength(12)
     const january = ticks.find((t) => t.date === '2026-01-01')

@@ -49,8 +49,11 @@ export const FAILURE_TEXT = 'backup write data failed: No space left on device'
 export interface GuestHistoryOptions {
   now: number
   key: string
-  /** The backups on storage now (a record's): history holds them unpruned; the generated past
-   * stops before the oldest. Without them, the generator makes the recent ones too. */
+  /**
+   * The backups on storage now (a record's): history holds them unpruned, and what it makes
+   * itself in their span is pruned (storage holds only these), never on a day one of them has.
+   * Without them, the generator applies its own prune policy throughout.
+   */
   current?: readonly BackupDetail[]
   /** Nights of history to make (default a year). */
   nights?: number
@@ -67,7 +70,19 @@ export function guestHistoryFixture(o: GuestHistoryOptions): GuestHistoryRespons
   const rnd = seeded(o.seed ?? hash(o.key))
   const nights = o.nights ?? 365
   const current = o.current ?? []
-  const cutoff = current.length > 0 ? Math.min(...current.map((b) => b.time)) - 6 * HOUR : o.now
+  const times = current.map((b) => b.time)
+  // Storage's own span: what history makes in it is gone from storage.
+  const oldest = times.length > 0 ? Math.min(...times) - 6 * HOUR : o.now
+  const newest = times.length > 0 ? Math.max(...times) - 6 * HOUR : o.now
+  const taken = (kind: string, t: number) =>
+    current.some((b) => b.kind === kind && Math.abs(b.time - t) < 12 * HOUR)
+  // Sizes grow toward the newest current backup's of the kind (or 55 and 15 GiB).
+  const newestSize = (kind: 'pve' | 'pbs', fallback: number) =>
+    current
+      .filter((b) => b.kind === kind && b.size !== undefined)
+      .sort((a, b) => b.time - a.time)[0]?.size ?? fallback
+  const pbsSize = newestSize('pbs', 55 * GiB)
+  const pveSize = newestSize('pve', 15 * GiB)
   const today = Math.floor(o.now / DAY) * DAY
   const backups: HistoryBackup[] = []
   const runs: HistoryJobRun[] = []
@@ -78,10 +93,11 @@ export function guestHistoryFixture(o: GuestHistoryOptions): GuestHistoryRespons
     const night = today - d * DAY + 2 * HOUR + Math.floor(rnd() * 10 * MINUTE)
     const grow = (nights - d) / nights
     const duration = Math.round(600 + grow * 600 + rnd() * 120)
-    const size = Math.round((40 + grow * 15 + rnd() * 0.8) * GiB)
+    const size = Math.round(pbsSize * (0.72 + grow * 0.27 + rnd() * 0.01))
     const date = new Date(night * 1000)
     const sunday = date.getUTCDay() === 0
-    if (night >= cutoff) continue
+    if (night >= newest || taken('pbs', night)) continue
+    const inSpan = night >= oldest
     if (MISSED_NIGHTS.includes(d)) continue
     if (FAILED_NIGHTS.includes(d)) {
       runs.push({
@@ -94,7 +110,8 @@ export function guestHistoryFixture(o: GuestHistoryOptions): GuestHistoryRespons
       })
       continue
     }
-    const keepPbs = d <= 7 || (sunday && d <= 28) || (date.getUTCDate() <= 1 && d <= 180)
+    const keepPbs =
+      !inSpan && (d <= 7 || (sunday && d <= 28) || (date.getUTCDate() <= 1 && d <= 180))
     const prunedAfter = d <= 28 ? 8 * DAY : 29 * DAY
     backups.push({
       kind: 'pbs',
@@ -119,23 +136,23 @@ export function guestHistoryFixture(o: GuestHistoryOptions): GuestHistoryRespons
       outcome: d % 97 === 0 ? 'warning' : 'ok',
       error: null,
     })
-    if (sunday) {
+    if (sunday && !taken('pve', night + HOUR)) {
       const at = night + HOUR
-      const keepPve = d <= 28
+      const keepPve = d <= 28 && !inSpan
       backups.push({
         kind: 'pve',
         time: at,
         location: 'nas-nfs',
         node: null,
         name: `nas-nfs:backup/vzdump-qemu-${vmid}-${date.toISOString().slice(0, 10).replaceAll('-', '_')}-03_00_00.vma.zst`,
-        size: Math.round((12 + grow * 3 + rnd() * 0.3) * GiB),
+        size: Math.round(pveSize * (0.78 + grow * 0.21 + rnd() * 0.01)),
         verification: null,
-        protected: d === 84,
+        protected: d === 84 && !inSpan,
         notes: d === 84 ? 'before the kernel upgrade' : null,
         durationSeconds: Math.round(duration * 1.4),
         firstSeen: at + 1_200,
         lastSeen: keepPve ? o.now : Math.min(o.now - DAY, at + 29 * DAY),
-        pruned: !keepPve && d !== 84,
+        pruned: !keepPve && !(d === 84 && !inSpan),
       })
     }
   }
@@ -145,7 +162,7 @@ export function guestHistoryFixture(o: GuestHistoryOptions): GuestHistoryRespons
     [40, false],
   ] as const) {
     const at = today - d * DAY + 14 * HOUR
-    if (at >= cutoff) continue
+    if (at >= oldest) continue
     backups.push({
       kind: 'snapshot',
       time: at,

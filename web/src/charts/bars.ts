@@ -3,11 +3,11 @@
 // the chart (arrow keys, one tab stop) with its numbers in words as its name and tooltip; the
 // bars' fills carry a texture as well as a colour (patterns.ts).
 import { html, nothing, svg, type TemplateResult } from 'lit-html'
-import { fillOf, patternDefs, type SeriesStyle } from './patterns.ts'
+import { fillOf, flagShape, patternDefs, type SeriesStyle } from './patterns.ts'
 import { rovingKeydown } from './roving.ts'
 import type { Axis } from './scale.ts'
 import { linear } from './scale.ts'
-import { type DayTick, dayTicks } from './time.ts'
+import { type DayTick, dayTicks, labelAnchor, type Room } from './time.ts'
 
 export interface DailyBar {
   date: string
@@ -29,7 +29,8 @@ export interface BarChartSpec {
   axis: Axis
 }
 
-export const MARGIN = { top: 8, right: 8, bottom: 22, left: 44 }
+export const MARGIN = { top: 16, right: 8, bottom: 22, left: 44 }
+const ROOM: Room = { left: MARGIN.left - 4, right: MARGIN.right }
 
 export interface BarLayout {
   plotWidth: number
@@ -58,6 +59,7 @@ export function barLayout(
     ticks: dayTicks(
       spec.bars.map((b) => b.date),
       plotWidth,
+      ROOM,
     ),
     y: linear([0, spec.axis.max], [MARGIN.top + plotHeight, MARGIN.top]),
   }
@@ -83,7 +85,19 @@ function barItem(
     const y1 = layout.y(base)
     return svg`<rect class=${`seg k-${s.key}`} data-series=${s.key} x=${r(bx)} y=${r(y1)} width=${r(layout.barWidth)} height=${r(Math.max(0.5, y0 - y1))} fill=${fillOf(spec.id, s.key)} />`
   })
-  return svg`<g class="item bar" data-item data-date=${bar.date} data-total=${base} role="img" aria-label=${bar.label} data-tip=${bar.label} tabindex=${i === last ? 0 : -1}><rect class="hit" x=${r(x)} y=${MARGIN.top} width=${r(layout.band)} height=${r(layout.plotHeight)} />${segments}</g>`
+  const flagged = spec.series.flatMap((s, k) =>
+    s.flag && (bar.values[k] ?? 0) > 0 ? [{ s, v: bar.values[k] ?? 0 }] : [],
+  )
+  const top = layout.y(base) - 7
+  const cx = x + layout.band / 2
+  // Counts beside the marks while the bars are wide enough to hold them.
+  const counted = layout.band >= 34
+  const step = counted ? 16 : 9
+  const flags = flagged.map(({ s, v }, n) => {
+    const fx = cx + (n - (flagged.length - 1) / 2) * step - (counted ? 4 : 0)
+    return svg`${flagShape(s.flag ?? 'circle', s.key, fx, top)}${counted ? svg`<text class="flag-count" x=${r(fx + 6)} y=${r(top + 3.5)}>${v}</text>` : ''}`
+  })
+  return svg`<g class="item bar" data-item data-date=${bar.date} data-total=${base} role="img" aria-label=${bar.label} data-tip=${bar.label} tabindex=${i === last ? 0 : -1}><rect class="hit" x=${r(x)} y=${MARGIN.top} width=${r(layout.band)} height=${r(layout.plotHeight)} />${segments}${flags}</g>`
 }
 
 export function yGrid(axis: Axis, y: (v: number) => number, left: number, right: number) {
@@ -99,11 +113,12 @@ export function xLabels(
   bottom: number,
   left: number,
   right: number,
+  room: Room = ROOM,
 ) {
   return ticks.map((t) => {
     const x = xOf(t)
-    // Labels at the edges are anchored inside the chart, never cut off.
-    const anchor = x - left < 24 ? 'start' : right - x < 24 ? 'end' : 'middle'
+    // A label that would leave the chart is anchored inside it (as dayTicks measured it).
+    const anchor = labelAnchor(x - left, t.label, right - left, room)
     return svg`<line class="tick-mark" x1=${r(x)} x2=${r(x)} y1=${bottom} y2=${bottom + 4} /><text class="tick x" x=${r(x)} y=${bottom + 15} text-anchor=${anchor}>${t.label}</text>`
   })
 }

@@ -6,7 +6,7 @@ import { html, nothing, svg, type TemplateResult } from 'lit-html'
 import { xLabels, yGrid } from './bars.ts'
 import { rovingKeydown } from './roving.ts'
 import { type Axis, linear } from './scale.ts'
-import { type DayTick, dayRange, dayTicks, localDay, startOfDay } from './time.ts'
+import { type DayTick, dayRange, dayTicks, localDay, type Room, startOfDay } from './time.ts'
 
 export interface LineSeries {
   /** Names the colour in CSS: `.k-<key>`. */
@@ -49,7 +49,8 @@ export interface LineChartSpec {
   projection?: Projection | null
 }
 
-export const LINE_MARGIN = { top: 14, right: 12, bottom: 22, left: 58 }
+export const LINE_MARGIN = { top: 22, right: 12, bottom: 22, left: 58 }
+const ROOM: Room = { left: LINE_MARGIN.left - 4, right: LINE_MARGIN.right }
 
 export interface LineLayout {
   plotWidth: number
@@ -72,7 +73,7 @@ export function lineLayout(
   const y = linear([0, spec.axis.max], [m.top + plotHeight, m.top])
   // Labels at local midnights: the days of the domain, thinned to what fits.
   const days = dayRange(localDay(domain[0], spec.timeZone), localDay(domain[1], spec.timeZone))
-  const ticks = dayTicks(days, plotWidth)
+  const ticks = dayTicks(days, plotWidth, ROOM)
     .map((tick) => ({ tick, x: x(startOfDay(tick.date, spec.timeZone)) }))
     .filter((t) => t.x >= m.left - 0.5 && t.x <= m.left + plotWidth + 0.5)
   return { plotWidth, plotHeight, x, y, domain, ticks }
@@ -145,7 +146,7 @@ function projectionMarks(p: Projection, layout: LineLayout, right: number): Temp
         ? svg`<path class="proj-arrow" d=${`M${r(end.x - 7)},${r(end.y - 5)} L${r(end.x)},${r(end.y)} L${r(end.x - 7)},${r(end.y + 5)}`} />`
         : svg`<line class="proj-date" x1=${r(end.x)} x2=${r(end.x)} y1=${top} y2=${bottom} stroke-dasharray="2 3" /><circle class="proj-dot" cx=${r(end.x)} cy=${r(end.y)} r="4.5" />`
     }
-    <text class="proj-label" x=${r(end.x + dx)} y=${top + 10} text-anchor=${anchor}>${p.label}</text>
+    <text class="proj-label" x=${r(end.x + dx)} y=${top - 7} text-anchor=${anchor}>${p.label}</text>
   </g>`
 }
 
@@ -197,6 +198,7 @@ export function lineChart(spec: LineChartSpec): TemplateResult {
       bottom,
       m.left,
       right,
+      ROOM,
     )}
   </svg>`
 }

@@ -135,29 +135,67 @@ const RULES: Rule[] = [
   { keep: (d) => d.endsWith('-01-01'), label: (d) => d.slice(0, 4) },
 ]
 
-/** Room each rule's labels need, in px: the weekday form is the widest. */
-const LABEL_PX = [52, 40, 40, 44, 44, 56, 64, 40]
+/** About what an 11 px label needs per character, and the room kept between two labels. */
+const CHAR_PX = 5.9
+const GAP_PX = 6
+
+/** Room beyond the plot's left and right edges a label may use (the chart's margins). */
+export interface Room {
+  left: number
+  right: number
+}
+const DEFAULT_ROOM: Room = { left: 40, right: 8 }
+
+/** Centred under its day, unless that would leave the chart: then anchored inside it. */
+export function labelAnchor(
+  x: number,
+  text: string,
+  width: number,
+  room: Room = DEFAULT_ROOM,
+): 'start' | 'middle' | 'end' {
+  const half = (text.length * CHAR_PX) / 2
+  if (x - half < -room.left) return 'start'
+  if (x + half > width + room.right) return 'end'
+  return 'middle'
+}
+
+/** Where a label of `text` at `x` (plot coordinates) reaches, left and right. */
+export function labelExtent(
+  x: number,
+  text: string,
+  width: number,
+  room: Room = DEFAULT_ROOM,
+): [number, number] {
+  const w = text.length * CHAR_PX
+  const anchor = labelAnchor(x, text, width, room)
+  if (anchor === 'start') return [x, x + w]
+  if (anchor === 'end') return [x - w, x]
+  return [x - w / 2, x + w / 2]
+}
 
 /**
  * The labelled days of a run of consecutive dates drawn `width` px wide: every day while they
- * fit, then every other day, Mondays, the 1st and 15th, month starts, quarters, years.
+ * fit, then every other day, Mondays, the 1st and 15th, month starts, quarters, years — the
+ * first whose labels (measured by their text) do not touch.
  */
-export function dayTicks(dates: readonly string[], width: number): DayTick[] {
+export function dayTicks(
+  dates: readonly string[],
+  width: number,
+  room: Room = DEFAULT_ROOM,
+): DayTick[] {
   if (dates.length === 0) return []
   const perDay = width / dates.length
-  for (const [r, rule] of RULES.entries()) {
+  for (const rule of RULES) {
     const picked = dates.flatMap((date, index) => (rule.keep(date, index) ? [{ date, index }] : []))
-    const need = LABEL_PX[r] ?? 48
-    // Every gap between labels must hold one; a rule that labels nothing does not fit.
-    const fits =
-      picked.length > 0 &&
-      picked.every((p, i) => i === 0 || (p.index - (picked[i - 1]?.index ?? 0)) * perDay >= need)
-    if (fits)
-      return picked.map((p, i) => ({
-        index: p.index,
-        date: p.date,
-        label: rule.label(p.date, i === 0),
-      }))
+    // The first label names its month (or year) when there is room for that, else it is short.
+    for (const context of [true, false]) {
+      const ticks = picked.map((p, i) => ({ ...p, label: rule.label(p.date, context && i === 0) }))
+      const extents = ticks.map((t) => labelExtent((t.index + 0.5) * perDay, t.label, width, room))
+      const fits =
+        ticks.length > 0 &&
+        extents.every((e, i) => i === 0 || (extents[i - 1]?.[1] ?? 0) + GAP_PX <= e[0])
+      if (fits) return ticks
+    }
   }
   const last = dates.length - 1
   return [{ index: last, date: dates[last] as string, label: (dates[last] as string).slice(0, 4) }]
