@@ -419,6 +419,15 @@ describe('a guest through time', () => {
       await dialog.getByRole('button', { name: '‹ Earlier' }).click()
       expect(await dialog.evaluate((d) => d.scrollWidth - d.clientWidth)).toBeLessThanOrEqual(0)
       await dialog.screenshot({ path: shot(`history-drilldown-${l.label}.png`) })
+      // Close-ups, to be read at their own size.
+      for (const [part, selector] of [
+        ['overview', '.history'],
+        ['calendar', '.calendar'],
+        ['trends', '.history-trends'],
+      ] as const)
+        await dialog
+          .locator(selector)
+          .screenshot({ path: shot(`history-drilldown-${l.label}-${part}.png`) })
     }
     expect(errors).toEqual([])
   })

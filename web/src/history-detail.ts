@@ -152,7 +152,7 @@ function summary(data: GuestHistoryResponse, now: number): TemplateResult {
   return html`<dl class="facts history-summary">
     <div><dt>Restore points on storage</dt> <dd data-restore-points=${s.restorePoints}>${s.restorePoints}</dd></div>
     <div><dt>Oldest restore point</dt> <dd data-oldest=${s.oldestRestorePoint ?? ''}>${since(s.oldestRestorePoint)}</dd></div>
-    <div><dt>Pruned since</dt> <dd data-pruned=${s.pruned}>${s.pruned}</dd></div>
+    <div><dt>Pruned (in history only)</dt> <dd data-pruned=${s.pruned}>${s.pruned}</dd></div>
     <div><dt>History since</dt> <dd>${since(s.firstSeen)} <span class="note">kept ${data.retentionDays} days</span></dd></div>
   </dl>`
 }

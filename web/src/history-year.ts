@@ -40,10 +40,17 @@ export function dayWords(day: CalendarDay): string {
 
 const TOP = 16
 const LEFT = 30
+const BLOCK_GAP = 10
+/** Cells stay at least this big: a phone gets the year in two or more rows of weeks. */
+const MIN_CELL = 10
+const MAX_CELL = 15
 
 export interface YearLayout {
   cell: number
   weeks: number
+  /** Weeks per row of the grid. */
+  perRow: number
+  rows: number
   width: number
   height: number
 }
@@ -51,8 +58,20 @@ export interface YearLayout {
 export function yearLayout(days: readonly CalendarDay[], width: number): YearLayout {
   const lead = days[0]?.weekday ?? 0
   const weeks = Math.max(1, Math.ceil((lead + days.length) / 7))
-  const cell = Math.max(5, Math.min(15, Math.floor((width - LEFT - 4) / weeks)))
-  return { cell, weeks, width: LEFT + weeks * cell + 4, height: TOP + 7 * cell + 2 }
+  const room = Math.max(MIN_CELL, width - LEFT - 4)
+  const fit = Math.floor(room / weeks)
+  const cell = Math.max(MIN_CELL, Math.min(MAX_CELL, fit))
+  const perRow = Math.max(1, Math.min(weeks, Math.floor(room / cell)))
+  const rows = Math.ceil(weeks / perRow)
+  const block = TOP + 7 * cell
+  return {
+    cell,
+    weeks,
+    perRow,
+    rows,
+    width: LEFT + perRow * cell + 4,
+    height: rows * block + (rows - 1) * BLOCK_GAP + 2,
+  }
 }
 
 export function yearOverview(
@@ -61,10 +80,18 @@ export function yearOverview(
   onPick: (month: string) => void,
 ): TemplateResult {
   const layout = yearLayout(days, width)
-  const { cell } = layout
+  const { cell, perRow } = layout
   const lead = days[0]?.weekday ?? 0
   const last = days.length - 1
-  const pos = (i: number) => ({ col: Math.floor((lead + i) / 7), row: (lead + i) % 7 })
+  const blockHeight = TOP + 7 * cell + BLOCK_GAP
+  const pos = (i: number) => {
+    const week = Math.floor((lead + i) / 7)
+    return {
+      col: week % perRow,
+      top: Math.floor(week / perRow) * blockHeight,
+      row: (lead + i) % 7,
+    }
+  }
   const pick = (target: EventTarget | null) => {
     const date = (target as Element | null)?.closest?.('[data-date]')?.getAttribute('data-date')
     if (date) onPick(date.slice(0, 7))
@@ -75,34 +102,43 @@ export function yearOverview(
       pick(e.target)
     } else rovingKeydown(e)
   }
-  const months = days.flatMap((d, i) =>
-    d.day === 1 || i === 0 ? [{ i, label: formatDate(d.date, { month: 'short' }) }] : [],
-  )
+  // A month's name over the week it starts in, where it does not run into the one before.
+  const labels: { x: number; y: number; text: string }[] = []
+  for (const [i, d] of days.entries()) {
+    if (d.day !== 1 && i !== 0) continue
+    const { col, top } = pos(i)
+    const text = formatDate(d.date, { month: 'short' })
+    const x = LEFT + col * cell
+    const before = labels.at(-1)
+    if (before && before.y === top + 11 && x < before.x + before.text.length * 6.5 + 4) {
+      // The first label gives way to a month that starts right after it.
+      if (labels.length === 1 && i > 0) labels.pop()
+      else continue
+    }
+    labels.push({ x, y: top + 11, text })
+  }
   return html`<svg
     class="chart year"
     viewBox=${`0 0 ${layout.width} ${layout.height}`}
     width=${layout.width}
     role="group"
     aria-label="Every day of the guest's history: use the arrow keys, Enter opens the day's month"
+    data-rows=${layout.rows}
   >
     ${patternDefs(CHART_ID, YEAR_SERIES)}
-    ${months.map(({ i, label }) => {
-      const { col } = pos(i)
-      // The first month's label would collide with the second's when it starts late.
-      return i === 0 && days.length > 20 && (days[0]?.day ?? 1) > 20
-        ? ''
-        : svg`<text class="tick" x=${LEFT + col * cell} y="11">${label}</text>`
-    })}
-    ${[1, 3, 5].map(
-      (row) =>
-        svg`<text class="tick" x=${LEFT - 4} y=${TOP + row * cell + cell * 0.75} text-anchor="end">${['', 'Mon', '', 'Wed', '', 'Fri'][row]}</text>`,
+    ${labels.map((l) => svg`<text class="tick" x=${l.x} y=${l.y}>${l.text}</text>`)}
+    ${Array.from({ length: layout.rows }, (_, b) =>
+      [1, 3, 5].map(
+        (row) =>
+          svg`<text class="tick" x=${LEFT - 4} y=${b * blockHeight + TOP + row * cell + cell * 0.75} text-anchor="end">${['', 'Mon', '', 'Wed', '', 'Fri'][row]}</text>`,
+      ),
     )}
     <g class="items" data-step-x="7" @keydown=${keydown} @click=${(e: Event) => pick(e.target)}>
       ${days.map((d, i) => {
-        const { col, row } = pos(i)
+        const { col, row, top } = pos(i)
         const state = dayState(d)
         const words = dayWords(d)
-        return svg`<rect class=${`item cell s-${state}`} data-item data-date=${d.date} data-state=${state} role="img" aria-label=${words} data-tip=${words} tabindex=${i === last ? 0 : -1} x=${LEFT + col * cell + 1} y=${TOP + row * cell + 1} width=${cell - 2} height=${cell - 2} rx="2" fill=${fillOf(CHART_ID, state)} />`
+        return svg`<rect class=${`item cell s-${state}`} data-item data-date=${d.date} data-state=${state} role="img" aria-label=${words} data-tip=${words} tabindex=${i === last ? 0 : -1} x=${LEFT + col * cell + 1} y=${top + TOP + row * cell + 1} width=${cell - 2} height=${cell - 2} rx="2" fill=${fillOf(CHART_ID, state)} />`
       })}
     </g>
   </svg>`

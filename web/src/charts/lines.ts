@@ -73,9 +73,17 @@ export function lineLayout(
   const y = linear([0, spec.axis.max], [m.top + plotHeight, m.top])
   // Labels at local midnights: the days of the domain, thinned to what fits.
   const days = dayRange(localDay(domain[0], spec.timeZone), localDay(domain[1], spec.timeZone))
-  const ticks = dayTicks(days, plotWidth, ROOM)
-    .map((tick) => ({ tick, x: x(startOfDay(tick.date, spec.timeZone)) }))
-    .filter((t) => t.x >= m.left - 0.5 && t.x <= m.left + plotWidth + 0.5)
+  // Labels are measured where they will be drawn: at each day's local midnight.
+  const midnights = days.map((d) => x(startOfDay(d, spec.timeZone)))
+  const inside = (px: number) => px >= m.left - 0.5 && px <= m.left + plotWidth + 0.5
+  const ticks = dayTicks(
+    days,
+    plotWidth,
+    ROOM,
+    midnights.map((px) => (inside(px) ? px - m.left : Number.NaN)),
+  )
+    .map((tick) => ({ tick, x: midnights[tick.index] ?? m.left }))
+    .filter((t) => inside(t.x))
   return { plotWidth, plotHeight, x, y, domain, ticks }
 }
 

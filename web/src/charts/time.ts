@@ -182,15 +182,21 @@ export function dayTicks(
   dates: readonly string[],
   width: number,
   room: Room = DEFAULT_ROOM,
+  /** Where each date's label goes (default: the middle of its band of width / days). */
+  positions?: readonly number[],
 ): DayTick[] {
   if (dates.length === 0) return []
   const perDay = width / dates.length
+  const at = (index: number) => positions?.[index] ?? (index + 0.5) * perDay
   for (const rule of RULES) {
-    const picked = dates.flatMap((date, index) => (rule.keep(date, index) ? [{ date, index }] : []))
+    // A date with no position (NaN: outside the drawn range) gets no label.
+    const picked = dates.flatMap((date, index) =>
+      rule.keep(date, index) && !Number.isNaN(at(index)) ? [{ date, index }] : [],
+    )
     // The first label names its month (or year) when there is room for that, else it is short.
     for (const context of [true, false]) {
       const ticks = picked.map((p, i) => ({ ...p, label: rule.label(p.date, context && i === 0) }))
-      const extents = ticks.map((t) => labelExtent((t.index + 0.5) * perDay, t.label, width, room))
+      const extents = ticks.map((t) => labelExtent(at(t.index), t.label, width, room))
       const fits =
         ticks.length > 0 &&
         extents.every((e, i) => i === 0 || (extents[i - 1]?.[1] ?? 0) + GAP_PX <= e[0])
