@@ -254,7 +254,9 @@ describe('storage trends', () => {
     )
     const narrow = mount(storageTrendsSection(trendsState({ width: 360 })))
     expect(narrow.querySelector('.trend-grid')?.classList.contains('two')).toBe(false)
-    expect(Number(narrow.querySelector('svg.chart')?.getAttribute('viewBox')?.split(' ')[2])).toBe(334)
+    expect(Number(narrow.querySelector('svg.chart')?.getAttribute('viewBox')?.split(' ')[2])).toBe(
+      334,
+    )
   })
 
   it('projects the line to 100 % at the estimated full date, marked', () => {
