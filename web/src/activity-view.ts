@@ -11,6 +11,7 @@ import {
   type ActivityResponse,
 } from '../../shared/schema/history.ts'
 import { barChart, type DailyBar } from './charts/bars.ts'
+import { lazyDetails } from './charts/lazy.ts'
 import { flagSwatch, type SeriesStyle, swatch } from './charts/patterns.ts'
 import { countAxis } from './charts/scale.ts'
 import { longDate } from './charts/time.ts'
@@ -96,16 +97,17 @@ function legend(): TemplateResult {
   return html`<ul class="chart-legend" aria-label="Legend">
     ${OUTCOME_SERIES.map(
       (s) =>
-        html`<li data-series=${s.key}>${swatch(CHART_ID, s.key)} ${s.label}${s.texture === 'solid' ? '' : ` (${s.texture === 'hatch' ? 'hatched' : 'dotted'}`}${s.flag ? html`, ${flagSwatch(s.flag, s.key)} over the day)` : s.texture === 'solid' ? '' : ')'}</li>`,
+        html`<li data-series=${s.key}>${swatch(CHART_ID, s.key)} ${s.label}${s.texture === 'solid' ? '' : ` (${s.texture === 'hatch' ? 'hatched' : 'dotted'}`}${s.flag ? html`, ${flagSwatch(s.flag, s.key)} over a day with any)` : s.texture === 'solid' ? '' : ')'}</li>`,
     )}
   </ul>`
 }
 
 function table(series: readonly ActivityDay[], filter: BackupFilter): TemplateResult {
   const rows = [...series].reverse()
-  return html`<details class="chart-table">
-    <summary>The same numbers as a table</summary>
-    <div class="scroll">
+  return lazyDetails(
+    'chart-table',
+    'The same numbers as a table',
+    () => html`<div class="scroll">
       <table class="view-table activity-table">
         <caption class="sr-only">Backups per day, newest first</caption>
         <thead>
@@ -124,8 +126,8 @@ function table(series: readonly ActivityDay[], filter: BackupFilter): TemplateRe
           })}
         </tbody>
       </table>
-    </div>
-  </details>`
+    </div>`,
+  )
 }
 
 function toggles<T extends string | number>(

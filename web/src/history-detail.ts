@@ -12,6 +12,7 @@ import type {
 } from '../../shared/schema/history.ts'
 import { buildDays, type CalendarDay, mergeEntries } from './calendar.ts'
 import { barChart, type DailyBar } from './charts/bars.ts'
+import { lazyDetails } from './charts/lazy.ts'
 import { lineChart } from './charts/lines.ts'
 import { type SeriesStyle, swatch } from './charts/patterns.ts'
 import { byteAxis, durationAxis, formatDuration } from './charts/scale.ts'
@@ -221,9 +222,10 @@ function durationChart(
 function prunedList(backups: readonly HistoryBackup[]): TemplateResult | typeof nothing {
   const pruned = backups.filter((b) => b.pruned).sort((a, b) => b.time - a.time)
   if (pruned.length === 0) return nothing
-  return html`<details class="chart-table pruned-list">
-    <summary>Pruned backups (${pruned.length}): in history, no longer on storage</summary>
-    <div class="scroll">
+  return lazyDetails(
+    'chart-table pruned-list',
+    `Pruned backups (${pruned.length}): in history, no longer on storage`,
+    () => html`<div class="scroll">
       <table class="backup-list">
         <caption class="sr-only">Backups prune or a deletion removed, newest first</caption>
         <thead><tr><th scope="col">Time</th><th scope="col">Kind</th><th scope="col">Storage / datastore</th><th scope="col">Size</th><th scope="col">Last seen</th></tr></thead>
@@ -234,8 +236,8 @@ function prunedList(backups: readonly HistoryBackup[]): TemplateResult | typeof 
           )}
         </tbody>
       </table>
-    </div>
-  </details>`
+    </div>`,
+  )
 }
 
 function yearLegend(): TemplateResult {

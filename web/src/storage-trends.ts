@@ -9,6 +9,7 @@ import {
   type StorageTrendsResponse,
   type UsagePoint,
 } from '../../shared/schema/history.ts'
+import { lazyDetails } from './charts/lazy.ts'
 import { lineChart, type Projection } from './charts/lines.ts'
 import { byteAxis } from './charts/scale.ts'
 import { localDay, longDate } from './charts/time.ts'
@@ -101,9 +102,10 @@ export function trendGeometry(
 
 function trendTable(trend: StorageTrend, timeZone: string): TemplateResult {
   const rows = dailyRows(trend.samples, timeZone)
-  return html`<details class="chart-table">
-    <summary>Samples as a table (${rows.length} day(s))</summary>
-    <div class="scroll">
+  return lazyDetails(
+    'chart-table',
+    `Samples as a table (${rows.length} day(s))`,
+    () => html`<div class="scroll">
       <table class="view-table trend-table">
         <caption class="sr-only">${trend.name}: usage at the last sample of each day, newest first</caption>
         <thead>
@@ -116,8 +118,8 @@ function trendTable(trend: StorageTrend, timeZone: string): TemplateResult {
           )}
         </tbody>
       </table>
-    </div>
-  </details>`
+    </div>`,
+  )
 }
 
 function fullText(trend: StorageTrend, now: number): string {
@@ -145,7 +147,7 @@ function trendCard(
       last
         ? `${formatBytes(last.used)} of ${formatBytes(last.total)} used (${percent(last)} %). `
         : ''
-    }<span data-full=${trend.estimatedFull ?? 'none'}>${fullText(trend, now)}</span></span>
+    }${last ? html`<span data-full=${trend.estimatedFull ?? 'none'}>${fullText(trend, now)}</span>` : nothing}</span>
   </figcaption>`
   if (trend.samples.length === 0)
     return html`<figure class="chart-figure trend-card" data-trend=${trend.key}>${head}<p class="placeholder">No usage samples in this range yet.</p></figure>`

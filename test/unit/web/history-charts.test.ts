@@ -1,6 +1,7 @@
 // The charts' arithmetic: value axes, calendar days in a time zone (across DST), which days get
 // a label, and where bars and points go.
 import { describe, expect, it } from 'vitest'
+import { OUTCOME_SERIES } from '../../../web/src/activity-view.ts'
 import { barLayout } from '../../../web/src/charts/bars.ts'
 import { lineLayout, linePath } from '../../../web/src/charts/lines.ts'
 import {
@@ -183,12 +184,16 @@ describe('layout', () => {
       values: [1],
       label: date,
     }))
-    const l = barLayout({ width: 900, height: 260, bars, axis })
+    const l = barLayout({ width: 900, height: 260, bars, axis, series: OUTCOME_SERIES })
     expect(bars).toHaveLength(365)
     expect(l.band * 365).toBeCloseTo(l.plotWidth)
     expect(l.barWidth).toBeLessThanOrEqual(l.band)
     expect(l.barWidth).toBeGreaterThan(0.5)
     expect(l.y(0)).toBeGreaterThan(l.y(40))
+    // The marks of problem days have lanes of their own over the plot.
+    expect([...l.lanes.keys()]).toEqual(['failed', 'missed'])
+    expect(Math.max(...l.lanes.values())).toBeLessThan(l.top)
+    expect(l.y(axis.max)).toBe(l.top)
   })
 
   it('gives a week of days gaps between bars', () => {
@@ -197,7 +202,7 @@ describe('layout', () => {
       values: [1],
       label: date,
     }))
-    const l = barLayout({ width: 900, height: 260, bars, axis })
+    const l = barLayout({ width: 900, height: 260, bars, axis, series: OUTCOME_SERIES })
     expect(l.barWidth).toBeLessThan(l.band * 0.8)
   })
 

@@ -37,6 +37,15 @@ import { HOUR, NOW, summary } from './summaries.ts'
 const DAY = 86_400
 const NY = 'America/New_York'
 
+/** Opens a <details> as a click would: its table is built only then. */
+function open(root: ParentNode, selector: string): Element {
+  const details = root.querySelector(selector) as HTMLDetailsElement
+  expect(details.querySelector('tbody')).toBeNull()
+  details.open = true
+  details.dispatchEvent(new Event('toggle'))
+  return details
+}
+
 function activityState(patch: Partial<ActivityState> = {}): ActivityState {
   return {
     activity: activityFixture(NOW, 30, NY),
@@ -73,8 +82,8 @@ describe('the activity chart', () => {
     expect(root.querySelector('svg.chart')?.getAttribute('aria-label')).toMatch(/arrow keys/)
     expect(all(root, '.chart-legend li').map(text)).toEqual([
       'ok',
-      'failed (hatched, over the day)',
-      'missed (dotted, over the day)',
+      'failed (hatched, over a day with any)',
+      'missed (dotted, over a day with any)',
     ])
   })
 
@@ -133,7 +142,7 @@ describe('the activity chart', () => {
   it('has the same numbers as a table, newest first', () => {
     const data = activityFixture(NOW, 7, NY)
     const root = mount(activityView(activityState({ activity: data, days: 7 })))
-    const rows = all(root, '.activity-table tbody tr')
+    const rows = all(open(root, 'details.chart-table'), '.activity-table tbody tr')
     expect(rows.map((r) => r.getAttribute('data-date'))).toEqual(
       data.series.map((d) => d.date).reverse(),
     )
@@ -146,6 +155,11 @@ describe('the activity chart', () => {
     ])
     // Labels for a week say each day.
     expect(all(root, 'text.tick.x')).toHaveLength(7)
+    // Open, the table follows the chart: another type redraws its numbers.
+    mount(activityView(activityState({ activity: data, days: 7, filter: 'snapshots' })), root)
+    const again = all(root, '.activity-table tbody tr')
+    expect(again).toHaveLength(7)
+    expect(text(again[0]?.querySelector('td'))).toBe(String(first.snapshots.ok))
   })
 
   it('says so when there is no history, or nothing in the range', () => {
@@ -316,7 +330,7 @@ describe('storage trends', () => {
       ),
     )
     const main = root.querySelector('[data-trend="pbs/main"]') as Element
-    const rows = all(main, '.trend-table tbody tr')
+    const rows = all(open(main, 'details.chart-table'), '.trend-table tbody tr')
     expect(rows.length).toBeGreaterThanOrEqual(7)
     expect(rows[0]?.getAttribute('data-date')).toBe(localDay(NOW, NY))
     expect(text(rows[0]?.querySelector('td:last-child'))).toMatch(/^6[23] %$/)
@@ -548,6 +562,11 @@ describe('a guest through time', () => {
     expect(text(root.querySelector('.pruned-list summary'))).toBe(
       `Pruned backups (${history.summary.pruned}): in history, no longer on storage`,
     )
+    const rows = all(open(root, '.pruned-list'), 'tbody tr')
+    expect(rows).toHaveLength(history.summary.pruned)
+    // Newest first, each with when it was last on storage.
+    const times = rows.map((r) => Number(r.getAttribute('data-time')))
+    expect(times).toEqual([...times].sort((a, b) => b - a))
   })
 
   it('falls back to the backups’ own durations when history has no runs', () => {

@@ -29,10 +29,16 @@ export interface BarChartSpec {
   axis: Axis
 }
 
-export const MARGIN = { top: 16, right: 8, bottom: 22, left: 44 }
+export const MARGIN = { top: 10, right: 8, bottom: 22, left: 44 }
+/** A lane over the plot per flagged series: the marks of a year's problem days in a row. */
+const LANE = 12
 const ROOM: Room = { left: MARGIN.left - 4, right: MARGIN.right }
 
 export interface BarLayout {
+  /** Where the plot starts: under the lanes of marks. */
+  top: number
+  /** The y of each flagged series' lane of marks, by series key. */
+  lanes: Map<string, number>
   plotWidth: number
   plotHeight: number
   band: number
@@ -43,15 +49,20 @@ export interface BarLayout {
 
 /** Where everything goes: pure, so tests can check it without a DOM. */
 export function barLayout(
-  spec: Pick<BarChartSpec, 'width' | 'height' | 'bars' | 'axis'>,
+  spec: Pick<BarChartSpec, 'width' | 'height' | 'bars' | 'axis' | 'series'>,
 ): BarLayout {
+  const flagged = spec.series.filter((s) => s.flag)
+  const lanes = new Map(flagged.map((s, i) => [s.key, 6 + i * LANE]))
+  const top = MARGIN.top + flagged.length * LANE
   const plotWidth = Math.max(10, spec.width - MARGIN.left - MARGIN.right)
-  const plotHeight = Math.max(10, spec.height - MARGIN.top - MARGIN.bottom)
+  const plotHeight = Math.max(10, spec.height - top - MARGIN.bottom)
   const n = Math.max(1, spec.bars.length)
   const band = plotWidth / n
   // Gaps while bars are wide enough to have them; a year of days touches.
   const barWidth = band >= 6 ? Math.min(band * 0.72, 48) : Math.max(0.8, band - 0.4)
   return {
+    top,
+    lanes,
     plotWidth,
     plotHeight,
     band,
@@ -61,7 +72,7 @@ export function barLayout(
       plotWidth,
       ROOM,
     ),
-    y: linear([0, spec.axis.max], [MARGIN.top + plotHeight, MARGIN.top]),
+    y: linear([0, spec.axis.max], [top + plotHeight, top]),
   }
 }
 
@@ -88,16 +99,15 @@ function barItem(
   const flagged = spec.series.flatMap((s, k) =>
     s.flag && (bar.values[k] ?? 0) > 0 ? [{ s, v: bar.values[k] ?? 0 }] : [],
   )
-  const top = layout.y(base) - 7
   const cx = x + layout.band / 2
   // Counts beside the marks while the bars are wide enough to hold them.
   const counted = layout.band >= 34
-  const step = counted ? 16 : 9
-  const flags = flagged.map(({ s, v }, n) => {
-    const fx = cx + (n - (flagged.length - 1) / 2) * step - (counted ? 4 : 0)
-    return svg`${flagShape(s.flag ?? 'circle', s.key, fx, top)}${counted ? svg`<text class="flag-count" x=${r(fx + 6)} y=${r(top + 3.5)}>${v}</text>` : ''}`
+  const flags = flagged.map(({ s, v }) => {
+    const y = layout.lanes.get(s.key) ?? 6
+    const fx = counted ? cx - 5 : cx
+    return svg`${flagShape(s.flag ?? 'circle', s.key, fx, y)}${counted ? svg`<text class="flag-count" x=${r(fx + 7)} y=${r(y + 3.5)}>${v}</text>` : ''}`
   })
-  return svg`<g class="item bar" data-item data-date=${bar.date} data-total=${base} role="img" aria-label=${bar.label} data-tip=${bar.label} tabindex=${i === last ? 0 : -1}><rect class="hit" x=${r(x)} y=${MARGIN.top} width=${r(layout.band)} height=${r(layout.plotHeight)} />${segments}${flags}</g>`
+  return svg`<g class="item bar" data-item data-date=${bar.date} data-total=${base} role="img" aria-label=${bar.label} data-tip=${bar.label} tabindex=${i === last ? 0 : -1}><rect class="hit" x=${r(x)} y=${layout.top} width=${r(layout.band)} height=${r(layout.plotHeight)} />${segments}${flags}</g>`
 }
 
 export function yGrid(axis: Axis, y: (v: number) => number, left: number, right: number) {
@@ -125,7 +135,7 @@ export function xLabels(
 
 export function barChart(spec: BarChartSpec): TemplateResult {
   const layout = barLayout(spec)
-  const bottom = MARGIN.top + layout.plotHeight
+  const bottom = layout.top + layout.plotHeight
   const right = MARGIN.left + layout.plotWidth
   const last = spec.bars.length - 1
   return html`<svg
