@@ -142,6 +142,10 @@ describe('the activity chart', () => {
       view: 'activity',
       q: 'a',
     })
+    // Focus moves to the view, as a page load would; the title says which.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('activity-title')
+    expect(await page.title()).toMatch(/^Activity — Pulse Edge/)
+    expect(await nav(page, 'Activity').getAttribute('aria-current')).toBe('page')
     expect(served.activity).toHaveLength(1)
     expect(served.activity[0]?.searchParams.get('days')).toBe('30')
     expect(served.activity[0]?.searchParams.get('tz')).toBe('America/New_York')
@@ -178,6 +182,7 @@ describe('the activity chart', () => {
     // The same numbers as a table.
     await page.getByText('The same numbers as a table').click()
     const rows = page.locator('.activity-table tbody tr')
+    await rows.first().waitFor()
     expect(await rows.count()).toBe(30)
     expect(await rows.first().getAttribute('data-date')).toBe(dates.at(-1))
     expect(errors).toEqual([])
@@ -460,6 +465,7 @@ describe('the inventory export', () => {
     expect(await page.locator('.export-links [role="status"]').textContent()).toContain(
       'PULSE_API_TOKEN',
     )
+    await page.locator('.export-links').screenshot({ path: shot('history-export-token.png') })
     await input.fill('lab-token')
     const [download] = await Promise.all([
       page.waitForEvent('download'),

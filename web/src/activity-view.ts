@@ -181,8 +181,8 @@ export function activityView(state: ActivityState): TemplateResult {
     content = errorState(`Cannot load the activity: ${state.error}`, state.onRetry)
   else if (!showing) content = loadingState('Loading activity…')
   else content = html`${reloadFailed(state.error)}${chart(state, showing)}`
-  return html`<section class="view activity-view" aria-labelledby="view-title">
-    <h2 id="view-title" tabindex="-1">Backup activity</h2>
+  return html`<section class="view activity-view" aria-labelledby="activity-title">
+    <h2 id="activity-title" tabindex="-1">Backup activity</h2>
     <div class="chart-tools">
       ${toggles(
         'Range',

@@ -28,6 +28,7 @@ import {
   failedRunTimes,
   type GuestHistoryState,
   type HistorySectionState,
+  historyEmpty,
   historyOverview,
   historyStart,
   historyTrends,
@@ -153,7 +154,8 @@ function historyCalendar(
   state: DetailState,
 ): TemplateResult {
   const { now, timeZone: zone } = state
-  if (history?.state !== 'loaded') return calendar(record.backupDates, now, zone)
+  if (history?.state !== 'loaded' || historyEmpty(history.data))
+    return calendar(record.backupDates, now, zone)
   const data = history.data
   const thisMonth = localDay(now, zone).slice(0, 7)
   const firstMonth = historyStart(data, zone).slice(0, 7)

@@ -49,6 +49,10 @@ const DURATION_ID = 'history-duration'
 export const failedRunTimes = (runs: readonly HistoryJobRun[]) =>
   runs.filter((r) => r.outcome === 'failed').map((r) => r.end ?? r.start)
 
+/** History that holds nothing for the guest (not recorded yet): said once, no empty charts. */
+export const historyEmpty = (data: GuestHistoryResponse) =>
+  data.backups.length === 0 && data.runs.length === 0
+
 /** The first local day history has anything for: its first backup or run (else its `from`). */
 export function historyStart(data: GuestHistoryResponse, timeZone: string): string {
   const firsts = [data.backups[0]?.time, data.runs[0]?.start].filter(
@@ -264,6 +268,15 @@ export function historyOverview(state: HistorySectionState): TemplateResult {
       </div>
     </section>`
   const data = h.data
+  if (historyEmpty(data))
+    return html`<section class="history" data-history="empty">
+      <h3>History</h3>
+      <p class="meta">
+        History holds nothing for this guest yet: it records what each refresh sees from then on
+        (kept ${data.retentionDays} days). The calendar and the list below show the backups on
+        storage now.
+      </p>
+    </section>`
   const days = historyDays(data, state.backupDates, state.now, state.timeZone)
   return html`<section class="history" data-history="loaded">
     <h3>History</h3>
@@ -279,7 +292,7 @@ export function historyOverview(state: HistorySectionState): TemplateResult {
 /** Size and run-time trends and the pruned backups, under the calendar; nothing until loaded. */
 export function historyTrends(state: HistorySectionState): TemplateResult | typeof nothing {
   const h = state.history
-  if (h.state !== 'loaded') return nothing
+  if (h.state !== 'loaded' || historyEmpty(h.data)) return nothing
   const data = h.data
   const dates = dayRange(historyStart(data, state.timeZone), localDay(state.now, state.timeZone))
   return html`<section class="history-trends">

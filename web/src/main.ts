@@ -444,8 +444,17 @@ function wireLinks(): void {
     const { guest, orphan, page } = link.dataset
     if (page) {
       change({ page: page as Page, guest: null, orphan: null }, 'push')
-      // Move focus to the view that was asked for, as a page load would.
-      const title = page === 'guests' ? root : document.getElementById('view-title')
+      // Move focus to the view that was asked for, as a page load would (its own heading: the
+      // other views' stay in their hidden slots).
+      const slots: Record<Exclude<Page, 'guests'>, HTMLElement> = {
+        jobs: jobsSlot,
+        storage: storageSlot,
+        activity: activitySlot,
+      }
+      const title =
+        page === 'guests'
+          ? root
+          : slots[page as Exclude<Page, 'guests'>]?.querySelector<HTMLElement>('h2[tabindex="-1"]')
       title?.focus()
     } else if (guest) change({ guest }, 'push')
     else if (orphan) change({ orphan }, 'push')

@@ -590,6 +590,23 @@ describe('a guest through time', () => {
     expect(root.querySelector('.history-trends')).toBeNull()
     root.querySelector<HTMLButtonElement>('.history button.retry')?.click()
     expect(onRetryHistory).toHaveBeenCalledOnce()
+    // A guest history has not recorded yet: said in words, the record's calendar as before.
+    const empty = detail({
+      state: 'loaded',
+      data: {
+        ...history,
+        backups: [],
+        runs: [],
+        summary: { restorePoints: 0, oldestRestorePoint: null, pruned: 0, firstSeen: null },
+      },
+    })
+    expect(text(empty.querySelector('.history[data-history="empty"] p'))).toMatch(
+      /^History holds nothing for this guest yet/,
+    )
+    expect(empty.querySelector('.chart.year')).toBeNull()
+    expect(empty.querySelector('.history-trends')).toBeNull()
+    expect(empty.querySelector('.calendar-nav')).toBeNull()
+    expect(all(empty, '.calendar .days li[data-date]')).toHaveLength(30)
     const loading = detail({ state: 'loading' })
     expect(text(loading.querySelector('.history .placeholder'))).toBe('Loading history…')
     expect(all(loading, '.calendar .days li[data-date]')).toHaveLength(30)
