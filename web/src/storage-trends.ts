@@ -185,6 +185,12 @@ function trendCard(
   </figure>`
 }
 
+/** Datastores first, then PVE storages, as the tables above list them. */
+const ordered = (trends: readonly StorageTrend[]) => [
+  ...trends.filter((t) => t.kind === 'datastore'),
+  ...trends.filter((t) => t.kind === 'storage'),
+]
+
 export function storageTrendsSection(state: TrendsState): TemplateResult {
   const { trends } = state
   const showing = trends
@@ -199,7 +205,7 @@ export function storageTrendsSection(state: TrendsState): TemplateResult {
     const column = two ? (state.width - GAP) / 2 : state.width
     const chartWidth = Math.max(240, Math.floor(column - CARD_INSET))
     content = html`${reloadFailed(state.error)}<div class=${two ? 'trend-grid two' : 'trend-grid'}>
-      ${showing.trends.map((t, i) => trendCard(t, state, showing.from, showing.to, chartWidth, i))}
+      ${ordered(showing.trends).map((t, i) => trendCard(t, state, showing.from, showing.to, chartWidth, i))}
     </div>`
   }
   return html`<section class="storage-trends" aria-labelledby="trends-title">
