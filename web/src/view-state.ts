@@ -56,8 +56,11 @@ export interface ViewState {
   /** Key of the orphan whose details are open (see OrphanSchema's `key`). */
   orphan: string | null
   page: Page
-  /** The history views' range; null: each view's own default. */
-  days: HistoryRange | null
+  /**
+   * The history views' range; absent (not null): each view's own default, and views bookmarked
+   * before it existed parse to the same state.
+   */
+  days?: HistoryRange
 }
 
 export const DEFAULT_VIEW: ViewState = {
@@ -72,7 +75,6 @@ export const DEFAULT_VIEW: ViewState = {
   guest: null,
   orphan: null,
   page: 'guests',
-  days: null,
 }
 
 function oneOf<T extends string>(values: readonly T[], value: string | null, fallback: T): T {
@@ -84,6 +86,7 @@ export function parseViewState(query: string): ViewState {
   const guest = p.get('guest')
   const orphan = p.get('orphan')
   const status = p.get('status')
+  const days = ACTIVITY_RANGES.find((d) => String(d) === p.get('days'))
   return {
     filter: oneOf(BACKUP_FILTERS, p.get('filter'), DEFAULT_VIEW.filter),
     search: (p.get('q') ?? '').slice(0, 200),
@@ -100,9 +103,7 @@ export function parseViewState(query: string): ViewState {
     // One drill-down at a time: a guest wins over an orphan.
     orphan: guest === null && orphan !== null && ORPHAN_KEY.test(orphan) ? orphan : null,
     page: oneOf(PAGES, p.get('view'), DEFAULT_VIEW.page),
-    days: (ACTIVITY_RANGES as readonly number[]).includes(Number(p.get('days')))
-      ? (Number(p.get('days')) as HistoryRange)
-      : null,
+    ...(days === undefined ? {} : { days }),
   }
 }
 
@@ -118,7 +119,7 @@ export function formatViewState(state: ViewState): string {
   if (state.status) p.set('status', state.status)
   if (state.templates) p.set('templates', '1')
   if (state.only !== DEFAULT_VIEW.only) p.set('only', state.only)
-  if (state.days !== null) p.set('days', String(state.days))
+  if (state.days !== undefined) p.set('days', String(state.days))
   if (state.guest) p.set('guest', state.guest)
   else if (state.orphan) p.set('orphan', state.orphan)
   const text = p.toString()

@@ -619,8 +619,9 @@ describe('the URL and the export', () => {
     expect(view.page).toBe('activity')
     expect(view.days).toBe(365)
     expect(formatViewState(view)).toBe('?view=activity&filter=pbs&days=365')
-    expect(parseViewState('?view=activity&days=12').days).toBeNull()
-    expect(parseViewState('?days=abc').days).toBeNull()
+    expect(parseViewState('?view=activity&days=12').days).toBeUndefined()
+    expect(parseViewState('?days=abc')).toEqual(parseViewState(''))
+    expect('days' in parseViewState('?view=storage')).toBe(false)
   })
 
   it("takes the export's file name from Content-Disposition", () => {

@@ -25,7 +25,6 @@ describe('view state in the URL', () => {
       guest: 'office/101',
       orphan: null,
       page: 'jobs',
-      days: null,
     }
     const query = formatViewState(view)
     expect(query).toBe(
