@@ -13,12 +13,32 @@ import type {
   OrphanRecord,
 } from '../../shared/schema/guest.ts'
 import type { JobsIndex, PveBackupJob } from '../../shared/schema/jobs.ts'
-import { buildCalendar, type CalendarDay } from './calendar.ts'
+import {
+  buildCalendar,
+  buildDays,
+  type CalendarDay,
+  lastDays,
+  localDay,
+  mergeEntries,
+  monthDays,
+} from './calendar.ts'
+import { formatDate } from './charts/time.ts'
 import { formatBytes, formatLocalTime, formatWhen, guestTypeLabel } from './format.ts'
+import {
+  failedRunTimes,
+  type GuestHistoryState,
+  type HistorySectionState,
+  historyEmpty,
+  historyOverview,
+  historyStart,
+  historyTrends,
+} from './history-detail.ts'
 import { scheduleNow, scheduleWords } from './schedule.ts'
 import { guestLabel } from './table.ts'
 
 const KIND_LABEL = { pve: 'PVE', pbs: 'PBS', snapshot: 'Snapshot' } as const
+/** The dialog body's width before it is first measured (history.css's dialog at 1400 px). */
+const DEFAULT_BODY_WIDTH = 900
 const KIND_MARK = { pve: 'P', pbs: 'B', snapshot: 'S' } as const
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
@@ -27,7 +47,13 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 export type DetailContent =
   | { kind: 'loading'; title: string }
   | { kind: 'error'; title: string; message: string }
-  | { kind: 'guest'; record: GuestRecord; jobs: JobsIndex | null }
+  | {
+      kind: 'guest'
+      record: GuestRecord
+      jobs: JobsIndex | null
+      /** Its history, once asked for (absent: not asked, as for an orphan). */
+      history?: GuestHistoryState
+    }
   | { kind: 'orphan'; record: OrphanRecord }
 
 export interface DetailState {
@@ -35,50 +61,124 @@ export interface DetailState {
   now: number
   thresholds: Thresholds
   timeZone: string
+  /** The body's width in CSS px, for the charts (createDetail measures it). */
+  width?: number
+  /** The calendar's month (`YYYY-MM`), null: the last 30 days. */
+  calendarMonth?: string | null
+  onCalendar?: (month: string | null) => void
+  onRetryHistory?: () => void
 }
 
 function calendarCell(day: CalendarDay): TemplateResult {
   const kinds = (Object.keys(day.counts) as (keyof CalendarDay['counts'])[]).filter(
     (k) => day.counts[k] > 0,
   )
+  const gone = (Object.keys(day.pruned) as (keyof CalendarDay['pruned'])[]).filter(
+    (k) => day.pruned[k] > 0,
+  )
   const date = `${WEEKDAYS[day.weekday]} ${day.day} ${MONTHS[day.month - 1]}`
-  const label =
-    day.total > 0
-      ? `${date}: ${kinds.map((k) => `${day.counts[k]} ${KIND_LABEL[k]}`).join(', ')}`
-      : `${date}: none`
+  const words = [
+    ...kinds.map((k) => `${day.counts[k]} ${KIND_LABEL[k]}`),
+    ...gone.map((k) => `${day.pruned[k]} ${KIND_LABEL[k]} pruned (no longer on storage)`),
+    ...(day.failedRuns > 0 ? ['job failed'] : []),
+  ]
+  const label = `${date}: ${words.length > 0 ? words.join(', ') : 'none'}`
+  const all = day.total + day.prunedTotal
+  const cls = `day${day.total > 0 ? ' has' : day.prunedTotal > 0 ? ' pruned' : ''}${day.failedRuns > 0 ? ' failed' : ''}`
   return html`<li
-    class=${day.total > 0 ? 'day has' : 'day'}
+    class=${cls}
     data-date=${day.date}
-    data-count=${day.total}
+    data-count=${all}
+    data-pruned=${day.prunedTotal}
     data-kinds=${kinds.join(' ')}
     aria-label=${label}
     title=${label}
   >
     <span class="dnum">${day.day === 1 ? `${day.day} ${MONTHS[day.month - 1]}` : day.day}</span
-    >${
-      day.total > 0
-        ? html`<span class="dcount">${day.total}</span
-            ><span class="dkinds"
-              >${kinds.map((k) => html`<span class="mark ${k}">${KIND_MARK[k]}</span>`)}</span
-            >`
+    >${all > 0 ? html`<span class="dcount">${all}</span>` : nothing}${
+      all > 0 || day.failedRuns > 0
+        ? html`<span class="dkinds"
+            >${kinds.map((k) => html`<span class="mark ${k}">${KIND_MARK[k]}</span>`)}${gone.map(
+              (k) => html`<span class="mark ${k} gone">${KIND_MARK[k]}</span>`,
+            )}${day.failedRuns > 0 ? html`<span class="mark run-failed">!</span>` : nothing}</span
+          >`
         : nothing
     }
   </li>`
 }
 
-function calendar(backupDates: readonly BackupDate[], now: number, zone: string): TemplateResult {
-  const days = buildCalendar(backupDates, now, zone)
+interface CalendarOptions {
+  title: string
+  /** History is shown: the legend names pruned and failed marks. */
+  history: boolean
+  nav?: TemplateResult
+}
+
+function calendarGrid(days: readonly CalendarDay[], o: CalendarOptions): TemplateResult {
   const pads = Array.from({ length: days[0]?.weekday ?? 0 })
   return html`<section class="calendar">
-    <h3>Last 30 days (${zone})</h3>
+    <div class="calendar-head"><h3>${o.title}</h3>${o.nav ?? nothing}</div>
     <ol class="weekdays" aria-hidden="true">
       ${WEEKDAYS.map((w) => html`<li>${w}</li>`)}
     </ol>
     <ol class="days">
       ${pads.map(() => html`<li class="pad" aria-hidden="true"></li>`)}${days.map(calendarCell)}
     </ol>
-    <p class="legend">P = PVE archive · B = PBS snapshot · S = guest snapshot</p>
+    <p class="legend">
+      P = PVE archive · B = PBS snapshot · S = guest snapshot${
+        o.history
+          ? html` · <span class="mark pbs gone">B</span> outlined, on a hatched day = pruned: in history, no longer on storage · <span class="mark run-failed">!</span> = a job failed for this guest`
+          : nothing
+      }
+    </p>
   </section>`
+}
+
+function calendar(backupDates: readonly BackupDate[], now: number, zone: string): TemplateResult {
+  return calendarGrid(buildCalendar(backupDates, now, zone), {
+    title: `Last 30 days (${zone})`,
+    history: false,
+  })
+}
+
+/** `YYYY-MM` moved by `n` months. */
+function addMonths(month: string, n: number): string {
+  const [y, m] = month.split('-').map(Number) as [number, number]
+  return new Date(Date.UTC(y, m - 1 + n, 1)).toISOString().slice(0, 7)
+}
+
+/** The calendar over history: the last 30 days, or any month back to history's start. */
+function historyCalendar(
+  record: GuestRecord,
+  history: GuestHistoryState | undefined,
+  state: DetailState,
+): TemplateResult {
+  const { now, timeZone: zone } = state
+  if (history?.state !== 'loaded' || historyEmpty(history.data))
+    return calendar(record.backupDates, now, zone)
+  const data = history.data
+  const thisMonth = localDay(now, zone).slice(0, 7)
+  const firstMonth = historyStart(data, zone).slice(0, 7)
+  const month = state.calendarMonth && state.calendarMonth < thisMonth ? state.calendarMonth : null
+  const dates = month ? monthDays(month) : lastDays(now, zone)
+  const days = buildDays(
+    mergeEntries(record.backupDates, data.backups),
+    dates,
+    zone,
+    failedRunTimes(data.runs),
+  )
+  const earlier = addMonths(month ?? thisMonth, -1)
+  const later = month ? addMonths(month, 1) : null
+  const go = (m: string | null) => () => state.onCalendar?.(m !== null && m >= thisMonth ? null : m)
+  const nav = html`<div class="calendar-nav" role="group" aria-label="Calendar month">
+    <button type="button" data-nav="earlier" ?disabled=${earlier < firstMonth} @click=${go(earlier)}>‹ Earlier</button>
+    <button type="button" data-nav="later" ?disabled=${later === null} @click=${go(later)}>Later ›</button>
+    <button type="button" data-nav="recent" ?disabled=${month === null} @click=${go(null)}>Last 30 days</button>
+  </div>`
+  const title = month
+    ? `${formatDate(`${month}-01`, { month: 'long', year: 'numeric' })} (${zone})`
+    : `Last 30 days (${zone})`
+  return calendarGrid(days, { title, history: true, nav })
 }
 
 function backupRow(b: BackupDetail, now: number): TemplateResult {
@@ -227,10 +327,21 @@ function verificationSection(
 function guestBody(
   record: GuestRecord,
   jobs: JobsIndex | null,
-  now: number,
-  t: Thresholds,
-  zone: string,
+  state: DetailState,
+  history: GuestHistoryState | undefined,
 ): TemplateResult {
+  const { now, thresholds: t, timeZone: zone } = state
+  const h: HistorySectionState | null = history
+    ? {
+        history,
+        backupDates: record.backupDates,
+        now,
+        timeZone: zone,
+        width: state.width ?? DEFAULT_BODY_WIDTH,
+        onPick: (month) => state.onCalendar?.(month),
+        onRetry: state.onRetryHistory,
+      }
+    : null
   const job = record.lastJob
   const grouping = [
     record.pool ? `pool ${record.pool}` : '',
@@ -255,7 +366,10 @@ function guestBody(
     ${ages(record, now, t, true)}
     ${verificationSection(record.verification, now)}
     ${scheduleSection(record.schedule, record.covered, jobs, now, t)}
-    ${calendar(record.backupDates, now, zone)} ${backupList(record.backups, now)}`
+    ${h ? historyOverview(h) : nothing}
+    ${historyCalendar(record, history, state)}
+    ${h ? historyTrends(h) : nothing}
+    ${backupList(record.backups, now)}`
 }
 
 function orphanBody(record: OrphanRecord, now: number, t: Thresholds, zone: string) {
@@ -310,7 +424,7 @@ export function detailView(state: DetailState, onClose: () => void): TemplateRes
       body = html`<p class="error">${content.message}</p>`
       break
     case 'guest':
-      body = guestBody(content.record, content.jobs, now, t, timeZone)
+      body = guestBody(content.record, content.jobs, state, content.history)
       break
     case 'orphan':
       body = orphanBody(content.record, now, t, timeZone)
@@ -340,13 +454,55 @@ export function createDetail(onClose: () => void): Detail {
     if (e.target === dialog) dialog.close()
   })
   const close = () => dialog.close()
+  // The calendar's month belongs to the open drill-down: another guest starts at today.
+  let month: string | null = null
+  let monthOf: string | null = null
+  let last: DetailState | null = null
+  const keyOf = (c: DetailContent) =>
+    c.kind === 'guest' || c.kind === 'orphan' ? c.record.key : c.title
+  dialog.addEventListener('close', () => {
+    month = null
+    monthOf = null
+  })
+  const draw = (state: DetailState) => {
+    last = state
+    const key = keyOf(state.content)
+    if (key !== monthOf && state.content.kind !== 'loading') {
+      month = null
+      monthOf = key
+    }
+    const full: DetailState = {
+      ...state,
+      width: state.width ?? bodyWidth(dialog),
+      calendarMonth: month,
+      onCalendar: (m) => {
+        month = m
+        if (last) draw(last)
+        dialog.querySelector<HTMLElement>('.calendar h3')?.scrollIntoView({ block: 'nearest' })
+      },
+    }
+    render(detailView(full, close), dialog)
+  }
   return {
     element: dialog,
     isOpen: () => dialog.open,
     close: () => dialog.open && dialog.close(),
     show(state) {
-      render(detailView(state, close), dialog)
+      draw(state)
       if (!dialog.open) dialog.showModal()
     },
   }
+}
+
+/** The drill-down body's content width: measured once open, else what history.css makes it. */
+function bodyWidth(dialog: HTMLDialogElement): number {
+  const body = dialog.querySelector<HTMLElement>('.detail-body')
+  if (dialog.open && body && body.clientWidth > 0) {
+    const style = getComputedStyle(body)
+    const padding = Number.parseFloat(style.paddingLeft) + Number.parseFloat(style.paddingRight)
+    return Math.floor(body.clientWidth - (Number.isFinite(padding) ? padding : 0))
+  }
+  // width: min(64rem, 100vw − 1.5rem), a 1px border, 1rem padding each side, a scrollbar.
+  const rem = Number.parseFloat(getComputedStyle(document.documentElement).fontSize) || 15
+  return Math.floor(Math.min(64 * rem, window.innerWidth - 1.5 * rem) - 2 - 2 * rem - 16)
 }

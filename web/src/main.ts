@@ -1,13 +1,16 @@
 // Dashboard entry: loads the guest index and source status, keeps the view (page, filter,
 // search, sort, open drill-down) in the URL, re-renders from memory on every change (no request
 // for a filter switch) and every 30 s so ages tick, and revalidates the data every 5 minutes.
-// The Jobs, Storage and Alerts views load their own endpoints the first time they are shown;
-// the alerts are loaded with the rest from the start, for the header's count of firing alerts.
+// The Jobs, Storage, Alerts and Activity views load their own endpoints the first time they
+// are shown; the alerts are loaded with the rest from the start, for the header's count of
+// firing alerts; a guest's history loads when its drill-down opens.
 import { render as draw } from 'lit-html'
+import type { ActivityResponse, StorageTrendsResponse } from '../../shared/schema/history.ts'
 import type { GuestIndex } from '../../shared/schema/index.ts'
 import type { JobsIndex } from '../../shared/schema/jobs.ts'
 import type { Status } from '../../shared/schema/status.ts'
 import type { StorageIndex } from '../../shared/schema/storage.ts'
+import { ACTIVITY_DEFAULT_DAYS, activityView } from './activity-view.ts'
 import { createAlertCount } from './alert-count.ts'
 import { createAlertsPage } from './alerts-page.ts'
 import {
@@ -22,20 +25,31 @@ import {
 } from './api.ts'
 import { readToken, saveToken } from './api-token.ts'
 import { createBanner } from './banner.ts'
+import { localDay } from './calendar.ts'
 import { createControls } from './controls.ts'
 import { createDetail, type DetailContent } from './detail.ts'
 import { button, el } from './dom.ts'
+import { createExportLinks } from './export-links.ts'
 import { extrasView } from './extras.ts'
 import { viewerTimeZone } from './format.ts'
+import {
+  historyErrorText,
+  loadActivity,
+  loadGuestHistory,
+  loadStorageTrends,
+} from './history-api.ts'
+import type { GuestHistoryState } from './history-detail.ts'
 import { jobsView } from './jobs-view.ts'
 import { ensure, type Loaded, messageOf, notLoaded } from './loaded.ts'
 import { navView, PAGE_TITLES } from './nav.ts'
 import { selectRows } from './rows.ts'
+import { TRENDS_DEFAULT_DAYS } from './storage-trends.ts'
 import { storageView } from './storage-view.ts'
 import { createGuestTable, guestLabel } from './table.ts'
 import { installTooltip } from './tooltip.ts'
 import {
   formatViewState,
+  type HistoryRange,
   type Page,
   parseViewState,
   type SortKey,
@@ -57,6 +71,9 @@ let storage: Loaded<StorageIndex> = notLoaded()
 let detailContent: DetailContent | null = null
 /** A job or store named by the URL waits to be scrolled to until its row is drawn. */
 let scrollPending = view.job !== undefined || view.store !== undefined
+/** History views' data per range (and zone), kept once loaded like the other views'. */
+const activity = new Map<string, Loaded<ActivityResponse>>()
+const trends = new Map<HistoryRange, Loaded<StorageTrendsResponse>>()
 
 const root = document.getElementById('main') as HTMLElement
 const bannerSlot = document.getElementById('banner') as HTMLElement
@@ -75,6 +92,14 @@ const empty = el('p', undefined, 'placeholder empty')
 const extrasSlot = el('div')
 tableWrap.append(table.element)
 guestsSection.append(controls.element, tableWrap, empty, extrasSlot)
+const exportLinks = createExportLinks(
+  {
+    get: () => readToken() ?? null,
+    set: saveToken,
+  },
+  () => localDay(nowSeconds(), viewerTimeZone()),
+)
+guestsSection.append(exportLinks.element)
 const jobsSlot = el('div')
 const storageSlot = el('div')
 const alertsSlot = el('div')
@@ -86,6 +111,7 @@ const alertsPage = createAlertsPage({
   now: nowSeconds,
   render: () => render(),
 })
+const activitySlot = el('div')
 
 function thresholds() {
   return status?.thresholds ?? { freshHours: 24, staleHours: 72 }
@@ -96,6 +122,13 @@ const hrefOf = (state: ViewState) => `${location.pathname}${formatViewState(stat
 const clusterNames = () =>
   new Map((index?.guests ?? []).map((g) => [g.cluster, g.clusterName ?? g.cluster]))
 const guestNames = () => new Map((index?.guests ?? []).map((g) => [g.key, guestLabel(g)]))
+/** The width a view's charts are laid out for: the main column's content box. */
+function contentWidth(): number {
+  const style = getComputedStyle(root)
+  const padding = Number.parseFloat(style.paddingLeft) + Number.parseFloat(style.paddingRight)
+  return Math.max(260, Math.floor(root.clientWidth - (Number.isFinite(padding) ? padding : 0)))
+}
+const activityKey = (days: HistoryRange) => `${days}|${viewerTimeZone()}`
 
 function renderGuests(now: number): void {
   if (!index) return
@@ -134,6 +167,7 @@ function render(): void {
   jobsSlot.hidden = view.page !== 'jobs'
   storageSlot.hidden = view.page !== 'storage'
   alertsSlot.hidden = view.page !== 'alerts'
+  activitySlot.hidden = view.page !== 'activity'
   // A guest's drill-down opens over the view it was chosen from; closing it returns there.
   const guestHref = (key: string) => hrefOf({ ...view, guest: key })
   if (view.page === 'guests') renderGuests(now)
@@ -156,6 +190,9 @@ function render(): void {
   if (view.page === 'storage') {
     void ensureStorage()
     void ensureJobs()
+    const days = view.days ?? TRENDS_DEFAULT_DAYS
+    void ensureTrends(days)
+    const t = trends.get(days) ?? notLoaded()
     draw(
       storageView({
         storage: storage.data,
@@ -165,19 +202,50 @@ function render(): void {
         clusterNames: clusterNames(),
         onRetry: () => void ensureStorage(true),
         highlight: view.store,
+        trends: {
+          trends: t.data,
+          error: t.error,
+          days,
+          width: contentWidth(),
+          timeZone: viewerTimeZone(),
+          now,
+          onChange: (d) => change({ days: d }, 'push'),
+          onRetry: () => void ensureTrends(days, true),
+        },
       }),
       storageSlot,
     )
   }
   if (view.page === 'alerts') alertsPage.draw(alertsSlot, now)
+  if (view.page === 'activity') {
+    const days = view.days ?? ACTIVITY_DEFAULT_DAYS
+    void ensureActivity(days)
+    const a = activity.get(activityKey(days)) ?? notLoaded()
+    draw(
+      activityView({
+        activity: a.data,
+        error: a.error,
+        days,
+        filter: view.filter,
+        width: contentWidth(),
+        onChange: (patch) => change(patch, 'push'),
+        onRetry: () => void ensureActivity(days, true),
+      }),
+      activitySlot,
+    )
+  }
   scrollToHighlight()
-  if (detailContent && detail.isOpen())
-    detail.show({
-      content: detailContent,
-      now,
-      thresholds: thresholds(),
-      timeZone: viewerTimeZone(),
-    })
+  if (detailContent && detail.isOpen()) detail.show(detailState(detailContent, now))
+}
+
+function detailState(content: DetailContent, now: number) {
+  return {
+    content,
+    now,
+    thresholds: thresholds(),
+    timeZone: viewerTimeZone(),
+    onRetryHistory: () => void syncHistory(true),
+  }
 }
 
 /** A view from the header: its own state only, drill-downs and highlights closed. */
@@ -223,6 +291,24 @@ const ensureStorage = (again = false) =>
     render,
     again,
   )
+const ensureActivity = (days: HistoryRange, again = false) => {
+  const key = activityKey(days)
+  return ensure(
+    () => activity.get(key) ?? notLoaded<ActivityResponse>(),
+    (next) => activity.set(key, next),
+    () => loadActivity(days, viewerTimeZone()),
+    render,
+    again,
+  )
+}
+const ensureTrends = (days: HistoryRange, again = false) =>
+  ensure(
+    () => trends.get(days) ?? notLoaded<StorageTrendsResponse>(),
+    (next) => trends.set(days, next),
+    () => loadStorageTrends(days),
+    render,
+    again,
+  )
 
 /** A whole new view state (an alert's link), pushed to history like a patch. */
 function replaceView(next: ViewState): void {
@@ -248,7 +334,26 @@ function change(patch: Partial<ViewState>, mode: 'push' | 'replace'): void {
 
 function showDetail(content: DetailContent): void {
   detailContent = content
-  detail.show({ content, now: nowSeconds(), thresholds: thresholds(), timeZone: viewerTimeZone() })
+  detail.show(detailState(content, nowSeconds()))
+}
+
+/** The open guest's history, into the drill-down when it arrives (its record stays either way). */
+async function syncHistory(again = false): Promise<void> {
+  const key = view.guest
+  const open = detailContent
+  if (!key || open?.kind !== 'guest' || open.record.key !== key) return
+  if (!again && open.history && open.history.state !== 'error') return
+  const set = (history: GuestHistoryState) => {
+    const c = detailContent
+    if (c?.kind === 'guest' && c.record.key === key && view.guest === key)
+      showDetail({ ...c, history })
+  }
+  set({ state: 'loading' })
+  try {
+    set({ state: 'loaded', data: await loadGuestHistory(key) })
+  } catch (error) {
+    set({ state: 'error', message: historyErrorText(error) })
+  }
 }
 
 async function syncDetail(): Promise<void> {
@@ -265,11 +370,13 @@ async function syncDetail(): Promise<void> {
     if (guest) {
       const record = await loadGuest(guest)
       if (!current()) return
-      showDetail({ kind: 'guest', record, jobs: jobs.data })
+      showDetail({ kind: 'guest', record, jobs: jobs.data, history: { state: 'loading' } })
+      void syncHistory(true)
       // The jobs covering it, named with their schedules, once /api/jobs has answered.
       if (record.schedule?.jobs.length && !jobs.data) {
         await ensureJobs()
-        if (current() && jobs.data) showDetail({ kind: 'guest', record, jobs: jobs.data })
+        const c = detailContent
+        if (current() && jobs.data && c?.kind === 'guest') showDetail({ ...c, jobs: jobs.data })
       }
     } else {
       const record = await loadOrphan(key)
@@ -298,6 +405,9 @@ async function loadAll(): Promise<void> {
   if (storage.data || storage.error) void ensureStorage(true)
   // The header's count comes with every reload, whatever the view.
   alertsPage.reload()
+  for (const [key, a] of activity)
+    if (a.data || a.error) void ensureActivity(Number(key.split('|')[0]) as HistoryRange, true)
+  for (const [days, t] of trends) if (t.data || t.error) void ensureTrends(days, true)
 }
 
 async function refreshNow(): Promise<void> {
@@ -359,7 +469,13 @@ function wireTable(): void {
 
 /** Moves focus to the view that was asked for, as a page load would. */
 function focusView(): void {
-  const slot = { guests: null, jobs: jobsSlot, storage: storageSlot, alerts: alertsSlot }[view.page]
+  const slot = {
+    guests: null,
+    jobs: jobsSlot,
+    storage: storageSlot,
+    alerts: alertsSlot,
+    activity: activitySlot,
+  }[view.page]
   // Each view's heading; the hidden views' are still in the document.
   const title = slot ? slot.querySelector<HTMLElement>('h2[tabindex="-1"]') : root
   title?.focus()
@@ -398,7 +514,14 @@ async function start(): Promise<void> {
     return
   }
   bannerSlot.replaceChildren(banner.element)
-  root.replaceChildren(guestsSection, jobsSlot, storageSlot, alertsSlot, detail.element)
+  root.replaceChildren(
+    guestsSection,
+    jobsSlot,
+    storageSlot,
+    alertsSlot,
+    activitySlot,
+    detail.element,
+  )
   render()
   root.setAttribute('aria-busy', 'false')
   document.body.dataset.ready = 'true'
@@ -419,6 +542,12 @@ setInterval(() => {
   render()
   if (status) banner.render(status, nowSeconds())
 }, TICK_MS)
+// Charts are laid out for the width they get: a resize lays them out again (once a frame).
+let resizing = 0
+window.addEventListener('resize', () => {
+  cancelAnimationFrame(resizing)
+  resizing = requestAnimationFrame(() => render())
+})
 setInterval(() => {
   loadAll()
     .then(render)

@@ -8,6 +8,7 @@ export const PAGE_TITLES: Record<Page, string> = {
   jobs: 'Jobs',
   storage: 'Storage',
   alerts: 'Alerts',
+  activity: 'Activity',
 }
 
 export function navView(current: Page, hrefFor: (page: Page) => string): TemplateResult {

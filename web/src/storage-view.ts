@@ -13,6 +13,7 @@ import {
   relativeTime,
 } from './format.ts'
 import { PBS_KIND_TEXT } from './jobs-view.ts'
+import { storageTrendsSection, type TrendsState } from './storage-trends.ts'
 import { errorState, loadingState, notListed, outcome, reloadFailed, when } from './view-parts.ts'
 
 export interface StorageState {
@@ -25,6 +26,8 @@ export interface StorageState {
   onRetry: () => void
   /** The datastore or storage an alert's link named (`?store=`): highlighted and scrolled to. */
   highlight?: string
+  /** Usage over time (its own endpoint); absent, the view shows only today's. */
+  trends?: TrendsState
 }
 
 /** The highlighted row's attribute (styled, and found by main.ts to scroll to and focus). */
@@ -246,6 +249,6 @@ export function storageView(state: StorageState): TemplateResult {
       }`
   return html`<section class="view storage-view" aria-labelledby="view-title">
     <h2 id="view-title" tabindex="-1">Storage</h2>
-    ${content}
+    ${content}${state.trends ? storageTrendsSection(state.trends) : nothing}
   </section>`
 }

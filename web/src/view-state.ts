@@ -7,6 +7,7 @@ import {
   type BackupFilter,
 } from '../../shared/age.ts'
 import { SEVERITIES, type Severity } from '../../shared/schema/alerts.ts'
+import { ACTIVITY_RANGES } from '../../shared/schema/history.ts'
 
 export const SORT_KEYS = [
   'attention',
@@ -32,7 +33,7 @@ export const ONLY_VIEWS = ['any', 'no-backup', 'uncovered', 'missed', 'verify-fa
 export type OnlyView = (typeof ONLY_VIEWS)[number]
 
 /** The page's views, reachable from the header. */
-export const PAGES = ['guests', 'jobs', 'storage', 'alerts'] as const
+export const PAGES = ['guests', 'jobs', 'storage', 'alerts', 'activity'] as const
 export type Page = (typeof PAGES)[number]
 
 /** The Alerts view's state filter: `open` = firing and neither acknowledged nor snoozed. */
@@ -44,6 +45,9 @@ export const ALERT_STATE_FILTERS = [
   'resolved',
 ] as const
 export type AlertStateFilter = (typeof ALERT_STATE_FILTERS)[number]
+
+/** Days a history view spans (activity chart, storage trends). */
+export type HistoryRange = (typeof ACTIVITY_RANGES)[number]
 
 const GUEST_KEY = /^[a-z0-9-]{1,32}\/\d{1,9}$/
 /** As /api/orphans/:key accepts (functions/routes/api.ts): `cluster/vmid` or a PBS group path. */
@@ -76,6 +80,11 @@ export interface ViewState {
   /** The Alerts view's filters. */
   severity?: Severity
   alertState?: AlertStateFilter
+  /**
+   * The history views' range; absent (not null): each view's own default, and views bookmarked
+   * before it existed parse to the same state.
+   */
+  days?: HistoryRange
 }
 
 export const DEFAULT_VIEW: ViewState = {
@@ -101,6 +110,7 @@ export function parseViewState(query: string): ViewState {
   const guest = p.get('guest')
   const orphan = p.get('orphan')
   const status = p.get('status')
+  const days = ACTIVITY_RANGES.find((d) => String(d) === p.get('days'))
   return {
     filter: oneOf(BACKUP_FILTERS, p.get('filter'), DEFAULT_VIEW.filter),
     search: (p.get('q') ?? '').slice(0, 200),
@@ -118,6 +128,7 @@ export function parseViewState(query: string): ViewState {
     orphan: guest === null && orphan !== null && ORPHAN_KEY.test(orphan) ? orphan : null,
     page: oneOf(PAGES, p.get('view'), DEFAULT_VIEW.page),
     ...optional(p),
+    ...(days === undefined ? {} : { days }),
   }
 }
 
@@ -163,6 +174,7 @@ export function formatViewState(state: ViewState): string {
   if (state.status) p.set('status', state.status)
   if (state.templates) p.set('templates', '1')
   if (state.only !== DEFAULT_VIEW.only) p.set('only', state.only)
+  if (state.days !== undefined) p.set('days', String(state.days))
   if (state.guest) p.set('guest', state.guest)
   else if (state.orphan) p.set('orphan', state.orphan)
   if (state.job) p.set('job', state.job)
