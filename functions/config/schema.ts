@@ -20,6 +20,13 @@ const BEARER_TOKEN_PATTERN = /^[A-Za-z0-9._~+/-]+=*$/
 /** A week: a grace beyond that makes even a weekly job's miss meaningless. */
 const MAX_MISSED_GRACE_MINUTES = 10_080
 
+/** How long history (backups no longer on storage, job runs, usage samples) is kept. */
+export const DEFAULT_HISTORY_DAYS = 400
+/** The estimated-full date is fitted over the last 30 days of samples: keep at least those. */
+export const MIN_HISTORY_DAYS = 30
+/** Ten years: beyond that nobody reads the chart, and the rows only cost space. */
+const MAX_HISTORY_DAYS = 3650
+
 const SWITCH_MESSAGE = 'must be "true"/"on" or "false"/"off"'
 
 /** Blank is unset; anything else is trimmed before its schema sees it. */
@@ -110,6 +117,13 @@ export const SettingsSchema = z.object({
       MAX_HOOK_MIN_INTERVAL_SECONDS,
       `must be whole seconds from 0 to ${MAX_HOOK_MIN_INTERVAL_SECONDS}`,
     ).default(DEFAULT_HOOK_MIN_INTERVAL_SECONDS),
+  ),
+  PULSE_HISTORY_DAYS: setting(
+    wholeNumber(
+      MIN_HISTORY_DAYS,
+      MAX_HISTORY_DAYS,
+      `must be whole days from ${MIN_HISTORY_DAYS} to ${MAX_HISTORY_DAYS}`,
+    ).default(DEFAULT_HISTORY_DAYS),
   ),
   PULSE_BADGES: setting(onOff.default(true)),
   PULSE_BADGE_SHOW_NAMES: setting(onOff.default(false)),

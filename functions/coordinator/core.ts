@@ -49,6 +49,8 @@ export interface PassOverrides {
   subrequestBudget?: number
   fetch?: typeof fetch
   sourceTimeBudgetMs?: number
+  /** False: the pass writes no history (the history benchmark's baseline). */
+  recordHistory?: boolean
 }
 
 /** How the host runs alarm() later: the Durable Object's alarm, or a test's own loop. */
@@ -140,6 +142,7 @@ export class CoordinatorCore {
           ...(overrides.sourceTimeBudgetMs !== undefined
             ? { sourceTimeBudgetMs: overrides.sourceTimeBudgetMs }
             : {}),
+          ...(overrides.recordHistory === false ? { recordHistory: false } : {}),
         })
         deferred = report.deferredBySource
         console.log(

@@ -3,6 +3,7 @@
 // the SQLite store, including copy-on-read, so no caller can change stored state by accident.
 import type { SourceFacts } from '../collect/facts.ts'
 import type { UsageSample } from '../normalize/types.ts'
+import { createMemoryHistory } from './history-memory.ts'
 import { EMPTY_SCHEDULE, type Schedule } from './schedule.ts'
 import { EMPTY_STATUS, type StateStore, type StoredFacts, type StoredStatus } from './state.ts'
 
@@ -17,8 +18,10 @@ export function createMemoryState(): StateStore {
   /** Keyed by `key at`, as the SQLite table's primary key. */
   let samples = new Map<string, UsageSample>()
   let seq = 0
+  const history = createMemoryHistory(() => samples)
   return {
     transaction(work) {
+      const savedHistory = history.snapshot()
       const saved = {
         facts: new Map(facts),
         status,
@@ -32,6 +35,7 @@ export function createMemoryState(): StateStore {
         return work()
       } catch (error) {
         ;({ facts, status, schedule, digests, claimed, samples, seq } = saved)
+        history.restore(savedHistory)
         throw error
       }
     },
@@ -83,5 +87,22 @@ export function createMemoryState(): StateStore {
       for (const s of added) samples.set(`${s.key} ${s.at}`, copy(s))
       for (const [id, s] of samples) if (s.at < keepSince) samples.delete(id)
     },
+    thinUsageSamples(from, until) {
+      const first = new Map<string, number>()
+      for (const s of samples.values()) {
+        const day = `${s.key} ${Math.floor(s.at / 86_400)}`
+        first.set(day, Math.min(first.get(day) ?? s.at, s.at))
+      }
+      let written = 0
+      for (const [id, s] of samples) {
+        if (s.at < from || s.at >= until) continue
+        if (first.get(`${s.key} ${Math.floor(s.at / 86_400)}`) !== s.at) {
+          samples.delete(id)
+          written += 1
+        }
+      }
+      return written
+    },
+    ...history,
   }
 }
