@@ -284,7 +284,7 @@ export function createMemoryHistory(samples: () => Map<string, UsageSample>): Me
     newestBackups() {
       const newest = new Map<string, StoredBackup>()
       for (const b of [...t.backups.values()].sort(byTime)) {
-        if (b.prunedAt !== null) continue
+        if (b.prunedAt !== null || b.missingSince !== null) continue
         const id = `${b.key}\u0000${b.kind}`
         const known = newest.get(id)
         if (!known || b.time > known.time) newest.set(id, b)

@@ -351,9 +351,10 @@ export function historySql(sql: SqlStorage): HistoryMethods {
           .join(', ')}
          FROM history_backups AS b
          JOIN (SELECT guest_key, kind, max(time) AS newest FROM history_backups
-               WHERE pruned_at IS NULL GROUP BY guest_key, kind) AS m
+               WHERE pruned_at IS NULL AND missing_since IS NULL GROUP BY guest_key, kind) AS m
            ON b.guest_key = m.guest_key AND b.kind = m.kind AND b.time = m.newest
-         WHERE b.pruned_at IS NULL ORDER BY b.guest_key, b.kind, b.ident`,
+         WHERE b.pruned_at IS NULL AND b.missing_since IS NULL
+         ORDER BY b.guest_key, b.kind, b.ident`,
       )
         // Two copies made at the same second (a sync target): the first by ident, as in memory.
         .filter((row, i, list) => {

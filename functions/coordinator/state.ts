@@ -124,7 +124,7 @@ export interface StateStore {
   guestSummary(key: string): GuestHistorySummary
   /** Backups made (ok), failed guest runs and misses in [since, until), per bucket. */
   activityBuckets(since: number, until: number, bucketSeconds: number): ActivityBucket[]
-  /** The newest backup still on storage of each key and kind. */
+  /** The newest backup on storage (seen by the last pass) of each key and kind. */
   newestBackups(): StoredBackup[]
   historySize(): HistorySize
 }

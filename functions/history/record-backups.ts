@@ -3,7 +3,7 @@
 // storage. Only keys whose digest changed are looked at, so a steady refresh reads the digests
 // and writes nothing. A missing backup is marked pruned only when every source it can come from
 // was collected completely (no deferred work, no failure): until then it is only noted as
-// missing since this pass, and its key is looked at again next time.
+// missing since this pass, and its key is looked at again each pass until it settles.
 import type { StateStore } from '../coordinator/state.ts'
 import { backupsDigest } from './digest.ts'
 import { type Observed, sourcesFor, sourcesOfKey } from './observe.ts'
@@ -17,6 +17,9 @@ export interface BackupPass {
   complete: ReadonlySet<string>
   pbsSources: readonly string[]
 }
+
+/** Not a digest (those are `<count>:<hash>`): kept for a key with backups missing, unsettled. */
+const UNSETTLED = 'unsettled'
 
 const identity = (b: Pick<ObservedBackup, 'kind' | 'ident'>) => `${b.kind}\u0000${b.ident}`
 
@@ -87,8 +90,9 @@ export function recordBackups(state: StateStore, observed: Observed, pass: Backu
       } else settled = false
       if (Object.keys(change).length > 1) changes.push(change)
     }
-    // Unsettled keys keep their old digest, so the next pass looks at them again.
-    if (settled) newDigests.push([key, digests.get(key) ?? null])
+    // An unsettled key gets a digest no set of backups has, so every pass looks at it again
+    // (even once its backups are as they were) until it settles.
+    newDigests.push([key, settled ? (digests.get(key) ?? null) : UNSETTLED])
   }
   return (
     state.upsertBackups(inserts, pass.now) +

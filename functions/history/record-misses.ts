@@ -13,9 +13,13 @@ export function newMisses(
   guests: readonly Pick<GuestRecord, 'key' | 'schedule'>[],
   jobs: JobsIndex,
   pve: readonly PveFacts[],
+  /** Retention: none older, or it would be dropped again at once. */
+  cutoff: number,
 ): HistoryMiss[] {
   const missed = guests.flatMap((g) =>
-    g.schedule?.state === 'missed' && g.schedule.previousRun !== null
+    g.schedule?.state === 'missed' &&
+    g.schedule.previousRun !== null &&
+    g.schedule.previousRun >= cutoff
       ? [{ key: g.key, schedule: g.schedule, run: g.schedule.previousRun }]
       : [],
   )

@@ -72,10 +72,11 @@ function kindOf(facts: PveFacts, jobId: string | undefined): RunKind {
   return type === 'pbs' ? 'pbs' : 'pve'
 }
 
-export function newRuns(state: StateStore, pve: readonly PveFacts[]): HistoryRun[] {
+/** The finished runs not recorded yet; none that retention (`cutoff`) would drop at once. */
+export function newRuns(state: StateStore, pve: readonly PveFacts[], cutoff: number): HistoryRun[] {
   const runs: HistoryRun[] = []
   for (const facts of pve) {
-    const tasks = facts.tasks.filter(final)
+    const tasks = facts.tasks.filter((t) => final(t) && t.starttime >= cutoff)
     if (tasks.length === 0) continue
     const since = Math.min(...tasks.map((t) => t.starttime))
     const known = state.historyRunIds(facts.sourceId, since)

@@ -51,6 +51,7 @@ export function recordHistory(state: StateStore, input: HistoryPassInput): numbe
   const pbsSources = input.served.filter((f) => f.kind === 'pbs').map((f) => f.sourceId)
   try {
     return state.transaction(() => {
+      const cutoff = input.now - input.retentionDays * DAY
       const observed = observeBackups(input.normalized.guests, input.normalized.orphanRecords, pve)
       const written =
         recordBackups(state, observed, {
@@ -59,9 +60,11 @@ export function recordHistory(state: StateStore, input: HistoryPassInput): numbe
           complete: completeSources(input.served, input.statuses),
           pbsSources,
         }) +
-        state.addRuns(newRuns(state, pve)) +
-        state.addMisses(newMisses(state, input.normalized.guests, input.normalized.jobs, pve))
-      return written + state.dropHistoryBefore(input.now - input.retentionDays * DAY)
+        state.addRuns(newRuns(state, pve, cutoff)) +
+        state.addMisses(
+          newMisses(state, input.normalized.guests, input.normalized.jobs, pve, cutoff),
+        )
+      return written + state.dropHistoryBefore(cutoff)
     })
   } catch (error) {
     console.error(
