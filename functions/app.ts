@@ -6,6 +6,7 @@ import type { ApiError } from '../shared/schema/error.ts'
 import type { AppEnv } from './env.ts'
 import { api } from './routes/api.ts'
 import { badge } from './routes/badge.ts'
+import { devReplay, exports, history } from './routes/history.ts'
 import { hooks } from './routes/hooks.ts'
 import { metrics } from './routes/metrics.ts'
 
@@ -21,6 +22,9 @@ export const app = new Hono<AppEnv>()
   .use('/api/*', jsonHeaders)
   .use('/hooks/*', jsonHeaders)
   .use('/metrics', jsonHeaders)
+  .route('/api/history', history)
+  .route('/api/export', exports)
+  .route('/api/dev', devReplay)
   .route('/api', api)
   .route('/metrics', metrics)
   .route('/hooks', hooks)

@@ -76,6 +76,11 @@ export interface Config {
      * this are dropped (README "History").
      */
     readonly retentionDays: number
+    /**
+     * PULSE_DEV_REPLAY, local development only: POST /api/dev/replay refreshes as of a past
+     * time, so `npm run dev` can replay the lab's year through the refresh pass.
+     */
+    readonly replayAllowed: boolean
   }
   /** PULSE_ALERT_RULES: rules, scope, overrides, reachability windows (README "Alerts"). */
   readonly alertRules: AlertRules
@@ -147,7 +152,10 @@ function buildConfig(env: Env): Config {
       idsOnly: settings.PULSE_BADGE_IDS_ONLY,
       ids,
     },
-    history: { retentionDays: settings.PULSE_HISTORY_DAYS },
+    history: {
+      retentionDays: settings.PULSE_HISTORY_DAYS,
+      replayAllowed: settings.PULSE_DEV_REPLAY,
+    },
     alertRules,
     channels: channels.channels,
     channelsIncomplete: failed.has('PULSE_ALERT_CHANNELS') || channels.leftOut > 0,

@@ -125,6 +125,8 @@ export const SettingsSchema = z.object({
       `must be whole days from ${MIN_HISTORY_DAYS} to ${MAX_HISTORY_DAYS}`,
     ).default(DEFAULT_HISTORY_DAYS),
   ),
+  /** Local development only: POST /api/dev/replay runs a refresh as of a past time. */
+  PULSE_DEV_REPLAY: setting(onOff.default(false)),
   PULSE_BADGES: setting(onOff.default(true)),
   PULSE_BADGE_SHOW_NAMES: setting(onOff.default(false)),
   PULSE_BADGE_IDS_ONLY: setting(onOff.default(false)),
@@ -164,6 +166,7 @@ const ON_ERROR: Partial<Record<SettingName, string>> = {
   PULSE_BADGE_IDS_ONLY: 'true',
   PULSE_BADGE_SHOW_NAMES: 'false',
   PULSE_ALLOW_ANONYMOUS_REFRESH: 'false',
+  PULSE_DEV_REPLAY: 'false',
 }
 
 /** Names the replacement, which is a constant: never the value that was found. */

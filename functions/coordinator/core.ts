@@ -4,10 +4,14 @@
 // cache) goes through trigger() or refreshNow(); passes run one at a time (at most one refresh
 // of a source at a time, at most one follow-up queued behind it); work the subrequest budget
 // deferred continues in the next invocation, chained by the alarm, until nothing is left.
+import type { ActivityResponse, GuestHistoryResponse } from '../../shared/schema/history.ts'
 import { readConfig } from '../config.ts'
 import type { Env } from '../env.ts'
+import { activity, guestHistory } from '../history/queries.ts'
+import type { StoredBackup } from '../history/types.ts'
 import { type SourceNames, sourceNames } from '../hooks/source-match.ts'
 import { TIMESTAMP_TOLERANCE_SECONDS } from '../hooks/standard-webhooks.ts'
+import type { UsageSample } from '../normalize/types.ts'
 import { type RefreshReport, runRefreshPass } from '../refresh.ts'
 import { digestOf } from '../store/digest.ts'
 import {
@@ -200,5 +204,46 @@ export class CoordinatorCore {
     return readConfig(env).sources.map((source) =>
       sourceNames(source, this.state.readFacts(source.id)?.facts ?? null),
     )
+  }
+
+  // ---- History (functions/history/): reads of the record the refresh passes wrote. ----
+
+  /** A guest's (or orphan's) history over `days` (null: all of it); null when none is held. */
+  guestHistory(
+    env: Env,
+    key: string,
+    days: number | null,
+    now = nowSeconds(),
+  ): GuestHistoryResponse | null {
+    return guestHistory(this.state, {
+      key,
+      now,
+      days,
+      retentionDays: readConfig(env).history.retentionDays,
+      lastPass: this.state.readStatus().lastRefresh?.startedAt ?? null,
+    })
+  }
+
+  /** Backups ok / failed / missed per calendar day of `timeZone` over `days`. */
+  activity(days: number, timeZone: string, now = nowSeconds()): ActivityResponse {
+    return activity(this.state, { now, days, timeZone })
+  }
+
+  /** Usage samples of these storages and datastores since `since`, oldest first per key. */
+  usageHistory(keys: readonly string[], since: number): UsageSample[] {
+    return this.state.usageSamples(keys, since)
+  }
+
+  /** Each guest's newest backup of each type on storage, for the inventory export. */
+  newestBackups(): StoredBackup[] {
+    return this.state.newestBackups()
+  }
+
+  /**
+   * Local development (PULSE_DEV_REPLAY): one refresh of every source as of `at`, the lab's
+   * clock set to the same time, so its past is recorded by the ordinary pass.
+   */
+  replay(env: Env, at: number): Promise<RefreshReport | null> {
+    return this.refreshNow(env, { reason: 'replay' }, { now: at })
   }
 }

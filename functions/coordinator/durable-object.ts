@@ -3,8 +3,11 @@
 // its SQLite database and runs passes from its alarm, each alarm an invocation with its own
 // subrequest budget — so a round the budget splits continues until nothing is left.
 import { DurableObject } from 'cloudflare:workers'
+import type { ActivityResponse, GuestHistoryResponse } from '../../shared/schema/history.ts'
 import type { Env } from '../env.ts'
+import type { StoredBackup } from '../history/types.ts'
 import type { SourceNames } from '../hooks/source-match.ts'
+import type { UsageSample } from '../normalize/types.ts'
 import type { RefreshReport } from '../refresh.ts'
 import type { CoordinatorApi } from './client.ts'
 import { CoordinatorCore, type TriggerInput, type TriggerResult } from './core.ts'
@@ -40,6 +43,28 @@ export class Coordinator extends DurableObject<Env> implements CoordinatorApi {
 
   async sourceNames(): Promise<SourceNames[]> {
     return this.core.sourceNames(this.env)
+  }
+
+  // ---- History (functions/history/) ----
+
+  async guestHistory(key: string, days: number | null): Promise<GuestHistoryResponse | null> {
+    return this.core.guestHistory(this.env, key, days)
+  }
+
+  async activity(days: number, timeZone: string): Promise<ActivityResponse> {
+    return this.core.activity(days, timeZone)
+  }
+
+  async usageHistory(keys: string[], since: number): Promise<UsageSample[]> {
+    return this.core.usageHistory(keys, since)
+  }
+
+  async newestBackups(): Promise<StoredBackup[]> {
+    return this.core.newestBackups()
+  }
+
+  replay(at: number): Promise<RefreshReport | null> {
+    return this.core.replay(this.env, at)
   }
 
   override async alarm(): Promise<void> {

@@ -57,6 +57,11 @@ export function withLocalCoordinator(env: Env): Env {
     status: async () => core.status(),
     claimWebhookId: (id, now) => core.claimWebhookId(id, now),
     sourceNames: async () => core.sourceNames(env),
+    guestHistory: async (key, days) => core.guestHistory(env, key, days),
+    activity: async (days, timeZone) => core.activity(days, timeZone),
+    usageHistory: async (keys, since) => core.usageHistory(keys, since),
+    newestBackups: async () => core.newestBackups(),
+    replay: (at) => core.replay(env, at),
   }
   const namespace = { idFromName: () => ({}), get: () => api }
   return { ...env, PULSE_COORDINATOR: namespace as unknown as DurableObjectNamespace }
