@@ -7,6 +7,7 @@ import type { AppEnv } from './env.ts'
 import { alerts } from './routes/alerts.ts'
 import { api } from './routes/api.ts'
 import { badge } from './routes/badge.ts'
+import { devReplay, exports, history } from './routes/history.ts'
 import { hooks } from './routes/hooks.ts'
 import { metrics } from './routes/metrics.ts'
 
@@ -23,6 +24,9 @@ export const app = new Hono<AppEnv>()
   .use('/hooks/*', jsonHeaders)
   .use('/metrics', jsonHeaders)
   .route('/api/alerts', alerts)
+  .route('/api/history', history)
+  .route('/api/export', exports)
+  .route('/api/dev', devReplay)
   .route('/api', api)
   .route('/metrics', metrics)
   .route('/hooks', hooks)

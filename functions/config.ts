@@ -21,7 +21,11 @@ export {
   channelSecretValues,
 } from './config/channels.ts'
 export type { ConfigIssue } from './config/issue.ts'
-export { DEFAULT_HOOK_MIN_INTERVAL_SECONDS, DEFAULT_SUBREQUEST_BUDGET } from './config/schema.ts'
+export {
+  DEFAULT_HISTORY_DAYS,
+  DEFAULT_HOOK_MIN_INTERVAL_SECONDS,
+  DEFAULT_SUBREQUEST_BUDGET,
+} from './config/schema.ts'
 export {
   type ClusterMap,
   type PbsSourceConfig,
@@ -65,6 +69,18 @@ export interface Config {
     /** Answer only /badge/id/<opaque> for guests, so no URL carries a VMID. */
     readonly idsOnly: boolean
     readonly ids: ReadonlyMap<string, GuestRef>
+  }
+  readonly history: {
+    /**
+     * PULSE_HISTORY_DAYS: backups no longer on storage, job runs and usage samples older than
+     * this are dropped (README "History").
+     */
+    readonly retentionDays: number
+    /**
+     * PULSE_DEV_REPLAY, local development only: POST /api/dev/replay refreshes as of a past
+     * time, so `npm run dev` can replay the lab's year through the refresh pass.
+     */
+    readonly replayAllowed: boolean
   }
   /** PULSE_ALERT_RULES: rules, scope, overrides, reachability windows (README "Alerts"). */
   readonly alertRules: AlertRules
@@ -140,6 +156,10 @@ function buildConfig(env: Env): Config {
       showNames: settings.PULSE_BADGE_SHOW_NAMES,
       idsOnly: settings.PULSE_BADGE_IDS_ONLY,
       ids,
+    },
+    history: {
+      retentionDays: settings.PULSE_HISTORY_DAYS,
+      replayAllowed: settings.PULSE_DEV_REPLAY,
     },
     alertRules,
     publicUrl: settings.PULSE_PUBLIC_URL,

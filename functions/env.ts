@@ -31,6 +31,10 @@ export interface Env {
   PULSE_QUEUE?: Queue<RefreshMessage>
   /** "true" lets anyone trigger a refresh and read /metrics: for local development only. */
   PULSE_ALLOW_ANONYMOUS_REFRESH?: string
+  /** Days of history kept (backups no longer on storage, job runs, usage; default 400). */
+  PULSE_HISTORY_DAYS?: string
+  /** "true" opens POST /api/dev/replay (a refresh as of a past time): local development only. */
+  PULSE_DEV_REPLAY?: string
   /** "off" answers 404 on every /badge route; badges are on by default. */
   PULSE_BADGES?: string
   /** "true" labels badges with the guest's name; off by default, as badges are public. */

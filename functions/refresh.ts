@@ -7,10 +7,12 @@
 import type { StoreError } from '../shared/schema/status.ts'
 import type { PublishedData } from './alerts/run-views.ts'
 import type { PbsFacts, PveFacts, SourceFacts } from './collect/facts.ts'
+import { PBS_HEALTH_UNIT } from './collect/pbs-health.ts'
 import { BASE_UNIT } from './collect/pve.ts'
 import { readConfig } from './config.ts'
 import type { StateStore, StoredStatus } from './coordinator/state.ts'
 import type { Env } from './env.ts'
+import { recordHistory } from './history/record.ts'
 import { normalizeGuests, toGuestSummary, warningsBySource } from './normalize/index.ts'
 import { createRequestBudget } from './proxmox/budget.ts'
 import { createLimiter } from './proxmox/limit.ts'
@@ -42,6 +44,8 @@ export interface PassOptions {
   priorityNode?: string
   /** Per-source time budget; SOURCE_TIME_BUDGET_MS unless a test needs a short one. */
   sourceTimeBudgetMs?: number
+  /** False: write no history (the benchmark's baseline); production always records it. */
+  recordHistory?: boolean
 }
 
 export interface RefreshReport {
@@ -58,6 +62,8 @@ export interface RefreshReport {
   deferredBySource: Record<string, number>
   /** Why this pass could not store all it collected in the read cache; the old data stays. */
   storeError: string | null
+  /** History rows this pass wrote (0 when it found nothing new): functions/history/. */
+  historyRows: number
 }
 
 /** What a source is expected to need: its last known full cost, or its deferred units. */
@@ -71,6 +77,19 @@ function expectedNeed(
   // continuation's need is not its unit count: it shares evenly with the others.
   if (continuation) return previous?.deferred.length === 0 ? 0 : undefined
   return status.needs?.[id]
+}
+
+/** PBS facts whose datastore usage this pass read (not deferred, not a continuation). */
+function freshPbs(outcomes: ReadonlyMap<string, Outcome>, continuing: ReadonlySet<string>) {
+  return [...outcomes].flatMap(([id, o]) =>
+    o.ok === true &&
+    o.facts.kind === 'pbs' &&
+    !continuing.has(id) &&
+    !o.facts.deferred.includes(BASE_UNIT) &&
+    !o.facts.deferred.includes(PBS_HEALTH_UNIT)
+      ? [o.facts]
+      : [],
+  )
 }
 
 /** PVE facts this pass collected in full: a continuation or a deferred base reads no usage. */
@@ -178,6 +197,7 @@ export async function runRefreshPass(
       freshPve(outcomes, continuing),
       kept.filter((f): f is PveFacts => f.kind === 'pve'),
       now,
+      { freshPbs: freshPbs(outcomes, continuing), retentionDays: config.history.retentionDays },
     )
     return kept
   })
@@ -249,6 +269,17 @@ export async function runRefreshPass(
     if (s.lastError && s.lastAttempt === now)
       console.warn(`refresh: ${s.id} failed: ${s.lastError.message}`)
   }
+  const historyRows =
+    options.recordHistory === false
+      ? 0
+      : recordHistory(state, {
+          now,
+          previousPass: previousStatus.lastRefresh?.startedAt ?? null,
+          retentionDays: config.history.retentionDays,
+          normalized,
+          served,
+          statuses,
+        })
   const subrequests = [...budgets.values()].reduce((sum, b) => sum + b.used, 0)
   const needs = { ...previousStatus.needs }
   for (const [id, outcome] of outcomes) {
@@ -304,5 +335,6 @@ export async function runRefreshPass(
       storage: normalized.storage,
       sources: statuses,
     },
+    historyRows,
   }
 }

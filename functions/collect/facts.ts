@@ -119,6 +119,8 @@ const PveGuestTaskResultSchema = z.object({
   vmid: int,
   outcome: z.enum(['ok', 'failed', 'running']),
   error: z.string().optional(),
+  /** How long its backup took, from the log's `Finished Backup of VM n (HH:MM:SS)`. */
+  seconds: int.optional(),
 })
 export type PveGuestTaskResult = z.infer<typeof PveGuestTaskResultSchema>
 

@@ -24,7 +24,7 @@ export const TASK_LIST_LIMIT = 200
 const TASK_LOG_LINE_LIMIT = 50_000
 
 const STARTING = /Starting Backup of VM (\d+)\b/
-const FINISHED = /Finished Backup of VM (\d+)\b/
+const FINISHED = /Finished Backup of VM (\d+)\b(?: \((\d+):(\d{2}):(\d{2})\))?/
 const FAILED = /Backup of VM (\d+) failed - (.*)$/
 
 export const tasksUnit = (node: string) => `tasks:${node}`
@@ -56,7 +56,12 @@ export function parseTaskLog(lines: string[], running: boolean): PveGuestTaskRes
     }
     const finished = FINISHED.exec(line)
     if (finished) {
-      results.set(Number(finished[1]), { vmid: Number(finished[1]), outcome: 'ok' })
+      const [, vmid, h, m, sec] = finished
+      results.set(Number(vmid), {
+        vmid: Number(vmid),
+        outcome: 'ok',
+        ...(h !== undefined ? { seconds: Number(h) * 3600 + Number(m) * 60 + Number(sec) } : {}),
+      })
       continue
     }
     const starting = STARTING.exec(line)

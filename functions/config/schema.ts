@@ -22,6 +22,12 @@ const MAX_MISSED_GRACE_MINUTES = 10_080
 
 const PUBLIC_URL_MESSAGE =
   'must be the http(s) address of the dashboard, e.g. https://pulse.example.com (no query)'
+/** How long history (backups no longer on storage, job runs, usage samples) is kept. */
+export const DEFAULT_HISTORY_DAYS = 400
+/** The estimated-full date is fitted over the last 30 days of samples: keep at least those. */
+export const MIN_HISTORY_DAYS = 30
+/** Ten years: beyond that nobody reads the chart, and the rows only cost space. */
+const MAX_HISTORY_DAYS = 3650
 
 const SWITCH_MESSAGE = 'must be "true"/"on" or "false"/"off"'
 
@@ -128,6 +134,15 @@ export const SettingsSchema = z.object({
       .transform((value) => value.replace(/\/+$/, ''))
       .optional(),
   ),
+  PULSE_HISTORY_DAYS: setting(
+    wholeNumber(
+      MIN_HISTORY_DAYS,
+      MAX_HISTORY_DAYS,
+      `must be whole days from ${MIN_HISTORY_DAYS} to ${MAX_HISTORY_DAYS}`,
+    ).default(DEFAULT_HISTORY_DAYS),
+  ),
+  /** Local development only: POST /api/dev/replay runs a refresh as of a past time. */
+  PULSE_DEV_REPLAY: setting(onOff.default(false)),
   PULSE_BADGES: setting(onOff.default(true)),
   PULSE_BADGE_SHOW_NAMES: setting(onOff.default(false)),
   PULSE_BADGE_IDS_ONLY: setting(onOff.default(false)),
@@ -167,6 +182,7 @@ const ON_ERROR: Partial<Record<SettingName, string>> = {
   PULSE_BADGE_IDS_ONLY: 'true',
   PULSE_BADGE_SHOW_NAMES: 'false',
   PULSE_ALLOW_ANONYMOUS_REFRESH: 'false',
+  PULSE_DEV_REPLAY: 'false',
 }
 
 /** Names the replacement, which is a constant: never the value that was found. */

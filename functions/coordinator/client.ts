@@ -1,8 +1,11 @@
 // How the rest of the Worker reaches the coordinator: one named Durable Object for the whole
 // deployment. Routes, the cron and the queue consumer ask it; none of them writes state itself.
 import type { ChannelsResponse, DeliveryLogEntry } from '../../shared/schema/alerts.ts'
+import type { ActivityResponse, GuestHistoryResponse } from '../../shared/schema/history.ts'
 import type { Env } from '../env.ts'
+import type { StoredBackup } from '../history/types.ts'
 import type { SourceNames } from '../hooks/source-match.ts'
+import type { UsageSample } from '../normalize/types.ts'
 import type { RefreshReport } from '../refresh.ts'
 import type { ActionOutcome, AlertActionInput } from './alert-runner.ts'
 import type { TriggerInput, TriggerResult } from './core.ts'
@@ -30,6 +33,15 @@ export interface CoordinatorApi {
   testChannel(channelId: string, origin?: string): Promise<DeliveryLogEntry | null>
   /** Monotonic counters for /metrics. */
   counters(): Promise<{ refreshes: number; notificationsSent: number }>
+
+  // ---- History (functions/history/, routes/history.ts) ----
+  /** Null when history holds nothing for the key. */
+  guestHistory(key: string, days: number | null): Promise<GuestHistoryResponse | null>
+  activity(days: number, timeZone: string): Promise<ActivityResponse>
+  usageHistory(keys: string[], since: number): Promise<UsageSample[]>
+  newestBackups(): Promise<StoredBackup[]>
+  /** Local development only (PULSE_DEV_REPLAY): a refresh as of `at`. */
+  replay(at: number): Promise<RefreshReport | null>
 }
 
 export function coordinator(env: Env): CoordinatorApi {

@@ -8,11 +8,15 @@
 // alarm also tells what is due without new data (deliveries and their retries, reminders,
 // snooze ends, flap windows, quiet hours ending): it is set to the earliest of all of these.
 import type { ChannelsResponse, DeliveryLogEntry } from '../../shared/schema/alerts.ts'
+import type { ActivityResponse, GuestHistoryResponse } from '../../shared/schema/history.ts'
 import { evaluationInput } from '../alerts/run-views.ts'
 import { readConfig } from '../config.ts'
 import type { Env } from '../env.ts'
+import { activity, guestHistory } from '../history/queries.ts'
+import type { StoredBackup } from '../history/types.ts'
 import { type SourceNames, sourceNames } from '../hooks/source-match.ts'
 import { TIMESTAMP_TOLERANCE_SECONDS } from '../hooks/standard-webhooks.ts'
+import type { UsageSample } from '../normalize/types.ts'
 import { type RefreshReport, runRefreshPass } from '../refresh.ts'
 import { digestOf } from '../store/digest.ts'
 import { type ActionOutcome, type AlertActionInput, AlertRunner } from './alert-runner.ts'
@@ -57,6 +61,8 @@ export interface PassOverrides {
   subrequestBudget?: number
   fetch?: typeof fetch
   sourceTimeBudgetMs?: number
+  /** False: the pass writes no history (the history benchmark's baseline). */
+  recordHistory?: boolean
 }
 
 /** How the host runs alarm() later: the Durable Object's alarm, or a test's own loop. */
@@ -176,6 +182,7 @@ export class CoordinatorCore {
           ...(overrides.sourceTimeBudgetMs !== undefined
             ? { sourceTimeBudgetMs: overrides.sourceTimeBudgetMs }
             : {}),
+          ...(overrides.recordHistory === false ? { recordHistory: false } : {}),
         })
         const { published, ...report } = result
         deferred = report.deferredBySource
@@ -338,5 +345,46 @@ export class CoordinatorCore {
     return readConfig(env).sources.map((source) =>
       sourceNames(source, this.state.readFacts(source.id)?.facts ?? null),
     )
+  }
+
+  // ---- History (functions/history/): reads of the record the refresh passes wrote. ----
+
+  /** A guest's (or orphan's) history over `days` (null: all of it); null when none is held. */
+  guestHistory(
+    env: Env,
+    key: string,
+    days: number | null,
+    now = this.nowSeconds(),
+  ): GuestHistoryResponse | null {
+    return guestHistory(this.state, {
+      key,
+      now,
+      days,
+      retentionDays: readConfig(env).history.retentionDays,
+      lastPass: this.state.readStatus().lastRefresh?.startedAt ?? null,
+    })
+  }
+
+  /** Backups ok / failed / missed per calendar day of `timeZone` over `days`. */
+  activity(days: number, timeZone: string, now = this.nowSeconds()): ActivityResponse {
+    return activity(this.state, { now, days, timeZone })
+  }
+
+  /** Usage samples of these storages and datastores since `since`, oldest first per key. */
+  usageHistory(keys: readonly string[], since: number): UsageSample[] {
+    return this.state.usageSamples(keys, since)
+  }
+
+  /** Each guest's newest backup of each type on storage, for the inventory export. */
+  newestBackups(): StoredBackup[] {
+    return this.state.newestBackups()
+  }
+
+  /**
+   * Local development (PULSE_DEV_REPLAY): one refresh of every source as of `at`, the lab's
+   * clock set to the same time, so its past is recorded by the ordinary pass.
+   */
+  replay(env: Env, at: number): Promise<RefreshReport | null> {
+    return this.refreshNow(env, { reason: 'replay' }, { now: at })
   }
 }

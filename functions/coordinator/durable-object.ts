@@ -5,8 +5,11 @@
 // alert work that is due without new data (deliveries, retries, reminders).
 import { DurableObject } from 'cloudflare:workers'
 import type { ChannelsResponse, DeliveryLogEntry } from '../../shared/schema/alerts.ts'
+import type { ActivityResponse, GuestHistoryResponse } from '../../shared/schema/history.ts'
 import type { Env } from '../env.ts'
+import type { StoredBackup } from '../history/types.ts'
 import type { SourceNames } from '../hooks/source-match.ts'
+import type { UsageSample } from '../normalize/types.ts'
 import type { RefreshReport } from '../refresh.ts'
 import type { ActionOutcome, AlertActionInput, CoordinatorApi } from './client.ts'
 import { CoordinatorCore, type TriggerInput, type TriggerResult } from './core.ts'
@@ -58,6 +61,28 @@ export class Coordinator extends DurableObject<Env> implements CoordinatorApi {
 
   async counters(): Promise<{ refreshes: number; notificationsSent: number }> {
     return this.core.counters()
+  }
+
+  // ---- History (functions/history/) ----
+
+  async guestHistory(key: string, days: number | null): Promise<GuestHistoryResponse | null> {
+    return this.core.guestHistory(this.env, key, days)
+  }
+
+  async activity(days: number, timeZone: string): Promise<ActivityResponse> {
+    return this.core.activity(days, timeZone)
+  }
+
+  async usageHistory(keys: string[], since: number): Promise<UsageSample[]> {
+    return this.core.usageHistory(keys, since)
+  }
+
+  async newestBackups(): Promise<StoredBackup[]> {
+    return this.core.newestBackups()
+  }
+
+  replay(at: number): Promise<RefreshReport | null> {
+    return this.core.replay(this.env, at)
   }
 
   override async alarm(): Promise<void> {

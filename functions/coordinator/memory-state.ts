@@ -7,6 +7,7 @@ import type { Delivery } from '../alerts/run-schemas.ts'
 import type { AlertRecord, Outbox } from '../alerts/state.ts'
 import type { SourceFacts } from '../collect/facts.ts'
 import type { UsageSample } from '../normalize/types.ts'
+import { createMemoryHistory } from './history-memory.ts'
 import { EMPTY_SCHEDULE, type Schedule } from './schedule.ts'
 import {
   type CounterName,
@@ -35,8 +36,10 @@ export function createMemoryState(): StateStore {
   let logs = new Map<string, DeliveryLogEntry[]>()
   let counters = new Map<CounterName, number>()
   let origin: string | null = null
+  const history = createMemoryHistory(() => samples)
   return {
     transaction(work) {
+      const savedHistory = history.snapshot()
       const saved = {
         facts: new Map(facts),
         status,
@@ -72,6 +75,7 @@ export function createMemoryState(): StateStore {
           counters,
           origin,
         } = saved)
+        history.restore(savedHistory)
         throw error
       }
     },
@@ -176,5 +180,22 @@ export function createMemoryState(): StateStore {
     writeOrigin: (value) => {
       origin = value
     },
+    thinUsageSamples(from, until) {
+      const first = new Map<string, number>()
+      for (const s of samples.values()) {
+        const day = `${s.key} ${Math.floor(s.at / 86_400)}`
+        first.set(day, Math.min(first.get(day) ?? s.at, s.at))
+      }
+      let written = 0
+      for (const [id, s] of samples) {
+        if (s.at < from || s.at >= until) continue
+        if (first.get(`${s.key} ${Math.floor(s.at / 86_400)}`) !== s.at) {
+          samples.delete(id)
+          written += 1
+        }
+      }
+      return written
+    },
+    ...history,
   }
 }

@@ -10,6 +10,7 @@ import { AlertRecordSchema, OutboxSchema } from '../alerts/state.ts'
 import type { SourceFacts } from '../collect/facts.ts'
 import type { UsageSample } from '../normalize/types.ts'
 import { parseStoredFacts } from './facts-codec.ts'
+import { historySql } from './history-sql.ts'
 import { EMPTY_SCHEDULE, ScheduleSchema } from './schedule.ts'
 import { EMPTY_STATUS, type StateStore, type StoredFacts, StoredStatusSchema } from './state.ts'
 
@@ -36,6 +37,38 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TABLE delivery_log (
      id INTEGER PRIMARY KEY, channel_id TEXT NOT NULL, body TEXT NOT NULL);
    CREATE INDEX delivery_log_channel ON delivery_log (channel_id, id);`,
+  // History (functions/history/): every backup seen, kept after prune with when it was last
+  // seen; every finished vzdump run with each guest's outcome; every scheduled run a guest
+  // missed; the digest of each key's backups as last recorded, so a steady refresh reads one
+  // row per key and writes none. Usage samples stay in usage_samples (v2), kept as long.
+  `CREATE TABLE history_backups (
+     id INTEGER PRIMARY KEY,
+     guest_key TEXT NOT NULL, kind TEXT NOT NULL, ident TEXT NOT NULL,
+     time INTEGER NOT NULL, size INTEGER, location TEXT NOT NULL, node TEXT, name TEXT NOT NULL,
+     verification TEXT, protected INTEGER NOT NULL, notes TEXT, duration INTEGER,
+     first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,
+     missing_since INTEGER, pruned_at INTEGER,
+     UNIQUE (guest_key, kind, ident));
+   CREATE INDEX history_backups_key_time ON history_backups (guest_key, time);
+   CREATE INDEX history_backups_time ON history_backups (time);
+   CREATE INDEX history_backups_open ON history_backups (guest_key) WHERE pruned_at IS NULL;
+   CREATE TABLE history_runs (
+     cluster TEXT NOT NULL, upid TEXT NOT NULL, job TEXT, kind TEXT NOT NULL,
+     node TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,
+     outcome TEXT NOT NULL, status TEXT NOT NULL,
+     PRIMARY KEY (cluster, upid));
+   CREATE INDEX history_runs_start ON history_runs (start);
+   CREATE TABLE history_run_guests (
+     guest_key TEXT NOT NULL, start INTEGER NOT NULL, cluster TEXT NOT NULL, upid TEXT NOT NULL,
+     kind TEXT NOT NULL, outcome TEXT NOT NULL, error TEXT,
+     PRIMARY KEY (guest_key, start, upid));
+   CREATE INDEX history_run_guests_start ON history_run_guests (start);
+   CREATE TABLE history_misses (
+     guest_key TEXT NOT NULL, run INTEGER NOT NULL, since INTEGER NOT NULL, job TEXT,
+     kind TEXT NOT NULL,
+     PRIMARY KEY (guest_key, run));
+   CREATE INDEX history_misses_run ON history_misses (run);
+   CREATE TABLE history_digests (guest_key TEXT PRIMARY KEY, digest TEXT NOT NULL);`,
 ]
 
 type Row = Record<string, SqlStorageValue>
@@ -262,5 +295,7 @@ export function createSqliteState(storage: DurableObjectStorage): StateStore {
     },
     readOrigin: () => readDocument('origin', z.string()),
     writeOrigin: (origin) => writeDocument('origin', origin),
+    // History: its SQL lives in history-sql.ts, beside this file.
+    ...historySql(sql),
   }
 }

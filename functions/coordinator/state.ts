@@ -9,6 +9,17 @@ import type { Evaluation } from '../alerts/condition.ts'
 import type { Delivery } from '../alerts/run-schemas.ts'
 import type { AlertRecord, Outbox } from '../alerts/state.ts'
 import type { SourceFacts } from '../collect/facts.ts'
+import type {
+  ActivityBucket,
+  BackupChange,
+  GuestHistorySummary,
+  GuestRun,
+  HistoryMiss,
+  HistoryRun,
+  HistorySize,
+  ObservedBackup,
+  StoredBackup,
+} from '../history/types.ts'
 import type { UsageSample } from '../normalize/types.ts'
 import { ScheduleSchema } from './schedule.ts'
 
@@ -110,6 +121,44 @@ export interface StateStore {
   /** Where the dashboard was last reached (an origin), for links when no public URL is set. */
   readOrigin(): string | null
   writeOrigin(origin: string): void
+  // ---- History (functions/history/): the backup record over time. ----
+  // Every write returns the rows it wrote (SQLite's rowsWritten), so a test can tell that a
+  // steady refresh wrote none.
+  /** Thins the samples taken in [from, until) to the first of each key and UTC day. */
+  thinUsageSamples(from: number, until: number): number
+  /** Digest of the backups last recorded per key (history/digest.ts). */
+  historyDigests(): Map<string, string>
+  /** Sets (or, with null, deletes) digests. */
+  setHistoryDigests(entries: readonly (readonly [string, string | null])[]): number
+  /** The backups of these keys still on storage (not pruned). */
+  openBackups(keys: readonly string[]): StoredBackup[]
+  /**
+   * Records backups first seen at `now`; one already known by (key, kind, ident) but marked
+   * pruned is on storage again: it is revived with the figures given.
+   */
+  upsertBackups(backups: readonly ObservedBackup[], now: number): number
+  updateBackups(changes: readonly BackupChange[]): number
+  /** Upids of the cluster's runs recorded that started at or after `since`. */
+  historyRunIds(cluster: string, since: number): Set<string>
+  addRuns(runs: readonly HistoryRun[]): number
+  /** `${key} ${run}` of the misses recorded for runs at or after `since`. */
+  historyMissKeys(since: number): Set<string>
+  addMisses(misses: readonly HistoryMiss[]): number
+  /**
+   * Retention: drops runs, misses and backups no longer on storage older than `cutoff` (by their
+   * time); a backup still on storage is the present, not history, and stays.
+   */
+  dropHistoryBefore(cutoff: number): number
+  /** A key's backups with a time at or after `since` (pruned ones too), oldest first. */
+  guestBackups(key: string, since: number): StoredBackup[]
+  /** A key's runs that started at or after `since`, oldest first. */
+  guestRuns(key: string, since: number): GuestRun[]
+  guestSummary(key: string): GuestHistorySummary
+  /** Backups made (ok), failed guest runs and misses in [since, until), per bucket. */
+  activityBuckets(since: number, until: number, bucketSeconds: number): ActivityBucket[]
+  /** The newest backup on storage (seen by the last pass) of each key and kind. */
+  newestBackups(): StoredBackup[]
+  historySize(): HistorySize
 }
 
 export type CounterName = 'refreshes' | 'notifications'

@@ -82,6 +82,11 @@ function offScheduleMatch(task: PveTaskFact, jobs: readonly JobInput[]): Match |
   return only ? { job: only.job.id, occurrence: task.starttime, byTime: false } : undefined
 }
 
+/** The id of the job a task was a run of, when one can be told (the rules above). */
+export function jobOfTask(task: PveTaskFact, jobs: readonly JobInput[]): string | undefined {
+  return (scheduledMatch(task, jobs) ?? offScheduleMatch(task, jobs))?.job
+}
+
 const RANK: Record<RunOutcome, number> = { never: 0, ok: 1, warning: 2, failed: 3, running: 4 }
 
 function taskOutcome(task: PveTaskFact): RunOutcome {

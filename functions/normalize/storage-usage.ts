@@ -9,14 +9,17 @@ import type { UsageSample } from './types.ts'
 import { compareText } from './validate.ts'
 
 /**
- * A new sample at most every 3 hours (8 a day, ≤ 240 rows per storage over the retention),
+ * A new sample at most every 3 hours (8 a day, ≤ 240 rows per storage over the window),
  * sooner only when the figures moved: the size changed, or the usage by 1% of it. Steady
  * refreshes every 15 minutes therefore add no row in between, and the read cache (which shows
  * the newest sample) is rewritten at most as often as a sample is kept.
  */
 export const SAMPLE_INTERVAL_SECONDS = 3 * 3600
 export const SAMPLE_STEP_FRACTION = 0.01
-/** Samples older than this are dropped; the estimate is fitted over all that remain. */
+/**
+ * The estimate is fitted over the samples of this window; older ones are the storage's history
+ * (kept for PULSE_HISTORY_DAYS, one a day: refresh/usage-samples.ts).
+ */
 export const SAMPLE_RETENTION_SECONDS = 30 * 86_400
 /** Fewer samples, or a shorter span, says nothing about a trend: backups fill a store nightly. */
 export const ESTIMATE_MIN_SAMPLES = 3

@@ -4,7 +4,12 @@
 // and /api/history/activity buckets in the `tz` it is asked for). Defined once; the Worker
 // writes it, the page parses it.
 import * as z from 'zod/mini'
-import { BackupKindSchema, JobOutcomeSchema } from './guest.ts'
+import {
+  BackupKindSchema,
+  GuestTypeSchema,
+  JobOutcomeSchema,
+  ScheduleStateSchema,
+} from './guest.ts'
 
 const Epoch = z.int()
 const NullableEpoch = z.nullable(z.int())
@@ -54,13 +59,22 @@ export const GuestHistoryResponseSchema = z.object({
     restorePoints: z.int(),
     /** Oldest restore point still on storage. */
     oldestRestorePoint: NullableEpoch,
+    /** Backups (not snapshots) history holds that are no longer on storage. */
     pruned: z.int(),
-    /** First backup history holds for the guest. */
+    /** First backup history holds for the guest: the oldest backup's time (not snapshots). */
     firstSeen: NullableEpoch,
   }),
   retentionDays: z.int(),
 })
 
+/**
+ * One type's counts on one calendar day, from what history holds (README "History"):
+ * `ok` backups made that day (each restore point, those pruned since included; a snapshot
+ * counts under snapshots); `failed` guests whose backup failed in a vzdump run that started that
+ * day (counted under the type of the job's target storage, PVE when it is unknown); `missed`
+ * guests whose scheduled run that day passed its deadline with no new backup (the type of the
+ * job that missed). Snapshots are never scheduled: their failed and missed are always 0.
+ */
 export const ActivityCountsSchema = z.object({
   ok: z.int(),
   failed: z.int(),
@@ -107,6 +121,49 @@ export const StorageTrendsResponseSchema = z.object({
   trends: z.array(StorageTrendSchema),
 })
 
+/** A guest's newest backup of one type, as the inventory export lists it. */
+export const InventoryBackupSchema = z.object({
+  time: Epoch,
+  location: z.string(),
+  node: z.nullable(z.string()),
+  name: z.string(),
+  size: z.nullable(z.number()),
+  verification: z.nullable(z.enum(['ok', 'failed'])),
+  protected: z.boolean(),
+})
+
+export const InventoryEntrySchema = z.object({
+  /** `cluster/vmid`, or an orphan's key. */
+  key: z.string(),
+  cluster: z.nullable(z.string()),
+  vmid: z.int(),
+  name: z.nullable(z.string()),
+  type: z.nullable(GuestTypeSchema),
+  node: z.nullable(z.string()),
+  pool: z.nullable(z.string()),
+  tags: z.array(z.string()),
+  /** Backups of a guest that no longer exists. */
+  orphan: z.boolean(),
+  template: z.boolean(),
+  /** Keys of the enabled jobs covering it. */
+  jobs: z.array(z.string()),
+  schedule: z.nullable(ScheduleStateSchema),
+  lastJob: z.nullable(
+    z.object({ outcome: JobOutcomeSchema, time: Epoch, error: z.nullable(z.string()) }),
+  ),
+  newest: z.object({
+    pve: z.nullable(InventoryBackupSchema),
+    pbs: z.nullable(InventoryBackupSchema),
+    snapshot: z.nullable(InventoryBackupSchema),
+  }),
+})
+
+/** GET /api/export/inventory.json (and .csv): each guest and orphan with its newest backups. */
+export const InventoryResponseSchema = z.object({
+  generatedAt: Epoch,
+  guests: z.array(InventoryEntrySchema),
+})
+
 export type HistoryBackup = z.infer<typeof HistoryBackupSchema>
 export type HistoryJobRun = z.infer<typeof HistoryJobRunSchema>
 export type GuestHistoryResponse = z.infer<typeof GuestHistoryResponseSchema>
@@ -116,3 +173,6 @@ export type ActivityResponse = z.infer<typeof ActivityResponseSchema>
 export type UsagePoint = z.infer<typeof UsagePointSchema>
 export type StorageTrend = z.infer<typeof StorageTrendSchema>
 export type StorageTrendsResponse = z.infer<typeof StorageTrendsResponseSchema>
+export type InventoryBackup = z.infer<typeof InventoryBackupSchema>
+export type InventoryEntry = z.infer<typeof InventoryEntrySchema>
+export type InventoryResponse = z.infer<typeof InventoryResponseSchema>

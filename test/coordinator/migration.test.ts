@@ -3,7 +3,8 @@
 // newest schema by migrate(), keeps every row, and gains the usage samples table (v2); one
 // created at the previous version (every migration but the last) upgrades and keeps its rows,
 // and the alert tables work after either upgrade. (Versions are counted from MIGRATIONS, never
-// written down: migrations are appended by more than one branch.)
+// written down: migrations are appended by more than one branch.) One from the version before
+// history gains the history tables and keeps its rows.
 import { runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import type { PbsFacts } from '../../functions/collect/facts.ts'
@@ -24,6 +25,15 @@ const pbsFacts: PbsFacts = {
   snapshots: [],
   warnings: ['kept from v1'],
   deferred: [],
+}
+
+/** The database's own tables (not SQLite's or the runtime's). */
+function userTables(sql: SqlStorage): string[] {
+  return sql
+    .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
+    .toArray()
+    .map((r) => r.name)
+    .filter((name) => !name.startsWith('_cf_') && !name.startsWith('sqlite_'))
 }
 
 /** A separate object of the coordinator's class, so the served coordinator is not touched. */
@@ -160,6 +170,66 @@ describe('SQLite schema migrations', () => {
   it('gives the alert tables the store contract after the upgrade', async () => {
     await runInDurableObject(scratchObject('migration-alerts'), (_instance, state) => {
       checkAlertStore(createSqliteState(state.storage))
+    })
+  })
+
+  it('upgrades a database from the version before history and keeps its rows', async () => {
+    // Found by content, not by number: migrations of other features may come before or after.
+    const history = MIGRATIONS.findIndex((m) => m.includes('CREATE TABLE history_backups'))
+    expect(history).toBeGreaterThan(0)
+    await runInDurableObject(scratchObject(), (_instance, state) => {
+      const storage = state.storage
+      const sql = storage.sql
+      const tables = () => userTables(sql)
+      // Exactly what the release before history left: its migrations, at its version, rows in.
+      storage.transactionSync(() => {
+        for (const table of tables()) sql.exec(`DROP TABLE IF EXISTS ${table}`)
+        for (const migration of MIGRATIONS.slice(0, history)) sql.exec(migration)
+        sql.exec('CREATE TABLE schema_version (version INTEGER NOT NULL)')
+        sql.exec('INSERT INTO schema_version (version) VALUES (?)', history)
+        sql.exec(
+          'INSERT INTO facts (source_id, seq, body) VALUES (?, ?, ?)',
+          'pbs',
+          7,
+          JSON.stringify(pbsFacts),
+        )
+        sql.exec("INSERT INTO counters (name, value) VALUES ('seq', 41)")
+        sql.exec(
+          "INSERT INTO usage_samples (key, at, used, total) VALUES ('homelab/nas', 100, 1, 10)",
+        )
+      })
+      expect(tables()).not.toContain('history_backups')
+
+      expect(migrate(storage)).toBe(history)
+      expect(
+        sql.exec<{ version: number }>('SELECT version FROM schema_version').one().version,
+      ).toBe(MIGRATIONS.length)
+      const store = createSqliteState(storage)
+      expect(store.readFacts('pbs')).toEqual({ facts: pbsFacts, seq: 7 })
+      expect(store.nextSeq()).toBe(42)
+      expect(store.usageSamples(['homelab/nas'], 0)).toEqual([
+        { key: 'homelab/nas', at: 100, used: 1, total: 10 },
+      ])
+      // The history tables work, and a write is counted by the cursor.
+      const backup = {
+        key: 'homelab/100',
+        kind: 'pve' as const,
+        ident: 'local\u0000\u0000local:backup/vzdump-qemu-100.vma.zst',
+        time: 1_749_300_000,
+        size: 1_000,
+        location: 'local',
+        node: null,
+        name: 'local:backup/vzdump-qemu-100.vma.zst',
+        verification: null,
+        protected: false,
+        notes: 'a "note"',
+        durationSeconds: 95,
+      }
+      expect(store.upsertBackups([backup], 1_749_366_000)).toBeGreaterThan(0)
+      expect(store.guestBackups('homelab/100', 0)).toMatchObject([
+        { ...backup, firstSeen: 1_749_366_000, prunedAt: null },
+      ])
+      expect(store.historySize()).toMatchObject({ backups: 1, usageSamples: 1 })
     })
   })
 })

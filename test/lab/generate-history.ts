@@ -65,6 +65,23 @@ export function runStarts(job: BackupJob, node: PveNode, now: number, days: numb
   return out
 }
 
+/** The job's scheduled runs on a node with a start in [from, to), oldest first, none skipped. */
+export function runStartsBetween(
+  job: BackupJob,
+  node: PveNode,
+  from: number,
+  to: number,
+): number[] {
+  const span = Math.ceil((to - from) / 86400)
+  return runStarts({ ...job, skipNewest: undefined }, node, to, span).filter(
+    (t) => t >= from && t < to,
+  )
+}
+
+/**
+ * `window`: generate the runs that started in [from, to) instead of the last `days` before
+ * `now` (the lab's past for a replay; all of them long finished by `now`).
+ */
 export function generateHistory(
   cluster: PveCluster,
   historyVmids: Set<number>,
@@ -72,6 +89,7 @@ export function generateHistory(
   rng: Rng,
   now: number,
   days: number,
+  window?: { from: number; to: number },
 ): void {
   for (const job of cluster.jobs) {
     if (!job.enabled) continue
@@ -83,7 +101,10 @@ export function generateHistory(
         .sort((a, b) => a.vmid - b.vmid)
       if (guests.length === 0) continue
       if (storage.nodes && !storage.nodes.includes(node.name)) continue
-      for (const start of runStarts(job, node, now, days)) {
+      const starts = window
+        ? runStartsBetween(job, node, window.from, window.to)
+        : runStarts(job, node, now, days)
+      for (const start of starts) {
         let cursor = start + rng.int(1, 4)
         const results: TaskGuestResult[] = []
         let running = false

@@ -48,9 +48,10 @@ export interface PbsWriter {
   finish(): void
 }
 
-export function createPbsWriter(server: PbsServer, rng: Rng): PbsWriter {
+/** `jobId`: the verify job to name (a second writer for the same server shares the first's). */
+export function createPbsWriter(server: PbsServer, rng: Rng, jobId?: string): PbsWriter {
   const index = new Map<string, PbsGroup>()
-  const jobId = `v-${rng.hex(8)}-${rng.hex(4)}`
+  jobId ??= `v-${rng.hex(8)}-${rng.hex(4)}`
   return {
     verifyJobId: jobId,
     add(store, ns, type, id, owner, snapshot) {

@@ -3,7 +3,7 @@ import { generateHistory, jobCovers, runStarts } from './generate-history.ts'
 import { buildPbs, createPbsWriter, snapshotSize } from './generate-pbs.ts'
 import { addPbsHealth } from './generate-pbs-health.ts'
 import { buildClusters } from './generate-pve.ts'
-import type { LabFacts, LabModel } from './model.ts'
+import type { LabFacts, LabModel, PastHistory } from './model.ts'
 import { resolveOptions } from './presets.ts'
 import { createRng } from './prng.ts'
 import { addScenarioBackups } from './scenario-backups.ts'
@@ -36,6 +36,9 @@ export function generateLab(options: LabOptions & { now: number }): LabModel {
   for (const c of clusters) {
     generateHistory(c, history, pbs, createRng(opts.seed, `history:${c.name}`), opts.now, opts.days)
   }
+  // Before that, with its own random streams: the rest of the lab is the same with or without.
+  const past =
+    opts.replayDays > 0 ? generatePast(clusters, history, server, pbs.verifyJobId, opts) : undefined
   const backupFacts = addScenarioBackups(
     homelab,
     office,
@@ -152,7 +155,46 @@ export function generateLab(options: LabOptions & { now: number }): LabModel {
     clusters,
     pbs: [server],
     facts,
+    ...(past ? { past } : {}),
   }
+}
+
+/** The nightly jobs' runs in the `replayDays` before the lab's own `days`. */
+function generatePast(
+  clusters: readonly PveCluster[],
+  history: Set<number>,
+  server: PbsServer,
+  verifyJobId: string,
+  opts: ReturnType<typeof resolveOptions>,
+): PastHistory {
+  const to = opts.now - opts.days * 86_400
+  const window = { from: to - opts.replayDays * 86_400, to }
+  // A server of the same datastores with no groups: the writer fills it with the past only.
+  const scratch: PbsServer = {
+    ...server,
+    datastores: server.datastores.map((d) => ({ ...d, groups: [] })),
+  }
+  const writer = createPbsWriter(scratch, createRng(opts.seed, 'past:pbs'), verifyJobId)
+  const out: PastHistory = { replayDays: opts.replayDays, clusters: {}, datastores: {} }
+  for (const c of clusters) {
+    // Its own lists to push to; the guests are only read (nothing of the past is running).
+    const into: PveCluster = { ...c, archives: [], tasks: [] }
+    generateHistory(
+      into,
+      history,
+      writer,
+      createRng(opts.seed, `past:${c.name}`),
+      opts.now,
+      0,
+      window,
+    )
+    into.tasks.sort((a, b) => b.starttime - a.starttime)
+    into.archives.sort((a, b) => a.time - b.time)
+    out.clusters[c.id] = { archives: into.archives, tasks: into.tasks }
+  }
+  writer.finish()
+  for (const d of scratch.datastores) out.datastores[d.store] = d.groups
+  return out
 }
 
 /** The guest's newest finished PBS snapshot time and its newest verified-ok one, from the model. */

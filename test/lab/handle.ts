@@ -23,6 +23,7 @@ import type { PveContext } from './pve-context.ts'
 import { pveJobRoutes } from './pve-job-routes.ts'
 import { pveStorageRoutes } from './pve-storage-routes.ts'
 import { pveTaskRoutes } from './pve-task-routes.ts'
+import { labAt } from './replay.ts'
 import { labJson, pbsError, pbsSuccess, pveEmpty, pveError, pveSuccess, sleep } from './respond.ts'
 import { matchRoute } from './router.ts'
 import type { PbsServer, PveCluster } from './types.ts'
@@ -174,7 +175,8 @@ async function handlePve(
     acl,
     offline,
     faults: state.faults,
-    elapsedSeconds: Math.max(0, Math.floor(Date.now() / 1000) - state.startedAt),
+    // Set into the past, the clock says how far back (storage was that much emptier then).
+    elapsedSeconds: elapsedSeconds(state, model),
   }
   const result = await match.route.handle(ctx, match.params, query)
   return result.ok
@@ -215,11 +217,27 @@ async function handlePbs(
     : pbsError(result.status, result.message)
 }
 
-export function createLabHandler(model: LabModel, state: LabState): LabHandler {
+/** The lab's own now: a model as of a set clock (replay.ts) keeps it in `facts`' frame. */
+const baseNows = new WeakMap<LabModel, number>()
+
+function elapsedSeconds(state: LabState, model: LabModel): number {
+  // Set into the past, the clock says how far back (storage was that much emptier then).
+  if (state.clock !== null) return state.clock - (baseNows.get(model) ?? model.now)
+  return Math.max(0, Math.floor(Date.now() / 1000) - state.startedAt)
+}
+
+export function createLabHandler(base: LabModel, state: LabState): LabHandler {
+  // The sources answer from the model as of the lab's clock (replay.ts), made once per setting.
+  let view: { clock: number | null; model: LabModel } = { clock: null, model: labAt(base, null) }
   return async (request) => {
     const url = new URL(request.url)
     if (url.pathname === '/_lab' || url.pathname.startsWith('/_lab/'))
-      return handleControl(request, model, state)
+      return handleControl(request, base, state)
+    if (view.clock !== state.clock) {
+      view = { clock: state.clock, model: labAt(base, state.clock) }
+      baseNows.set(view.model, base.now)
+    }
+    const model = view.model
     const m = /^\/(pve|pbs)\/([^/]+)\/api2\/json(\/.*)?$/.exec(url.pathname)
     if (!m) return labJson({ error: `not a lab source path: ${url.pathname}` }, 404)
     const [, kind, name, rest] = m as unknown as [string, string, string, string | undefined]

@@ -95,6 +95,23 @@ export async function handleControl(
         return labJson({ error: (error as Error).message }, 400)
       }
     }
+    case 'GET /_lab/clock':
+      return labJson({ now: model.now, clock: state.clock })
+    case 'PUT /_lab/clock': {
+      // {"at": <epoch seconds ≤ the lab's now>} sets the clock into the past; {"at": null} back.
+      let body: unknown
+      try {
+        body = JSON.parse(await request.text())
+      } catch {
+        return labJson({ error: 'body must be {"at": <epoch seconds> | null}' }, 400)
+      }
+      const at = (body as { at?: unknown } | null)?.at
+      if (at !== null && !(Number.isInteger(at) && (at as number) <= model.now)) {
+        return labJson({ error: `at must be whole epoch seconds up to ${model.now}, or null` }, 400)
+      }
+      state.clock = at as number | null
+      return labJson({ now: model.now, clock: state.clock })
+    }
     default:
       return labJson({ error: `unknown lab control route '${route}'` }, 404)
   }

@@ -10,6 +10,8 @@ export interface LabState {
   authFailureDelayMs: number
   /** Wall-clock epoch seconds the lab started: lab time (storage growth) counts from it. */
   startedAt: number
+  /** Set into the past (`PUT /_lab/clock`): every source answers as of then (replay.ts). */
+  clock: number | null
 }
 
 export interface RequestCounts {
@@ -26,6 +28,7 @@ export function createLabState(init: Partial<LabState> = {}): LabState {
     latencyMs: init.latencyMs ?? 0,
     authFailureDelayMs: init.authFailureDelayMs ?? 0,
     startedAt: init.startedAt ?? Math.floor(Date.now() / 1000),
+    clock: init.clock ?? null,
   }
 }
 

@@ -1,5 +1,12 @@
 // The whole lab model plus the scenario facts tests assert on (exact times, names, ids).
-import type { PbsBackupType, PbsServer, PveCluster } from './types.ts'
+import type {
+  PbsBackupType,
+  PbsGroup,
+  PbsServer,
+  PveCluster,
+  PveTask,
+  VzdumpArchive,
+} from './types.ts'
 
 export interface PbsRef {
   datastore: string
@@ -121,10 +128,26 @@ export interface LabModel {
   seed: number
   now: number
   preset: string
+  /** Days of backups the lab's storage keeps (as prune leaves them) at any point of its clock. */
   days: number
   clusters: PveCluster[]
   pbs: PbsServer[]
   facts: LabFacts
+  /**
+   * With `replayDays`: what the nightly jobs made in the year (or so) before the `days` above,
+   * served only while the lab's clock is set into that past (replay.ts), each item for `days`
+   * after it was made, then pruned.
+   */
+  past?: PastHistory
+}
+
+export interface PastHistory {
+  /** Days before `now - days` it reaches back. */
+  replayDays: number
+  /** By cluster id. */
+  clusters: Record<string, { archives: VzdumpArchive[]; tasks: PveTask[] }>
+  /** By datastore of the (one) PBS server: its groups with the past snapshots only. */
+  datastores: Record<string, PbsGroup[]>
 }
 
 export interface LabSource {

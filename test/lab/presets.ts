@@ -9,13 +9,14 @@ export interface ResolvedOptions {
   nodesPerCluster: number[]
   guestsPerCluster: number
   days: number
+  replayDays: number
   extraSharedStorages: number
   pbsNamespaces: number
   pbsDatastores: number
   pveJobShapes: PveJobShape[]
 }
 
-type PresetValues = Omit<ResolvedOptions, 'seed' | 'now' | 'preset' | 'pveJobShapes'>
+type PresetValues = Omit<ResolvedOptions, 'seed' | 'now' | 'preset' | 'pveJobShapes' | 'replayDays'>
 
 const DEFAULT_JOB_SHAPES: PveJobShape[] = ['9.2', '8.x']
 
@@ -70,6 +71,7 @@ export function resolveOptions(options: LabOptions & { now: number }): ResolvedO
     nodesPerCluster,
     guestsPerCluster: Math.max(12, options.guestsPerCluster ?? base.guestsPerCluster),
     days: Math.max(2, options.days ?? base.days),
+    replayDays: Math.max(0, Math.floor(options.replayDays ?? 0)),
     extraSharedStorages: Math.max(0, options.extraSharedStorages ?? base.extraSharedStorages),
     pbsNamespaces: Math.max(0, options.pbsNamespaces ?? base.pbsNamespaces),
     pbsDatastores: Math.max(1, options.pbsDatastores ?? base.pbsDatastores),

@@ -13,7 +13,10 @@ export interface PveContext {
   acl: readonly AclEntry[]
   offline: ReadonlySet<string>
   faults: readonly LabFault[]
-  /** Seconds the lab has been running: storage usage grows with it (storageUsed). */
+  /**
+   * Seconds the lab has been running: storage usage grows with it (storageUsed). Negative while
+   * the lab's clock is set into its past.
+   */
   elapsedSeconds: number
 }
 
@@ -26,7 +29,9 @@ export const can = (ctx: PveContext, path: string, privilege: string): boolean =
  */
 export function storageUsed(ctx: PveContext, s: PveStorage): number {
   const hours = Math.floor(ctx.elapsedSeconds / 3600)
-  return Math.min(s.total, s.used + Math.round(((s.growthPerDay ?? 0) * hours) / 24))
+  const grown = s.used + Math.round(((s.growthPerDay ?? 0) * hours) / 24)
+  // Back in the replayed past (negative time) it was emptier, but never empty.
+  return Math.min(s.total, Math.max(Math.round(s.used * 0.2), grown))
 }
 
 export function findNode(ctx: PveContext, name: string): PveNode | undefined {

@@ -33,6 +33,8 @@ export interface RunningLab {
   clearFaults(): void
   requestCounts(): RequestCounts
   resetCounts(): void
+  /** Sets the lab's clock into its past (null: back to its now); see replay.ts. */
+  setClock(at: number | null): void
   close(): Promise<void>
 }
 
@@ -123,6 +125,9 @@ export async function startLab(options: StartLabOptions = {}): Promise<RunningLa
     },
     requestCounts: () => requestCounts(state),
     resetCounts: () => state.counts.clear(),
+    setClock: (at) => {
+      state.clock = at
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections()

@@ -15,6 +15,11 @@ export interface LabOptions {
   /** Guests per cluster including the fixed scenario guests. */
   guestsPerCluster?: number
   days?: number
+  /**
+   * Also generate this many days of nightly history before `days`, for replaying the lab's past
+   * through the refresh pass (`PUT /_lab/clock`, replay.ts). 0 (default): none.
+   */
+  replayDays?: number
   extraSharedStorages?: number
   /** Extra (empty) PBS namespaces beyond the scenario's "", homelab, homelab/archive, office, retired. */
   pbsNamespaces?: number

@@ -132,6 +132,11 @@ export function createAlertLab(options: AlertLabOptions = {}): AlertLab {
     alertChannels: async () => core.alertChannels(env),
     testChannel: (id, origin) => core.testChannel(env, id, origin),
     counters: async () => core.counters(),
+    guestHistory: async (key, days) => core.guestHistory(env, key, days),
+    activity: async (days, timeZone) => core.activity(days, timeZone),
+    usageHistory: async (keys, since) => core.usageHistory(keys, since),
+    newestBackups: async () => core.newestBackups(),
+    replay: (at) => core.replay(env, at),
   }
   const namespace = { idFromName: () => ({}), get: () => api }
   const env: Env = {

@@ -61,6 +61,11 @@ export function withLocalCoordinator(env: Env): Env {
     alertChannels: async () => core.alertChannels(env),
     testChannel: (id, origin) => core.testChannel(env, id, origin),
     counters: async () => core.counters(),
+    guestHistory: async (key, days) => core.guestHistory(env, key, days),
+    activity: async (days, timeZone) => core.activity(days, timeZone),
+    usageHistory: async (keys, since) => core.usageHistory(keys, since),
+    newestBackups: async () => core.newestBackups(),
+    replay: (at) => core.replay(env, at),
   }
   const namespace = { idFromName: () => ({}), get: () => api }
   return { ...env, PULSE_COORDINATOR: namespace as unknown as DurableObjectNamespace }
