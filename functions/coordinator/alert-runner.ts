@@ -245,7 +245,7 @@ export class AlertRunner {
   }
 
   /** Writes the alerts document to the read cache where it changed; KV writes made. */
-  async publish(env: Env): Promise<number> {
+  async publish(env: Env, now: number): Promise<number> {
     const log: WriteLog = { writes: 0, deletes: 0 }
     try {
       await publishAlerts(
@@ -256,6 +256,7 @@ export class AlertRunner {
           record: (key, digest) => this.state.setCacheDigest(key, digest),
         },
         log,
+        now,
       )
     } catch (error) {
       console.error(`alerts: ${describeStoreFailure(error)}; the previous alerts stay served`)

@@ -235,7 +235,7 @@ export class CoordinatorCore {
   ): Promise<number> {
     try {
       this.alerts.step(env, now, evaluationInput(published, this.alerts.baseUrl(env)))
-      return await this.alerts.publish(env)
+      return await this.alerts.publish(env, now)
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
       console.error(`alerts: evaluation failed: ${message}`)
@@ -287,7 +287,7 @@ export class CoordinatorCore {
     try {
       let report = this.refreshDue(env) ? await this.runPass(env, overrides) : null
       const now = this.nowSeconds()
-      if (!report && this.alerts.step(env, now, null).changed) await this.alerts.publish(env)
+      if (!report && this.alerts.step(env, now, null).changed) await this.alerts.publish(env, now)
       const deliveries = [this.alerts.deliverDue(env, now, this.deliveryFetch())]
       const delivered = () => Promise.all(deliveries).then(() => false)
       while (await Promise.race([delivered(), this.whenQueued().then(() => true)])) {
@@ -331,9 +331,10 @@ export class CoordinatorCore {
     input: AlertActionInput & { origin?: string },
   ): Promise<ActionOutcome> {
     this.alerts.noteOrigin(input.origin)
-    const outcome = this.alerts.act(env, this.nowSeconds(), input)
+    const now = this.nowSeconds()
+    const outcome = this.alerts.act(env, now, input)
     if (outcome.ok) {
-      await this.alerts.publish(env)
+      await this.alerts.publish(env, now)
       await this.scheduleAlarm(env)
     }
     return outcome
