@@ -4,6 +4,15 @@
 import { startLocalStack } from './local-stack.ts'
 
 const PRESET = (process.env.PULSE_LAB_PRESET ?? 'demo') as 'demo' | 'tiny' | 'large'
+/** This script's own settings; every other PULSE_* of the shell goes to the Worker. */
+const OWN = new Set(['PULSE_LAB_PRESET', 'PULSE_LAB_PORT', 'PULSE_DEV_PORT'])
+// e.g. an alert channel (README "Alerts": one ntfy topic on the demo lab).
+const vars = Object.fromEntries(
+  Object.entries(process.env).filter(
+    (entry): entry is [string, string] =>
+      entry[0].startsWith('PULSE_') && !OWN.has(entry[0]) && typeof entry[1] === 'string',
+  ),
+)
 
 const stack = await startLocalStack({
   preset: PRESET,
@@ -11,10 +20,13 @@ const stack = await startLocalStack({
   workerPort: Number(process.env.PULSE_DEV_PORT ?? 8787),
   stateName: 'state-lab',
   verbose: true,
+  vars,
 })
 console.log(
   `[dev] simulated Proxmox lab (${PRESET}) on ${stack.lab.url} — controls at ${stack.lab.url}/_lab/sources`,
 )
+if (Object.keys(vars).length > 0)
+  console.log(`[dev] from the shell: ${Object.keys(vars).join(', ')}`)
 
 const stop = async (code: number) => {
   await stack.stop()

@@ -44,6 +44,8 @@ export type ActionOutcome =
 export interface StepSummary {
   events: number
   digests: number
+  /** Records were written or dropped: the published document may differ. */
+  changed: boolean
 }
 
 export class AlertRunner {
@@ -93,6 +95,7 @@ export class AlertRunner {
         : this.state.readEvaluation()
       let state: AlertState
       let events: ReturnType<typeof step>['events'] = []
+      let changed = false
       if (evaluation) {
         const result = step(
           previous,
@@ -109,19 +112,19 @@ export class AlertRunner {
         if (input) this.state.writeEvaluation(evaluation)
         state = result.state
         events = result.events
+        changed = result.changed.length > 0 || result.dropped.length > 0
       } else {
         // Nothing judged yet (or the last judgement unreadable): never step on no data, which
         // would close every alert as removed; an owner's action still applies.
         state = previous
         for (const action of actions) state = applyAction(state, action).state
         const before = new Map(previous.alerts.map((r) => [r.id, JSON.stringify(r)]))
-        this.state.writeAlerts(
-          state.alerts.filter((r) => before.get(r.id) !== JSON.stringify(r)),
-          [],
-        )
+        const updated = state.alerts.filter((r) => before.get(r.id) !== JSON.stringify(r))
+        this.state.writeAlerts(updated, [])
+        changed = updated.length > 0
       }
       const digests = this.queueDigests(env, now, events, state, baseUrl)
-      return { events: events.length, digests }
+      return { events: events.length, digests, changed }
     })
   }
 
@@ -242,7 +245,7 @@ export class AlertRunner {
   }
 
   /** Writes the alerts document to the read cache where it changed; KV writes made. */
-  async publish(env: Env): Promise<number> {
+  async publish(env: Env, now: number): Promise<number> {
     const log: WriteLog = { writes: 0, deletes: 0 }
     try {
       await publishAlerts(
@@ -253,6 +256,7 @@ export class AlertRunner {
           record: (key, digest) => this.state.setCacheDigest(key, digest),
         },
         log,
+        now,
       )
     } catch (error) {
       console.error(`alerts: ${describeStoreFailure(error)}; the previous alerts stay served`)

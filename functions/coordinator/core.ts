@@ -90,6 +90,8 @@ export class CoordinatorCore {
   private running: Promise<void> | null = null
   /** When the next continuation of a budget-split round may run (ms); null: at once. */
   private continueAt: number | null = null
+  /** Wakes an alarm that is waiting for deliveries when a trigger queues a refresh. */
+  private queued: { promise: Promise<void>; resolve: () => void } | null = null
 
   private readonly state: StateStore
   private readonly setAlarm: SetAlarm
@@ -142,6 +144,9 @@ export class CoordinatorCore {
     })
     this.saveSchedule(schedule)
     if (Object.values(decisions).some((d) => d.outcome !== 'coalesced')) {
+      const waiting = this.queued
+      this.queued = null
+      waiting?.resolve()
       await this.setAlarm(this.clock())
     }
     return { decisions }
@@ -237,7 +242,7 @@ export class CoordinatorCore {
   ): Promise<number> {
     try {
       this.alerts.step(env, now, evaluationInput(published, this.alerts.baseUrl(env)))
-      return await this.alerts.publish(env)
+      return await this.alerts.publish(env, now)
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
       console.error(`alerts: evaluation failed: ${message}`)
@@ -257,28 +262,48 @@ export class CoordinatorCore {
     if (times.length > 0) await this.setAlarm(Math.min(...times))
   }
 
-  /**
-   * What the alarm runs: a pass if a refresh is queued or a continuation is due, then the
-   * alerts' own work (a step over the last evaluation, due deliveries), then the next alarm.
-   */
-  async alarm(env: Env, overrides: PassOverrides = {}): Promise<RefreshReport | null> {
+  /** A refresh is queued, or a continuation of a split round is due. */
+  private refreshDue(env: Env): boolean {
     const sources = Object.values(this.loadSchedule(env).sources).filter((s) => !s.running)
-    const queued = sources.some((s) => s.pending)
-    const continuing =
-      sources.some((s) => s.continuation) &&
-      (this.continueAt === null || this.clock() >= this.continueAt)
-    const report = queued || continuing ? await this.runPass(env, overrides) : null
-    await this.tickAlerts(env)
-    return report
+    return (
+      sources.some((s) => s.pending) ||
+      (sources.some((s) => s.continuation) &&
+        (this.continueAt === null || this.clock() >= this.continueAt))
+    )
   }
 
-  /** A lifecycle step with no new data, the deliveries due, and the next alarm. */
-  async tickAlerts(env: Env): Promise<void> {
+  /** Resolves when a trigger queues a refresh (see alarm()). */
+  private whenQueued(): Promise<void> {
+    if (!this.queued) {
+      let resolve = () => {}
+      const promise = new Promise<void>((done) => {
+        resolve = done
+      })
+      this.queued = { promise, resolve }
+    }
+    return this.queued.promise
+  }
+
+  /**
+   * What the alarm runs: a pass if a refresh is queued or a continuation is due; a lifecycle
+   * step with no new data (unless the pass just stepped); every delivery that is due; then the
+   * next alarm. A refresh asked for while deliveries are on their way runs beside them, so a
+   * slow receiver (up to its timeout) never holds up a webhook's refresh.
+   */
+  async alarm(env: Env, overrides: PassOverrides = {}): Promise<RefreshReport | null> {
     try {
+      let report = this.refreshDue(env) ? await this.runPass(env, overrides) : null
       const now = this.nowSeconds()
-      this.alerts.step(env, now, null)
-      await this.alerts.publish(env)
-      await this.alerts.deliverDue(env, now, this.deliveryFetch())
+      if (!report && this.alerts.step(env, now, null).changed) await this.alerts.publish(env, now)
+      const deliveries = [this.alerts.deliverDue(env, now, this.deliveryFetch())]
+      const delivered = () => Promise.all(deliveries).then(() => false)
+      while (await Promise.race([delivered(), this.whenQueued().then(() => true)])) {
+        if (!this.refreshDue(env)) continue
+        report = (await this.runPass(env, overrides)) ?? report
+        // What that pass told goes out now, beside the deliveries still on their way.
+        deliveries.push(this.alerts.deliverDue(env, this.nowSeconds(), this.deliveryFetch()))
+      }
+      return report
     } finally {
       await this.scheduleAlarm(env)
     }
@@ -313,9 +338,10 @@ export class CoordinatorCore {
     input: AlertActionInput & { origin?: string },
   ): Promise<ActionOutcome> {
     this.alerts.noteOrigin(input.origin)
-    const outcome = this.alerts.act(env, this.nowSeconds(), input)
+    const now = this.nowSeconds()
+    const outcome = this.alerts.act(env, now, input)
     if (outcome.ok) {
-      await this.alerts.publish(env)
+      await this.alerts.publish(env, now)
       await this.scheduleAlarm(env)
     }
     return outcome

@@ -59,7 +59,9 @@ export const api = new Hono<AppEnv>()
       if (config.sources.length > 0 && now - emptyCacheRefreshAt >= EMPTY_CACHE_REFRESH_SECONDS) {
         emptyCacheRefreshAt = now
         // The coordinator coalesces: however many isolates ask, one refresh is queued.
-        c.executionCtx.waitUntil(coordinator(c.env).trigger({ reason: 'empty cache' }))
+        c.executionCtx.waitUntil(
+          coordinator(c.env).trigger({ reason: 'empty cache', origin: new URL(c.req.url).origin }),
+        )
       }
       const empty: GuestIndex = { guests: [], orphans: [], ambiguous: [] }
       c.header('Cache-Control', 'no-store')
@@ -109,7 +111,9 @@ export const api = new Hono<AppEnv>()
   })
   .get('/status', async (c) => {
     const config = readConfig(c.env)
-    const stored = await coordinator(c.env).status()
+    // The page loads this: where it is served from is what alert messages link to (unless
+    // PULSE_PUBLIC_URL says otherwise).
+    const stored = await coordinator(c.env).status(new URL(c.req.url).origin)
     const now = nowSeconds()
     const body: Status = {
       sources: configuredSources(config, stored),
@@ -135,6 +139,6 @@ export const api = new Hono<AppEnv>()
         429,
       )
     }
-    const report = await api.refreshNow({ reason: 'manual' })
+    const report = await api.refreshNow({ reason: 'manual', origin: new URL(c.req.url).origin })
     return c.json(report ?? { refreshed: [], message: 'Nothing to refresh' })
   })

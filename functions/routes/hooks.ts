@@ -92,6 +92,7 @@ export const hooks = new Hono<AppEnv>()
       sourceIds: match.sourceIds,
       reason: `webhook proxmox ${event.type}`,
       minIntervalSeconds: config.hooks.minIntervalSeconds,
+      origin: new URL(c.req.url).origin,
       ...(priorityNode ? { priorityNode } : {}),
     })
     return c.json(

@@ -153,23 +153,45 @@ export async function publishGuests(
   )
 }
 
+/** How often the alerts document is rewritten when only the wording of its times changed. */
+export const ALERT_WORDING_REFRESH_SECONDS = 3_600
+
+/** The alerts document without its words (summaries and details say "6h ago"). */
+function alertsSubstance(document: AlertsResponse): unknown {
+  return {
+    ...document,
+    alerts: document.alerts.map(({ summary: _summary, detail: _detail, ...rest }) => rest),
+  }
+}
+
 /**
- * Publishes the alerts document where it changed (the same ledger as publishGuests, so a
- * steady evaluation writes nothing). Throws on a KV failure; the ledger then still holds the
- * old digest, so the next evaluation tries again.
+ * Publishes the alerts document where it changed, through the same ledger as publishGuests.
+ * Summaries name times relatively ("no new backup since the run due 6h ago"), so their words
+ * change as time passes with nothing else changing: such a change alone is written at most
+ * once an hour, and a steady refresh writes no key. Any other change (an alert fires,
+ * resolves, is acknowledged, snoozed, reminded of) is written at once. Throws on a KV
+ * failure; the ledger then still holds the old entry, so the next evaluation tries again.
  */
 export async function publishAlerts(
   env: CacheEnv,
   document: AlertsResponse,
   ledger: CacheLedger,
   log: WriteLog,
+  now: number,
 ): Promise<void> {
   const text = JSON.stringify(document)
-  const digest = await digestOf(text)
-  if (ledger.digests.get(KV_ALERTS_KEY) === digest) return
+  const full = await digestOf(text)
+  const substance = await digestOf(JSON.stringify(alertsSubstance(document)))
+  // The ledger's entry for this key: `<substance digest> <full digest> <written at>`.
+  const [storedSubstance, storedFull, storedAt] = (ledger.digests.get(KV_ALERTS_KEY) ?? '').split(
+    ' ',
+  )
+  if (storedFull === full) return
+  const wordingOnly = storedSubstance === substance
+  if (wordingOnly && now - Number(storedAt) < ALERT_WORDING_REFRESH_SECONDS) return
   log.writes += 1
   await env.PULSE_KV.put(KV_ALERTS_KEY, text)
-  ledger.record(KV_ALERTS_KEY, digest)
+  ledger.record(KV_ALERTS_KEY, `${substance} ${full} ${now}`)
 }
 
 /** First line of a KV failure, short: Workers KV messages name the limit that was hit. */

@@ -44,6 +44,13 @@ export interface AlertLabOptions {
   guestsPerCluster?: number
 }
 
+/**
+ * The lab's (and the coordinator's) clock at the start: a fixed Wednesday morning, 08:00 UTC
+ * (10:00 in Berlin, 04:00 in New York), so what the tests see never depends on when they run:
+ * the lab's fixed-time jobs next run hours later (Berlin 12:30 on weekdays, 21:00 nightly).
+ */
+export const LAB_START = 1_781_078_400
+
 export interface AlertLab {
   model: LabModel
   lab: LabState
@@ -84,7 +91,7 @@ function clock(start: number) {
 }
 
 export function createAlertLab(options: AlertLabOptions = {}): AlertLab {
-  const start = Math.floor(Date.now() / 1000)
+  const start = LAB_START
   const model = generateLab({
     preset: 'demo',
     seed: options.seed ?? 5,

@@ -283,7 +283,7 @@ describe('delivery', () => {
     lab.receivers.slack.script({ status: 200, body: 'ok', delayMs: 1_500 })
     await lab.core.trigger(lab.env, { reason: 'schedule' })
     await lab.core.runPass(lab.env)
-    const tick = lab.core.tickAlerts(lab.env)
+    const tick = lab.core.alarm(lab.env)
     const logged = (id: string) =>
       lab.core.alertChannels(lab.env).channels.find((c) => c.id === id)?.log.length ?? 0
     for (let i = 0; i < 100 && logged('ntfy') === 0; i++) {
@@ -294,5 +294,30 @@ describe('delivery', () => {
     expect(logged('slack')).toBe(0)
     await tick
     expect(logged('slack')).toBe(1)
+  })
+
+  it('runs a refresh asked for while a slow receiver is still answering, and sends what it tells', async () => {
+    const lab = createAlertLab()
+    lab.receivers.slack.script({ status: 200, body: 'ok', delayMs: 2_000 })
+    await lab.core.trigger(lab.env, { reason: 'schedule' })
+    await lab.core.runPass(lab.env)
+    const alarm = lab.core.alarm(lab.env)
+    const logged = (id: string) =>
+      lab.core.alertChannels(lab.env).channels.find((c) => c.id === id)?.log.length ?? 0
+    const waitFor = async (done: () => boolean) => {
+      for (let i = 0; i < 300 && !done(); i++) await new Promise((r) => setTimeout(r, 10))
+    }
+    await waitFor(() => logged('ntfy') === 1)
+    // The skipped guest's backup arrives, and a webhook asks for a refresh meanwhile.
+    lab.backup({ cluster: 'homelab', vmid: 119 })
+    await lab.core.trigger(lab.env, { reason: 'webhook proxmox vzdump' })
+    await waitFor(() => logged('ntfy') === 2)
+    expect(logged('ntfy')).toBe(2)
+    // Slack too got the new digest at once; its first one is still waiting for an answer.
+    expect(logged('slack')).toBe(1)
+    expect(lab.receivers.slack.requests).toHaveLength(2)
+    expect(JSON.stringify(lab.receivers.ntfy.accepted[1])).toContain('Resolved')
+    await alarm
+    expect(logged('slack')).toBe(2)
   })
 })

@@ -208,3 +208,19 @@ describe('GET /metrics', () => {
     expect(text).toMatch(/^pulse_edge_alerts_firing\{severity="warning"\} \d+$/m)
   })
 })
+
+describe('links in alerts', () => {
+  it('without PULSE_PUBLIC_URL, point where the Worker was last reached', async () => {
+    const own = createAlertLab({ vars: { PULSE_PUBLIC_URL: '' } })
+    await own.refresh()
+    const link = () => own.state.readAlerts().find((r) => r.id === MISSED)?.link
+    // Only the cron so far: nothing says where the dashboard is.
+    expect(link()).toBe('http://localhost:8787/?guest=homelab%2F119')
+    // The page loads its status from its own address; the next evaluation links there.
+    expect((await own.request('/api/status')).status).toBe(200)
+    await own.advance(60)
+    await own.refresh()
+    expect(link()).toBe('https://pulse.example.com/?guest=homelab%2F119')
+  })
+})
+
