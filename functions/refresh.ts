@@ -45,6 +45,11 @@ export interface PassOptions {
   sourceTimeBudgetMs?: number
   /** False: write no history (the benchmark's baseline); production always records it. */
   recordHistory?: boolean
+  /**
+   * False: leave the read cache as it is. Only the local replay of the lab's past (its passes
+   * are superseded by the refresh that follows them at once); production always publishes.
+   */
+  publish?: boolean
 }
 
 export interface RefreshReport {
@@ -215,25 +220,26 @@ export async function runRefreshPass(
   const log: WriteLog = { writes: 0, deletes: 0 }
   let storeError: StoreError | null = null
   try {
-    await publishGuests(
-      env,
-      {
-        records: normalized.guests,
-        index: {
-          guests: normalized.guests.map(toGuestSummary),
-          orphans: normalized.orphans,
-          ambiguous: normalized.ambiguous,
+    if (options.publish !== false)
+      await publishGuests(
+        env,
+        {
+          records: normalized.guests,
+          index: {
+            guests: normalized.guests.map(toGuestSummary),
+            orphans: normalized.orphans,
+            ambiguous: normalized.ambiguous,
+          },
+          orphans: normalized.orphanRecords,
+          jobs: normalized.jobs,
+          storage: normalized.storage,
         },
-        orphans: normalized.orphanRecords,
-        jobs: normalized.jobs,
-        storage: normalized.storage,
-      },
-      {
-        digests: state.cacheDigests(),
-        record: (key, digest) => state.setCacheDigest(key, digest),
-      },
-      log,
-    )
+        {
+          digests: state.cacheDigests(),
+          record: (key, digest) => state.setCacheDigest(key, digest),
+        },
+        log,
+      )
   } catch (error) {
     storeError = { message: describeStoreFailure(error), at: now }
     console.error(`refresh: ${storeError.message}; the previous data stays served`)
