@@ -41,8 +41,8 @@ interface Compared {
 }
 
 /** Interleaved requests to both routes, after a warm-up; medians and the last bodies. */
-async function compare(env: Env): Promise<Compared> {
-  const auth = { headers: { authorization: `Bearer ${TOKEN}` } }
+async function compare(env: Env, token = TOKEN): Promise<Compared> {
+  const auth = { headers: { authorization: `Bearer ${token}` } }
   for (let i = 0; i < 5; i++) {
     await timed(env, '/api/guests')
     await timed(env, '/metrics', auth)
@@ -61,6 +61,9 @@ async function compare(env: Env): Promise<Compared> {
   }
   return { guestsMs: median(guests), metricsMs: median(metrics), guestsBody, metricsBody }
 }
+
+/** The same comparison for another bench's environment (bench/history.ts). */
+export const compareMetrics = (env: Env, token: string) => compare(env, token)
 
 function report(label: string, r: Compared): void {
   const guestCount = (JSON.parse(r.guestsBody) as { guests: unknown[] }).guests.length

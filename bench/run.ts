@@ -3,6 +3,7 @@
 import { benchAlerts } from './alerts.ts'
 import { benchBadge } from './badge.ts'
 import { benchDashboard } from './dashboard.ts'
+import { benchHistory } from './history.ts'
 import { benchMetrics } from './metrics.ts'
 import { benchPipeline } from './pipeline.ts'
 
@@ -12,6 +13,7 @@ const benches: Record<string, () => Promise<void>> = {
   badge: benchBadge,
   alerts: benchAlerts,
   metrics: benchMetrics,
+  history: benchHistory,
 }
 
 const wanted = process.argv.slice(2)

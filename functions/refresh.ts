@@ -46,6 +46,11 @@ export interface PassOptions {
   sourceTimeBudgetMs?: number
   /** False: write no history (the benchmark's baseline); production always records it. */
   recordHistory?: boolean
+  /**
+   * False: leave the read cache as it is. Only the local replay of the lab's past (its passes
+   * are superseded by the refresh that follows them at once); production always publishes.
+   */
+  publish?: boolean
 }
 
 export interface RefreshReport {
@@ -222,25 +227,26 @@ export async function runRefreshPass(
   let storeError: StoreError | null = null
   const summaries = normalized.guests.map(toGuestSummary)
   try {
-    await publishGuests(
-      env,
-      {
-        records: normalized.guests,
-        index: {
-          guests: summaries,
-          orphans: normalized.orphans,
-          ambiguous: normalized.ambiguous,
+    if (options.publish !== false)
+      await publishGuests(
+        env,
+        {
+          records: normalized.guests,
+          index: {
+            guests: summaries,
+            orphans: normalized.orphans,
+            ambiguous: normalized.ambiguous,
+          },
+          orphans: normalized.orphanRecords,
+          jobs: normalized.jobs,
+          storage: normalized.storage,
         },
-        orphans: normalized.orphanRecords,
-        jobs: normalized.jobs,
-        storage: normalized.storage,
-      },
-      {
-        digests: state.cacheDigests(),
-        record: (key, digest) => state.setCacheDigest(key, digest),
-      },
-      log,
-    )
+        {
+          digests: state.cacheDigests(),
+          record: (key, digest) => state.setCacheDigest(key, digest),
+        },
+        log,
+      )
   } catch (error) {
     storeError = { message: describeStoreFailure(error), at: now }
     console.error(`refresh: ${storeError.message}; the previous data stays served`)

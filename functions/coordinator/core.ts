@@ -63,6 +63,8 @@ export interface PassOverrides {
   sourceTimeBudgetMs?: number
   /** False: the pass writes no history (the history benchmark's baseline). */
   recordHistory?: boolean
+  /** False: the pass leaves the read cache alone (the lab's replayed past, see replay()). */
+  publish?: boolean
 }
 
 /** How the host runs alarm() later: the Durable Object's alarm, or a test's own loop. */
@@ -188,6 +190,7 @@ export class CoordinatorCore {
             ? { sourceTimeBudgetMs: overrides.sourceTimeBudgetMs }
             : {}),
           ...(overrides.recordHistory === false ? { recordHistory: false } : {}),
+          ...(overrides.publish === false ? { publish: false } : {}),
         })
         const { published, ...report } = result
         deferred = report.deferredBySource
@@ -408,9 +411,11 @@ export class CoordinatorCore {
 
   /**
    * Local development (PULSE_DEV_REPLAY): one refresh of every source as of `at`, the lab's
-   * clock set to the same time, so its past is recorded by the ordinary pass.
+   * clock set to the same time, so its past is recorded by the ordinary pass. The read cache
+   * is left alone: what the past looked like is of no use once the replay is over, and the
+   * refresh after it publishes the present.
    */
   replay(env: Env, at: number): Promise<RefreshReport | null> {
-    return this.refreshNow(env, { reason: 'replay' }, { now: at })
+    return this.refreshNow(env, { reason: 'replay' }, { now: at, publish: false })
   }
 }

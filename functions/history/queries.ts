@@ -9,7 +9,7 @@ import type {
   HistoryBackup,
 } from '../../shared/schema/history.ts'
 import type { StateStore } from '../coordinator/state.ts'
-import { addDays, DAY_SECONDS, localDate, QUARTER_HOUR, startOfDay } from './time-zone.ts'
+import { addDays, DAY_SECONDS, dayStarts, localDate, QUARTER_HOUR } from './time-zone.ts'
 import type { StoredBackup } from './types.ts'
 
 export interface GuestHistoryQuery {
@@ -64,6 +64,19 @@ export function guestHistory(state: StateStore, q: GuestHistoryQuery): GuestHist
 
 const zero = (): ActivityCounts => ({ ok: 0, failed: 0, missed: 0 })
 
+/** Index of the day `starts` (ascending boundaries) puts the instant in; -1 before the first. */
+function dayOf(starts: readonly number[], at: number): number {
+  let low = 0
+  let high = starts.length - 1
+  if (at < (starts[0] as number)) return -1
+  while (low < high) {
+    const mid = (low + high + 1) >> 1
+    if ((starts[mid] as number) <= at) low = mid
+    else high = mid - 1
+  }
+  return low
+}
+
 /**
  * Per calendar day of `timeZone`, the last `days` days up to today: `ok` backups made that day
  * (each restore point, pruned ones included), `failed` guests in finished vzdump runs that
@@ -76,27 +89,16 @@ export function activity(
 ): ActivityResponse {
   const today = localDate(q.now, q.timeZone)
   const first = addDays(today, 1 - q.days)
-  const from = startOfDay(first, q.timeZone)
-  const series: ActivityDay[] = []
-  const index = new Map<string, ActivityDay>()
-  for (let i = 0; i < q.days; i++) {
-    const day: ActivityDay = {
-      date: addDays(first, i),
-      pve: zero(),
-      pbs: zero(),
-      snapshots: zero(),
-    }
-    series.push(day)
-    index.set(day.date, day)
-  }
-  const dates = new Map<number, string>()
+  const starts = dayStarts(first, q.days, q.timeZone)
+  const from = starts[0] as number
+  const series: ActivityDay[] = starts.slice(0, q.days).map((_, i) => ({
+    date: addDays(first, i),
+    pve: zero(),
+    pbs: zero(),
+    snapshots: zero(),
+  }))
   for (const b of state.activityBuckets(from, q.now + 1, QUARTER_HOUR)) {
-    let date = dates.get(b.bucket)
-    if (date === undefined) {
-      date = localDate(b.bucket * QUARTER_HOUR, q.timeZone)
-      dates.set(b.bucket, date)
-    }
-    const day = index.get(date)
+    const day = series[dayOf(starts, b.bucket * QUARTER_HOUR)]
     if (!day) continue
     const counts = b.kind === 'snapshot' ? day.snapshots : day[b.kind]
     counts[b.measure] += b.count

@@ -97,4 +97,21 @@ export function startOfDay(date: string, timeZone: string): number {
   return t
 }
 
+/**
+ * When each of `count` consecutive local dates from `first` begins, and when the day after
+ * them does (count + 1 boundaries): one day later each, checked against the zone (two lookups a
+ * day) and found afresh only where a DST change moved it.
+ */
+export function dayStarts(first: string, count: number, timeZone: string): number[] {
+  const starts = [startOfDay(first, timeZone)]
+  for (let i = 1; i <= count; i++) {
+    const date = addDays(first, i)
+    const guess = (starts[i - 1] as number) + DAY
+    const right =
+      localDate(guess, timeZone) === date && localDate(guess - QUARTER_HOUR, timeZone) !== date
+    starts.push(right ? guess : startOfDay(date, timeZone))
+  }
+  return starts
+}
+
 export const DAY_SECONDS = DAY

@@ -223,4 +223,3 @@ describe('links in alerts', () => {
     expect(link()).toBe('https://pulse.example.com/?guest=homelab%2F119')
   })
 })
-

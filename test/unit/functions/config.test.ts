@@ -117,6 +117,28 @@ describe('readConfig', () => {
     )
   })
 
+  it('reads the history retention and the replay switch, falling back to their defaults', () => {
+    expect(readConfig(env({})).history).toEqual({ retentionDays: 400, replayAllowed: false })
+    expect(readConfig(env({ PULSE_HISTORY_DAYS: ' 90 ', PULSE_DEV_REPLAY: 'on' })).history).toEqual(
+      { retentionDays: 90, replayAllowed: true },
+    )
+    vi.spyOn(console, 'warn').mockImplementation(() => {})
+    for (const bad of ['29', '3651', '12.5', 'forever']) {
+      const config = readConfig(env({ PULSE_HISTORY_DAYS: bad, PULSE_DEV_REPLAY: 'sure' }))
+      expect(config.history).toEqual({ retentionDays: 400, replayAllowed: false })
+      expect(config.issues).toEqual([
+        {
+          field: 'PULSE_HISTORY_DAYS',
+          message: 'must be whole days from 30 to 3650; the default 400 is used until fixed',
+        },
+        {
+          field: 'PULSE_DEV_REPLAY',
+          message: 'must be "true"/"on" or "false"/"off"; read as "false" until fixed',
+        },
+      ])
+    }
+  })
+
   it('uses the default thresholds when stale is less than fresh', () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {})
     const config = readConfig(env({ PULSE_FRESH_HOURS: '48', PULSE_STALE_HOURS: '12' }))

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { activity, guestHistory } from '../../../../functions/history/queries.ts'
 import {
   addDays,
+  dayStarts,
   isTimeZone,
   localDate,
   startOfDay,
@@ -38,6 +39,18 @@ describe('calendar days in a time zone', () => {
       startOfDay('2025-10-27', 'Europe/Berlin') - startOfDay('2025-10-26', 'Europe/Berlin'),
     ).toBe(25 * HOUR)
     expect(startOfDay('2025-06-07', 'Asia/Kathmandu')).toBe(utc('2025-06-06T18:15:00Z'))
+  })
+
+  it('finds the days of a range as one at a time would, DST changes included', () => {
+    for (const [first, zone] of [
+      ['2025-03-27', 'Europe/Berlin'],
+      ['2025-10-24', 'Europe/Berlin'],
+      ['2025-11-01', 'America/New_York'],
+      ['2025-04-04', 'Australia/Lord_Howe'],
+    ] as const) {
+      const expected = Array.from({ length: 9 }, (_, i) => startOfDay(addDays(first, i), zone))
+      expect(dayStarts(first, 8, zone)).toEqual(expected)
+    }
   })
 
   it('steps dates and tells zones from other text', () => {
