@@ -268,10 +268,10 @@ describe.each(FAULT_ROWS)('$fault', (row) => {
   })
 })
 
-function withoutScheduleState<T extends { schedule?: { jobs: string[] } | null }>(
+function withoutScheduleState<T extends { key: string; schedule?: { jobs: string[] } | null }>(
   guests: readonly T[],
 ): unknown[] {
   return [...guests]
-    .sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     .map(({ schedule, ...rest }) => ({ ...rest, scheduleJobs: schedule?.jobs ?? null }))
 }
