@@ -49,7 +49,11 @@ const toInput = (value: unknown): SQLInputValue => {
 
 export function nodeSqliteStorage(path = ':memory:'): NodeSqliteStorage {
   const db = new DatabaseSync(path)
-  const statements = new Map<string, ReturnType<DatabaseSync['prepare']>>()
+  /** Prepared once per query text, with whether it returns rows (columns() is not free). */
+  const statements = new Map<
+    string,
+    { statement: ReturnType<DatabaseSync['prepare']>; reads: boolean; returning: boolean }
+  >()
   const totalChanges = db.prepare('SELECT total_changes() AS n')
   let depth = 0
   const exec = (query: string, ...bindings: unknown[]) => {
@@ -63,18 +67,23 @@ export function nodeSqliteStorage(path = ':memory:'): NodeSqliteStorage {
       db.exec(query)
       return new Cursor([], 0)
     }
-    let statement = statements.get(query)
-    if (!statement) {
-      statement = db.prepare(query)
-      statements.set(query, statement)
+    let prepared = statements.get(query)
+    if (!prepared) {
+      const statement = db.prepare(query)
+      prepared = {
+        statement,
+        reads: statement.columns().length > 0,
+        returning: /\bRETURNING\b/i.test(query),
+      }
+      statements.set(query, prepared)
     }
+    const { statement, reads, returning } = prepared
     const input = bindings.map(toInput)
-    if (statement.columns().length === 0) {
+    if (!reads) {
       const result = statement.run(...input)
       return new Cursor([], Number(result.changes))
     }
     // A write that returns rows (`… RETURNING`): count its changes around it.
-    const returning = /\bRETURNING\b/i.test(query)
     const changes = () => (returning ? Number((totalChanges.get() as { n: number }).n) : 0)
     const before = changes()
     const rows = statement.all(...input) as Record<string, SqlStorageValue>[]

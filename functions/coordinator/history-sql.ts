@@ -183,11 +183,11 @@ export function historySql(sql: SqlStorage): HistoryMethods {
     },
     historyRunIds: (cluster, since) =>
       new Set(
-        rows<{ upid: string }>(
-          'SELECT upid FROM history_runs WHERE cluster = ? AND start >= ?',
-          cluster,
+        // By the start index alone (a few weeks of runs); the cluster is picked out here.
+        rows<{ cluster: string; upid: string }>(
+          'SELECT cluster, upid FROM history_runs WHERE start >= ?',
           since,
-        ).map((r) => r.upid),
+        ).flatMap((r) => (r.cluster === cluster ? [r.upid] : [])),
       ),
     addRuns(runs) {
       let written = 0
