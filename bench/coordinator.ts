@@ -11,6 +11,7 @@ export function benchCoordinator(env: Env) {
   const core = new CoordinatorCore(state, () => {})
   return {
     state,
+    core,
     /** One invocation: queue a refresh of every source and run one pass. */
     async refresh(overrides: PassOverrides = {}): Promise<RefreshReport> {
       const report = await core.refreshNow(env, { reason: 'bench' }, overrides)

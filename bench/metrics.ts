@@ -91,8 +91,11 @@ export async function benchMetrics(): Promise<void> {
     } as unknown as Env
     const coordinator = benchCoordinator(env)
     await coordinator.refresh({ now: lab.model.now })
-    // The routes reach the coordinator only for its status here; the bench's core answers it.
-    const api = { status: async () => coordinator.state.readStatus() } as Partial<CoordinatorApi>
+    // The routes reach the coordinator for its status and counters; the bench's core answers.
+    const api = {
+      status: async () => coordinator.state.readStatus(),
+      counters: async () => coordinator.core.counters(),
+    } as Partial<CoordinatorApi>
     env.PULSE_COORDINATOR = {
       idFromName: () => ({}),
       get: () => api,
