@@ -139,6 +139,7 @@ const PveFactsShape = z.strictObject({
           vmid,
           outcome: z.enum(['ok', 'failed', 'running']),
           error: z.string().optional(),
+          seconds: z.number().int().min(0).optional(),
         }),
       ),
       logRead: z.boolean().optional(),
