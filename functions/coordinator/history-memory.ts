@@ -10,27 +10,7 @@ import type {
   StoredBackup,
 } from '../history/types.ts'
 import type { UsageSample } from '../normalize/types.ts'
-import type { StateStore } from './state.ts'
-
-type HistoryMethods = Pick<
-  StateStore,
-  | 'historyDigests'
-  | 'setHistoryDigests'
-  | 'openBackups'
-  | 'upsertBackups'
-  | 'updateBackups'
-  | 'historyRunIds'
-  | 'addRuns'
-  | 'historyMissKeys'
-  | 'addMisses'
-  | 'dropHistoryBefore'
-  | 'guestBackups'
-  | 'guestRuns'
-  | 'guestSummary'
-  | 'activityBuckets'
-  | 'newestBackups'
-  | 'historySize'
->
+import type { HistoryMethods } from './state.ts'
 
 interface RunGuestRow {
   key: string

@@ -11,28 +11,10 @@ import type {
   RunOutcome,
   StoredBackup,
 } from '../history/types.ts'
-import type { StateStore } from './state.ts'
+import type { HistoryMethods, StateStore } from './state.ts'
 
-type HistoryMethods = Pick<
-  StateStore,
-  | 'thinUsageSamples'
-  | 'historyDigests'
-  | 'setHistoryDigests'
-  | 'openBackups'
-  | 'upsertBackups'
-  | 'updateBackups'
-  | 'historyRunIds'
-  | 'addRuns'
-  | 'historyMissKeys'
-  | 'addMisses'
-  | 'dropHistoryBefore'
-  | 'guestBackups'
-  | 'guestRuns'
-  | 'guestSummary'
-  | 'activityBuckets'
-  | 'newestBackups'
-  | 'historySize'
->
+/** The history part of the StateStore, with the thinning of the samples it keeps. */
+type SqlHistoryMethods = HistoryMethods & Pick<StateStore, 'thinUsageSamples'>
 
 interface BackupRow extends Record<string, SqlStorageValue> {
   id: number
@@ -97,7 +79,7 @@ const CHANGE_COLUMNS: Record<Exclude<keyof BackupChange, 'id'>, string> = {
 
 const bindable = (value: unknown): unknown => (typeof value === 'boolean' ? (value ? 1 : 0) : value)
 
-export function historySql(sql: SqlStorage): HistoryMethods {
+export function historySql(sql: SqlStorage): SqlHistoryMethods {
   const rows = <T extends Record<string, SqlStorageValue>>(query: string, ...bindings: unknown[]) =>
     sql.exec<T>(query, ...bindings).toArray()
   const write = (query: string, ...bindings: unknown[]) => sql.exec(query, ...bindings).rowsWritten

@@ -162,3 +162,24 @@ export interface StateStore {
 }
 
 export type CounterName = 'refreshes' | 'notifications'
+
+/** The history part of the StateStore (memory and SQLite each implement it once). */
+export type HistoryMethods = Pick<
+  StateStore,
+  | 'historyDigests'
+  | 'setHistoryDigests'
+  | 'openBackups'
+  | 'upsertBackups'
+  | 'updateBackups'
+  | 'historyRunIds'
+  | 'addRuns'
+  | 'historyMissKeys'
+  | 'addMisses'
+  | 'dropHistoryBefore'
+  | 'guestBackups'
+  | 'guestRuns'
+  | 'guestSummary'
+  | 'activityBuckets'
+  | 'newestBackups'
+  | 'historySize'
+>

@@ -6,7 +6,6 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env as bindings } from 'cloudflare:workers'
 import { app } from '../../functions/app.ts'
-import type { CoordinatorApi } from '../../functions/coordinator/client.ts'
 import { CoordinatorCore } from '../../functions/coordinator/core.ts'
 import { createMemoryState } from '../../functions/coordinator/memory-state.ts'
 import { hasWork } from '../../functions/coordinator/schedule.ts'
@@ -26,6 +25,7 @@ import { type LabModel, labSources } from '../lab/model.ts'
 import { createLabReceivers, type LabReceivers, labChannelVars } from '../lab/receivers/index.ts'
 import type { Receiver } from '../lab/receivers/receiver.ts'
 import { freshKv } from './kv.ts'
+import { localCoordinatorApi } from './local-coordinator.ts'
 
 export const LAB_ORIGIN = 'http://lab.test'
 export const RECEIVERS_BASE = 'http://receivers.test'
@@ -129,22 +129,10 @@ export function createAlertLab(options: AlertLabOptions = {}): AlertLab {
       { now: time.ms, fetch: fetcher },
     )
   let core = newCore()
-  const api: CoordinatorApi = {
-    trigger: (input) => core.trigger(env, input),
-    refreshNow: (input) => core.refreshNow(env, input),
-    status: async (origin) => core.status(origin),
-    claimWebhookId: (id, now) => core.claimWebhookId(id, now),
-    sourceNames: async () => core.sourceNames(env),
-    alertAction: (input) => core.alertAction(env, input),
-    alertChannels: async () => core.alertChannels(env),
-    testChannel: (id, origin) => core.testChannel(env, id, origin),
-    counters: async () => core.counters(),
-    guestHistory: async (key, days) => core.guestHistory(env, key, days),
-    activity: async (days, timeZone) => core.activity(days, timeZone),
-    usageHistory: async (keys, since) => core.usageHistory(keys, since),
-    newestBackups: async () => core.newestBackups(),
-    replay: (at) => core.replay(env, at),
-  }
+  const api = localCoordinatorApi(
+    () => core,
+    () => env,
+  )
   const namespace = { idFromName: () => ({}), get: () => api }
   const env: Env = {
     ...(bindings as unknown as Env),

@@ -48,25 +48,36 @@ export function localState(env: Env): StateStore {
   return localOf(env).state
 }
 
+/**
+ * The coordinator's RPC surface answered by a core in this isolate. Getters, so a test may
+ * swap the core (a restart over the same state) or build `env` after the API.
+ */
+export function localCoordinatorApi(core: () => CoordinatorCore, env: () => Env): CoordinatorApi {
+  return {
+    trigger: (input) => core().trigger(env(), input),
+    refreshNow: (input) => core().refreshNow(env(), input),
+    status: async (origin) => core().status(origin),
+    claimWebhookId: (id, now) => core().claimWebhookId(id, now),
+    sourceNames: async () => core().sourceNames(env()),
+    alertAction: (input) => core().alertAction(env(), input),
+    alertChannels: async () => core().alertChannels(env()),
+    testChannel: (id, origin) => core().testChannel(env(), id, origin),
+    counters: async () => core().counters(),
+    guestHistory: async (key, days) => core().guestHistory(env(), key, days),
+    activity: async (days, timeZone) => core().activity(days, timeZone),
+    usageHistory: async (keys, since) => core().usageHistory(keys, since),
+    newestBackups: async () => core().newestBackups(),
+    replay: (at) => core().replay(env(), at),
+  }
+}
+
 /** `env` with PULSE_COORDINATOR answering from the local core, with `env` as its environment. */
 export function withLocalCoordinator(env: Env): Env {
   const { core } = localOf(env)
-  const api: CoordinatorApi = {
-    trigger: (input) => core.trigger(env, input),
-    refreshNow: (input) => core.refreshNow(env, input),
-    status: async (origin) => core.status(origin),
-    claimWebhookId: (id, now) => core.claimWebhookId(id, now),
-    sourceNames: async () => core.sourceNames(env),
-    alertAction: (input) => core.alertAction(env, input),
-    alertChannels: async () => core.alertChannels(env),
-    testChannel: (id, origin) => core.testChannel(env, id, origin),
-    counters: async () => core.counters(),
-    guestHistory: async (key, days) => core.guestHistory(env, key, days),
-    activity: async (days, timeZone) => core.activity(days, timeZone),
-    usageHistory: async (keys, since) => core.usageHistory(keys, since),
-    newestBackups: async () => core.newestBackups(),
-    replay: (at) => core.replay(env, at),
-  }
+  const api = localCoordinatorApi(
+    () => core,
+    () => env,
+  )
   const namespace = { idFromName: () => ({}), get: () => api }
   return { ...env, PULSE_COORDINATOR: namespace as unknown as DurableObjectNamespace }
 }
