@@ -321,3 +321,22 @@ describe('delivery', () => {
     expect(logged('slack')).toBe(2)
   })
 })
+
+describe("the demo's replay of the past", () => {
+  it('writes history only: a year of replayed days neither fires, resolves nor sends anything; the present refresh then alerts once', async () => {
+    const lab = createAlertLab()
+    // The days before the lab's "now", as `npm run dev` replays them (scripts/replay.ts).
+    for (let back = 5; back >= 1; back--) {
+      const report = await lab.core.replay(lab.env, lab.now() - back * 86_400)
+      expect(report?.refreshed.length, `replay ${back} days back`).toBeGreaterThan(0)
+      await lab.settle()
+    }
+    expect(counts(lab)).toEqual(each(0))
+    expect(lab.state.readAlerts()).toEqual([])
+    // The present is judged as ever: one message per channel with what fires now.
+    await lab.refresh()
+    expect(counts(lab)).toEqual(each(1))
+    expect(record(lab, MISSED)?.state).toBe('firing')
+    noneRejected(lab)
+  })
+})
