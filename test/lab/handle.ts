@@ -229,11 +229,17 @@ function elapsedSeconds(state: LabState, model: LabModel): number {
 export function createLabHandler(base: LabModel, state: LabState): LabHandler {
   // The sources answer from the model as of the lab's clock (replay.ts), made once per setting.
   let view: { clock: number | null; model: LabModel } = { clock: null, model: labAt(base, null) }
+  let stale = false
   return async (request) => {
     const url = new URL(request.url)
-    if (url.pathname === '/_lab' || url.pathname.startsWith('/_lab/'))
+    if (url.pathname === '/_lab' || url.pathname.startsWith('/_lab/')) {
+      // A control that changes the model (a backup, the clock, a deleted guest) makes the view
+      // stale: it is a copy when the model has a past (labAt).
+      if (request.method !== 'GET') stale = true
       return handleControl(request, base, state)
-    if (view.clock !== state.clock) {
+    }
+    if (stale || view.clock !== state.clock) {
+      stale = false
       view = { clock: state.clock, model: labAt(base, state.clock) }
       baseNows.set(view.model, base.now)
     }

@@ -128,3 +128,34 @@ describe('replaying the past through the refresh pass', () => {
     }
   }, 120_000)
 })
+
+describe('a lab that replayed its past, as `npm run dev` starts it', () => {
+  it('serves a backup made through /_lab/backup afterwards (its view of now follows the model)', async () => {
+    const lab = await startLab({ preset: 'demo', seed: 5, replayDays: 3 })
+    try {
+      // A replay step, then back to now: the view of now is made again from the model.
+      lab.setClock(lab.model.now - DAY)
+      lab.setClock(null)
+      const pbs = lab.sources.find((s) => s.kind === 'pbs')
+      if (!pbs) throw new Error('the demo lab has a PBS')
+      const snapshots = async () => {
+        const response = await fetch(
+          `${pbs.url}/api2/json/admin/datastore/store1/snapshots?ns=homelab&backup-type=vm&backup-id=119`,
+          { headers: { authorization: `PBSAPIToken=${pbs.tokenId}:${pbs.tokenSecret}` } },
+        )
+        expect(response.status).toBe(200)
+        const body = (await response.json()) as { data: { 'backup-time': number }[] }
+        return body.data.map((s) => s['backup-time'])
+      }
+      expect(await snapshots()).not.toContain(lab.model.now)
+      const made = await fetch(`${lab.url}/_lab/backup`, {
+        method: 'POST',
+        body: JSON.stringify({ cluster: 'homelab', vmid: 119 }),
+      })
+      expect(made.status).toBe(200)
+      expect(await snapshots()).toContain(lab.model.now)
+    } finally {
+      await lab.close()
+    }
+  })
+})
