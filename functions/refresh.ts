@@ -127,15 +127,12 @@ export async function runRefreshPass(
   const selected = new Set([...options.full.filter((id) => configured.has(id)), ...continuing])
   for (const id of options.full) continuing.delete(id)
   const sources = config.sources.filter((s) => selected.has(s.id))
-  // Read (and parsed) once per pass: the coordinator is the only writer and holds the pass.
+  // Read once per pass (the store keeps them parsed between passes: the coordinator is the
+  // only writer and holds the pass). Collectors get them as they are, not copies: they build
+  // new facts and never change what they were given (test/unit/fuzz hands them frozen facts),
+  // so what a failing collection touched never reaches what is served.
   const stored = new Map(state.allFacts().map(({ facts }) => [facts.sourceId, facts]))
-  // Collectors get copies, so what a failing collection touched never reaches what is served.
-  const previousFacts = new Map(
-    sources.map((s) => {
-      const facts = stored.get(s.id)
-      return [s.id, facts ? structuredClone(facts) : null]
-    }),
-  )
+  const previousFacts = new Map(sources.map((s) => [s.id, stored.get(s.id) ?? null]))
 
   const shares = budgetShares(
     options.subrequestBudget,
