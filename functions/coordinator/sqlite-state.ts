@@ -177,8 +177,9 @@ export function createSqliteState(storage: DurableObjectStorage): StateStore {
         JSON.stringify(facts),
       )
       if (cursor.rowsWritten === 0) return false
-      // What was just written, as it would parse back (JSON drops what facts never hold:
-      // undefined fields). Held by the seq: a rollback leaves the old seq, so it is re-read.
+      // What was just written is what parsing the row back gives (collected facts hold no key
+      // the schema drops and no undefined field: test/lab/facts-roundtrip.test.ts). Held by
+      // the seq: a rollback leaves the row's old seq, so the row is parsed again.
       parsed.set(facts.sourceId, { facts, seq })
       return true
     },
