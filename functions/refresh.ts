@@ -51,7 +51,19 @@ export interface PassOptions {
    * are superseded by the refresh that follows them at once); production always publishes.
    */
   publish?: boolean
+  /** Benches: told as each phase of the pass ends (`PassPhase`), to time them. */
+  onPhase?: (phase: PassPhase) => void
 }
+
+/** The phases of a pass, in order (the bench's breakdown of where its time goes). */
+export type PassPhase =
+  | 'read facts'
+  | 'collect'
+  | 'store'
+  | 'normalize'
+  | 'publish'
+  | 'status'
+  | 'history'
 
 export interface RefreshReport {
   sources: StoredStatus['sources']
@@ -134,6 +146,7 @@ export async function runRefreshPass(
   const stored = new Map(state.allFacts().map(({ facts }) => [facts.sourceId, facts]))
   const previousFacts = new Map(sources.map((s) => [s.id, stored.get(s.id) ?? null]))
 
+  options.onPhase?.('read facts')
   const shares = budgetShares(
     options.subrequestBudget,
     new Map(
@@ -171,6 +184,7 @@ export async function runRefreshPass(
     ),
   )
 
+  options.onPhase?.('collect')
   // While the sources' configuration has errors, a source missing from it may be a typo rather
   // than a removal: its last facts and status stay, so a bad config never blanks guests. Once it
   // is valid, a source that is gone takes its facts with it.
@@ -203,6 +217,7 @@ export async function runRefreshPass(
     )
     return kept
   })
+  options.onPhase?.('store')
   const factsById = new Map(served.map((f) => [f.sourceId, f]))
 
   const clusterMaps = Object.fromEntries(
@@ -218,6 +233,7 @@ export async function runRefreshPass(
       ? { missedGraceSeconds: config.missedGraceSeconds }
       : {}),
   })
+  options.onPhase?.('normalize')
   for (const warning of normalized.warnings) console.warn(`normalize: ${warning}`)
 
   const log: WriteLog = { writes: 0, deletes: 0 }
@@ -249,6 +265,7 @@ export async function runRefreshPass(
     console.error(`refresh: ${storeError.message}; the previous data stays served`)
   }
 
+  options.onPhase?.('publish')
   const previousById = new Map(previousStatus.sources.map((s) => [s.id, s]))
   const normalizeWarnings = warningsBySource(normalized.warnings)
   const statuses = [
@@ -272,6 +289,7 @@ export async function runRefreshPass(
     if (s.lastError && s.lastAttempt === now)
       console.warn(`refresh: ${s.id} failed: ${s.lastError.message}`)
   }
+  options.onPhase?.('status')
   const historyRows =
     options.recordHistory === false
       ? 0
@@ -283,6 +301,7 @@ export async function runRefreshPass(
           served,
           statuses,
         })
+  options.onPhase?.('history')
   const subrequests = [...budgets.values()].reduce((sum, b) => sum + b.used, 0)
   const needs = { ...previousStatus.needs }
   for (const [id, outcome] of outcomes) {
