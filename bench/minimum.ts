@@ -56,7 +56,7 @@
 // (the only answer with usage and PBS's full-date estimate), /admin/verify, /admin/prune and
 // /admin/sync (each the only list of its jobs with their states), /admin/gc (the only answer
 // with GC's schedule and last state). Apart from the permissions, cold and steady are the same.
-import { pveServerNames } from '../scripts/lab-env.ts'
+import { pveServerNames, workerSourceId } from '../scripts/lab-env.ts'
 import { notBackedUp } from '../test/lab/generate.ts'
 import { nextEvents, parseLabSchedule } from '../test/lab/lab-schedule.ts'
 import type { LabModel } from '../test/lab/model.ts'
@@ -274,13 +274,20 @@ export interface GraphRequest {
  *   /namespace needs /admin/datastore, and so does the listing of its root namespace (which
  *   every readable store has); the other namespaces' listings need the /namespace answer.
  */
-export function requestGraph(model: LabModel, steady: boolean): GraphRequest[] {
+export function requestGraph(
+  model: LabModel,
+  steady: boolean,
+  /** Only these sources (the Worker's ids, as `homelab`, `pbs`): a refresh of some of them. */
+  only?: ReadonlySet<string>,
+): GraphRequest[] {
+  const wanted = (labId: string) => only === undefined || only.has(workerSourceId(labId))
   const graph: GraphRequest[] = []
   const add = (what: string, after: number[] = []) => {
     graph.push({ id: graph.length, what, after })
     return graph.length - 1
   }
   for (const cluster of model.clusters) {
+    if (!wanted(cluster.id)) continue
     const c = countCluster(model, cluster, steady)
     const at = (what: string) => `${cluster.id} ${what}`
     const status = add(at('/cluster/status'))
@@ -313,6 +320,7 @@ export function requestGraph(model: LabModel, steady: boolean): GraphRequest[] {
     }
   }
   for (const p of model.pbs) {
+    if (!wanted(p.id)) continue
     const at = (what: string) => `${p.id} ${what}`
     const stores = add(at('/admin/datastore'))
     if (!steady) add(at('/access/permissions'))

@@ -9,6 +9,7 @@ import type { PbsFacts, PveFacts } from '../functions/collect/facts.ts'
 import type { Env } from '../functions/env.ts'
 import { normalizeGuests } from '../functions/normalize/index.ts'
 import { MAX_CONCURRENT_REQUESTS } from '../functions/proxmox/limit.ts'
+import type { PassPhase } from '../functions/refresh.ts'
 import { KV_ALERTS_KEY } from '../functions/store/keys.ts'
 import { labWorkerVars } from '../scripts/lab-env.ts'
 import type { LabModel, LabSource } from '../test/lab/model.ts'
@@ -111,13 +112,32 @@ async function requestsAndWrites(): Promise<void> {
 
 const cpuMs = (used: NodeJS.CpuUsage) => (used.user + used.system) / 1000
 
-/** One timed refresh: its wall time, its CPU time and the timeline of its requests. */
+/**
+ * One timed refresh: its wall time, its CPU time, the timeline of its requests and how long each
+ * phase of the pass took (refresh.ts PassPhase; `alerts and the rest`: from the end of history
+ * to the end of the refresh, the alert step and the coordinator's bookkeeping).
+ */
 async function timedRefresh(coordinator: ReturnType<typeof benchCoordinator>, now: number) {
   const timeline = createTimeline()
+  const ends: [PassPhase, number][] = []
   const cpuBefore = process.cpuUsage()
-  await coordinator.refresh({ now, fetch: timeline.fetch })
+  await coordinator.refresh({
+    now,
+    fetch: timeline.fetch,
+    onPhase: (phase) => ends.push([phase, timeline.elapsed()]),
+  })
   const wallMs = timeline.elapsed()
-  return { wallMs, cpuMs: cpuMs(process.cpuUsage(cpuBefore)), requests: timeline.requests }
+  const phases: [string, number][] = ends.map(([phase, at], i) => [
+    phase,
+    at - (ends[i - 1]?.[1] ?? 0),
+  ])
+  phases.push(['alerts and the rest', wallMs - (ends.at(-1)?.[1] ?? 0)])
+  return {
+    wallMs,
+    cpuMs: cpuMs(process.cpuUsage(cpuBefore)),
+    requests: timeline.requests,
+    phases,
+  }
 }
 
 /**
@@ -134,6 +154,7 @@ interface WallRun {
   cpuMs: number
   replayMs: number
   timeline: ReturnType<typeof summarize>
+  phases: [string, number][]
 }
 
 function printWall(name: string, runs: WallRun[], path: ReturnType<typeof criticalPath>): void {
@@ -162,6 +183,9 @@ function printWall(name: string, runs: WallRun[], path: ReturnType<typeof critic
   )
   console.log(
     `  where it went: first request at ${t.firstRequest.toFixed(0)} ms; connections busy ${(t.busy * 100).toFixed(0)}% until the last answer at ${t.lastAnswer.toFixed(0)} ms (a request took ${t.meanRequestMs.toFixed(1)} ms on average); longest stretch below ${MAX_CONCURRENT_REQUESTS} open ${(t.longestGap.to - t.longestGap.from).toFixed(0)} ms (${t.longestGap.open} open at least); after the last answer ${(run.wallMs - t.lastAnswer).toFixed(0)} ms (facts stored, guests normalized and published); CPU of the refresh ${run.cpuMs.toFixed(0)} ms`,
+  )
+  console.log(
+    `  phases of the pass (ms): ${run.phases.map(([phase, ms]) => `${phase} ${ms.toFixed(0)}`).join(', ')}`,
   )
 }
 

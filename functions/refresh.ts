@@ -51,7 +51,19 @@ export interface PassOptions {
    * are superseded by the refresh that follows them at once); production always publishes.
    */
   publish?: boolean
+  /** Benches: told as each phase of the pass ends (`PassPhase`), to time them. */
+  onPhase?: (phase: PassPhase) => void
 }
+
+/** The phases of a pass, in order (the bench's breakdown of where its time goes). */
+export type PassPhase =
+  | 'read facts'
+  | 'collect'
+  | 'store'
+  | 'normalize'
+  | 'publish'
+  | 'status'
+  | 'history'
 
 export interface RefreshReport {
   sources: StoredStatus['sources']
@@ -127,16 +139,14 @@ export async function runRefreshPass(
   const selected = new Set([...options.full.filter((id) => configured.has(id)), ...continuing])
   for (const id of options.full) continuing.delete(id)
   const sources = config.sources.filter((s) => selected.has(s.id))
-  // Read (and parsed) once per pass: the coordinator is the only writer and holds the pass.
+  // Read once per pass (the store keeps them parsed between passes: the coordinator is the
+  // only writer and holds the pass). Collectors get them as they are, not copies: they build
+  // new facts and never change what they were given (test/unit/fuzz hands them frozen facts),
+  // so what a failing collection touched never reaches what is served.
   const stored = new Map(state.allFacts().map(({ facts }) => [facts.sourceId, facts]))
-  // Collectors get copies, so what a failing collection touched never reaches what is served.
-  const previousFacts = new Map(
-    sources.map((s) => {
-      const facts = stored.get(s.id)
-      return [s.id, facts ? structuredClone(facts) : null]
-    }),
-  )
+  const previousFacts = new Map(sources.map((s) => [s.id, stored.get(s.id) ?? null]))
 
+  options.onPhase?.('read facts')
   const shares = budgetShares(
     options.subrequestBudget,
     new Map(
@@ -174,6 +184,7 @@ export async function runRefreshPass(
     ),
   )
 
+  options.onPhase?.('collect')
   // While the sources' configuration has errors, a source missing from it may be a typo rather
   // than a removal: its last facts and status stay, so a bad config never blanks guests. Once it
   // is valid, a source that is gone takes its facts with it.
@@ -206,6 +217,7 @@ export async function runRefreshPass(
     )
     return kept
   })
+  options.onPhase?.('store')
   const factsById = new Map(served.map((f) => [f.sourceId, f]))
 
   const clusterMaps = Object.fromEntries(
@@ -221,6 +233,7 @@ export async function runRefreshPass(
       ? { missedGraceSeconds: config.missedGraceSeconds }
       : {}),
   })
+  options.onPhase?.('normalize')
   for (const warning of normalized.warnings) console.warn(`normalize: ${warning}`)
 
   const log: WriteLog = { writes: 0, deletes: 0 }
@@ -252,6 +265,7 @@ export async function runRefreshPass(
     console.error(`refresh: ${storeError.message}; the previous data stays served`)
   }
 
+  options.onPhase?.('publish')
   const previousById = new Map(previousStatus.sources.map((s) => [s.id, s]))
   const normalizeWarnings = warningsBySource(normalized.warnings)
   const statuses = [
@@ -275,6 +289,7 @@ export async function runRefreshPass(
     if (s.lastError && s.lastAttempt === now)
       console.warn(`refresh: ${s.id} failed: ${s.lastError.message}`)
   }
+  options.onPhase?.('status')
   const historyRows =
     options.recordHistory === false
       ? 0
@@ -286,6 +301,7 @@ export async function runRefreshPass(
           served,
           statuses,
         })
+  options.onPhase?.('history')
   const subrequests = [...budgets.values()].reduce((sum, b) => sum + b.used, 0)
   const needs = { ...previousStatus.needs }
   for (const [id, outcome] of outcomes) {

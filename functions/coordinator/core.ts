@@ -17,7 +17,7 @@ import type { StoredBackup } from '../history/types.ts'
 import { type SourceNames, sourceNames } from '../hooks/source-match.ts'
 import { TIMESTAMP_TOLERANCE_SECONDS } from '../hooks/standard-webhooks.ts'
 import type { UsageSample } from '../normalize/types.ts'
-import { type RefreshReport, runRefreshPass } from '../refresh.ts'
+import { type PassOptions, type RefreshReport, runRefreshPass } from '../refresh.ts'
 import { digestOf } from '../store/digest.ts'
 import { type ActionOutcome, type AlertActionInput, AlertRunner } from './alert-runner.ts'
 import {
@@ -65,6 +65,8 @@ export interface PassOverrides {
   recordHistory?: boolean
   /** False: the pass leaves the read cache alone (the lab's replayed past, see replay()). */
   publish?: boolean
+  /** Benches: told as each phase of the pass ends (refresh.ts PassPhase). */
+  onPhase?: PassOptions['onPhase']
 }
 
 /** How the host runs alarm() later: the Durable Object's alarm, or a test's own loop. */
@@ -191,6 +193,7 @@ export class CoordinatorCore {
             : {}),
           ...(overrides.recordHistory === false ? { recordHistory: false } : {}),
           ...(overrides.publish === false ? { publish: false } : {}),
+          ...(overrides.onPhase ? { onPhase: overrides.onPhase } : {}),
         })
         const { published, ...report } = result
         deferred = report.deferredBySource

@@ -1,6 +1,7 @@
 // The coordinator's state in memory: for the refresh pass in Node (benches, convergence tests)
 // and for Worker tests that drive the pass with an environment of their own. Same contract as
-// the SQLite store, including copy-on-read, so no caller can change stored state by accident.
+// the SQLite store, including copy-on-read (facts: frozen instead), so no caller can change
+// stored state by accident.
 import type { DeliveryLogEntry } from '../../shared/schema/alerts.ts'
 import type { Evaluation } from '../alerts/condition.ts'
 import type { Delivery } from '../alerts/run-schemas.ts'
@@ -18,6 +19,20 @@ import {
 } from './state.ts'
 
 const copy = <T>(value: T): T => structuredClone(value)
+
+/**
+ * Facts are the largest thing kept (5 MB of PBS snapshots on the large lab) and are read by
+ * every pass: they are kept frozen and handed out as they are, as the SQLite store hands out
+ * the facts it parsed last. Frozen, a caller that tries to change them throws (modules are
+ * strict), so a test over this store finds the mistake a copy would hide.
+ */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const inner of Object.values(value)) deepFreeze(inner)
+  }
+  return value
+}
 
 export function createMemoryState(): StateStore {
   let facts = new Map<string, StoredFacts>()
@@ -79,15 +94,15 @@ export function createMemoryState(): StateStore {
         throw error
       }
     },
-    readFacts: (id) => {
-      const stored = facts.get(id)
-      return stored ? copy(stored) : null
-    },
-    allFacts: () => [...facts.values()].map(copy),
+    readFacts: (id) => facts.get(id) ?? null,
+    allFacts: () =>
+      [...facts.values()].sort((a, b) =>
+        a.facts.sourceId < b.facts.sourceId ? -1 : a.facts.sourceId > b.facts.sourceId ? 1 : 0,
+      ),
     writeFacts(value: SourceFacts, at: number) {
       const stored = facts.get(value.sourceId)
       if (stored && stored.seq > at) return false
-      facts.set(value.sourceId, { facts: copy(value), seq: at })
+      facts.set(value.sourceId, deepFreeze({ facts: value, seq: at }))
       return true
     },
     deleteFacts: (id) => {

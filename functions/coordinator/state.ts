@@ -72,7 +72,12 @@ export interface StoredFacts {
 export interface StateStore {
   /** Runs `work` atomically: all of its writes land, or none. */
   transaction<T>(work: () => T): T
+  /**
+   * The stored facts (parsed with their schema when read back from storage). Shared, not
+   * copied: the store keeps what it handed out for the next read, so never change them.
+   */
   readFacts(sourceId: string): StoredFacts | null
+  /** Every source's stored facts, by source id; shared as readFacts'. */
   allFacts(): StoredFacts[]
   /** Stores facts unless facts of a newer collection (higher seq) are stored. True if written. */
   writeFacts(facts: SourceFacts, seq: number): boolean

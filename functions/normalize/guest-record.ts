@@ -93,9 +93,11 @@ export function buildGuestRecord(slot: GuestSlot, cluster: ClusterContext): Gues
     schedule: null,
     tags: splitTags(fact.tags),
     pool: fact.pool ?? null,
-    backupDates: backupDates(slot.items, cluster.dayNames),
+    backupDates: [],
     backups: [...slot.items].sort(newestFirst),
   }
+  // From the sorted list: backupDates walks it without sorting again.
+  record.backupDates = backupDates(record.backups, cluster.dayNames)
   if (slot.clusterName !== undefined) record.clusterName = slot.clusterName
   record.latestSizes = latestSizes(record.backups)
   return record

@@ -10,11 +10,15 @@ import type { PbsGroup } from './pbs-index.ts'
 import { pbsLocation, pbsPath } from './pbs-names.ts'
 import { cleanSize, compareText } from './validate.ts'
 
-export function pbsDetail(group: PbsGroup, snap: PbsSnapshotFact): BackupDetail {
+export function pbsDetail(
+  group: PbsGroup,
+  snap: PbsSnapshotFact,
+  location = pbsLocation(group.datastore, group.namespace),
+): BackupDetail {
   const detail: BackupDetail = {
     kind: 'pbs',
     time: snap.backupTime,
-    location: pbsLocation(group.datastore, group.namespace),
+    location,
     protected: snap.protected === true,
     name: pbsPath(group.type, group.vmid, snap.backupTime),
     inProgress: snap.inProgress === true,
@@ -56,12 +60,15 @@ export function applyPbsGroups(
   const ambiguous: Ambiguous[] = []
   for (const group of groups) {
     const resolution = resolveGroup(group, ctx)
+    // Once per group: every snapshot of it is in the same place.
+    const location = pbsLocation(group.datastore, group.namespace)
     if (resolution.kind === 'guest') {
-      for (const snap of group.snapshots) resolution.slot.items.push(pbsDetail(group, snap))
+      for (const snap of group.snapshots)
+        resolution.slot.items.push(pbsDetail(group, snap, location))
     } else if (resolution.kind === 'orphan') {
       const { cluster } = resolution
       for (const snap of group.snapshots) {
-        const detail = pbsDetail(group, snap)
+        const detail = pbsDetail(group, snap, location)
         if (cluster === null) addGroupOrphan(orphans, group, detail)
         else addOrphan(orphans, cluster, group.vmid, group.type, detail)
       }

@@ -40,14 +40,15 @@ export function pbsLocation(datastore: string, namespace: string): string {
 }
 
 const pad = (value: number, width = 2) => String(value).padStart(width, '0')
+const pad2 = (value: number) => (value < 10 ? `0${value}` : String(value))
 
-/**
- * `2025-06-07T18:00:02Z` by arithmetic (Hinnant's civil-from-days): Date's toISOString was
- * a tenth of the normalizer's time across tens of thousands of snapshots.
- */
-export function isoSeconds(time: number): string {
-  const days = Math.floor(time / 86_400)
-  const second = time - days * 86_400
+/** `2025-06-07` by day number; the snapshots of a store fall on a few hundred days. */
+const dayTexts = new Map<number, string>()
+const DAY_TEXTS_KEPT = 10_000
+
+function dayText(days: number): string {
+  const known = dayTexts.get(days)
+  if (known !== undefined) return known
   const z = days + 719_468
   const era = Math.floor(z / 146_097)
   const doe = z - era * 146_097
@@ -59,8 +60,22 @@ export function isoSeconds(time: number): string {
   const day = doy - Math.floor((153 * mp + 2) / 5) + 1
   const month = mp < 10 ? mp + 3 : mp - 9
   const year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-  const clock = `${pad(Math.floor(second / 3_600))}:${pad(Math.floor(second / 60) % 60)}:${pad(second % 60)}`
-  return `${pad(year, 4)}-${pad(month)}-${pad(day)}T${clock}Z`
+  const text = `${pad(year, 4)}-${pad2(month)}-${pad2(day)}`
+  if (dayTexts.size >= DAY_TEXTS_KEPT) dayTexts.clear()
+  dayTexts.set(days, text)
+  return text
+}
+
+/**
+ * `2025-06-07T18:00:02Z` by arithmetic (Hinnant's civil-from-days): Date's toISOString was
+ * a tenth of the normalizer's time across tens of thousands of snapshots. The date part is
+ * kept per day (a store's snapshots fall on a few hundred).
+ */
+export function isoSeconds(time: number): string {
+  const days = Math.floor(time / 86_400)
+  const second = time - days * 86_400
+  const clock = `${pad2(Math.floor(second / 3_600))}:${pad2(Math.floor(second / 60) % 60)}:${pad2(second % 60)}`
+  return `${dayText(days)}T${clock}Z`
 }
 
 /** PBS's own snapshot path, `vm/100/2025-06-07T18:00:02Z`. */

@@ -167,6 +167,36 @@ describe('the coordinator serializes every trigger', () => {
       store.writeFacts(facts, store.nextSeq())
     })
   })
+
+  it('keeps parsed facts only while they are what the row holds', async () => {
+    await runInDurableObject(coordinatorStub(), (_instance, state) => {
+      const mine = createSqliteState(state.storage)
+      const other = createSqliteState(state.storage)
+      const facts = mine.readFacts('homelab')?.facts as PveFacts
+      expect(facts).toBeDefined()
+      // Held: the same parse is handed out again.
+      expect(mine.readFacts('homelab')?.facts).toBe(facts)
+      // Another writer over the same storage: the row's seq moved, so it is parsed again.
+      expect(
+        other.writeFacts({ ...facts, warnings: ['from another instance'] }, other.nextSeq()),
+      ).toBe(true)
+      expect(mine.readFacts('homelab')?.facts.warnings).toEqual(['from another instance'])
+      expect(mine.allFacts().find((s) => s.facts.sourceId === 'homelab')?.facts.warnings).toEqual([
+        'from another instance',
+      ])
+      // A write whose transaction rolls back is not served from what was held.
+      expect(() =>
+        mine.transaction(() => {
+          mine.writeFacts({ ...facts, warnings: ['rolled back'] }, mine.nextSeq())
+          throw new Error('the pass failed')
+        }),
+      ).toThrow('the pass failed')
+      expect(mine.readFacts('homelab')?.facts.warnings).toEqual(['from another instance'])
+      expect(other.readFacts('homelab')?.facts.warnings).toEqual(['from another instance'])
+      // Restore what was there.
+      mine.writeFacts(facts, mine.nextSeq())
+    })
+  })
 })
 
 describe('state lives in the coordinator; KV is only the read cache', () => {

@@ -53,4 +53,16 @@ describe('criticalPath', () => {
       }
     }
   })
+
+  it('of some sources (a webhook refresh) holds their requests and no other source’s', () => {
+    const model = generateLab({ preset: 'large', seed: 1, now: NOW })
+    const whole = requestGraph(model, true)
+    const hook = requestGraph(model, true, new Set(['homelab', 'pbs']))
+    const rest = requestGraph(model, true, new Set(['office']))
+    expect(hook.length + rest.length).toBe(whole.length)
+    expect(hook.some((r) => r.what.startsWith('pve/homelab '))).toBe(true)
+    expect(hook.some((r) => r.what.startsWith('pbs/pbs '))).toBe(true)
+    expect(hook.filter((r) => r.what.startsWith('pve/office '))).toEqual([])
+    for (const r of hook) for (const d of r.after) expect(d).toBeLessThan(r.id)
+  })
 })

@@ -12,6 +12,7 @@ import { normalizeGuests } from '../../../functions/normalize/index.ts'
 import { createProxmoxClient } from '../../../functions/proxmox/client.ts'
 import { isProxmoxError } from '../../../functions/proxmox/errors.ts'
 import { createLimiter } from '../../../functions/proxmox/limit.ts'
+import { deepFrozen } from './frozen.ts'
 import { expectDropCounted, goodItems, isRecord } from './listings.ts'
 import { FUZZ, FUZZ_TIMEOUT_MS } from './settings.ts'
 import {
@@ -279,7 +280,8 @@ describe('collectPbs on broken answers', () => {
       await fc.assert(
         fc.asyncProperty(mutationPlan(baseline), fc.boolean(), async (plan, withPrevious) => {
           const upstream = breakableUpstream(baseline, plan)
-          const previous = withPrevious ? structuredClone(good) : undefined
+          // Frozen: the pass gives collectors the stored facts themselves (frozen.ts).
+          const previous = withPrevious ? deepFrozen(structuredClone(good)) : undefined
           let facts: PbsFacts
           try {
             facts = await collect(upstream.fetch, previous)

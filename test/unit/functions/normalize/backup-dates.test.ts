@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { backupDates } from '../../../../functions/normalize/backup-dates.ts'
 import {
   guestOf,
   makeArchive,
@@ -79,5 +80,28 @@ describe('backup dates', () => {
 
   it('counts finished items per kind', () => {
     expect(guestOf(result, 'cluster-a/100').counts).toEqual({ pve: 2, pbs: 2, snapshots: 2 })
+  })
+})
+
+describe('backup dates of items in any order', () => {
+  it('are the same whether the items come newest first (a record) or not (an orphan)', () => {
+    const kinds = ['pve', 'pbs', 'snapshot'] as const
+    // Several items a day, some at the same second, one in progress, one snapshot of time 0.
+    const items = Array.from({ length: 60 }, (_, i) => ({
+      kind: kinds[i % 3] as (typeof kinds)[number],
+      time: i === 7 ? 0 : 1_749_000_000 + Math.floor(i / 4) * 43_200 + (i % 4) * 600,
+      location: 'store1',
+      name: `item ${i}`,
+      protected: false,
+      inProgress: i === 11,
+    }))
+    const newestFirst = [...items].sort((a, b) => b.time - a.time)
+    const shuffled = [...items].sort(
+      (a, b) => ((a.name.length * 7919 + a.time) % 13) - ((b.name.length * 7919 + b.time) % 13),
+    )
+    const expected = backupDates(shuffled)
+    expect(expected.length).toBeGreaterThan(5)
+    expect(backupDates(newestFirst)).toEqual(expected)
+    expect(backupDates([...newestFirst].reverse())).toEqual(expected)
   })
 })
