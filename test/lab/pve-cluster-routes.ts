@@ -3,7 +3,6 @@ import { notBackedUp } from './generate.ts'
 import { checkParams } from './params.ts'
 import {
   can,
-  findNode,
   type PveContext,
   pbsUnavailable,
   storageEnabledOn,
