@@ -22,6 +22,7 @@ import {
   orderedEvents,
   REPORT_LINK_LABEL,
   reportItems,
+  reportLine,
   sinceText,
   whatText,
 } from './text.ts'
@@ -75,7 +76,7 @@ function reportEmbed(report: ReportSummary, link: string): Embed {
   const list = reportItems(report).map((item) => `- ${escapeDiscord(item)}`)
   const tail = `[${REPORT_LINK_LABEL}](${link})`
   return {
-    title: clip(oneLine(report.text), DISCORD_LIMITS.title),
+    title: clip(reportLine(report), DISCORD_LIMITS.title),
     // Within the embed limits: the list is cut before the link, which always stays.
     description: `${clip(list.join('\n'), DISCORD_LIMITS.description - tail.length - 2)}\n\n${tail}`,
     color: COLOR.test,

@@ -23,6 +23,7 @@ import {
   orderedEvents,
   REPORT_LINK_LABEL,
   reportItems,
+  reportLine,
   reportSubject,
   sinceText,
   whatText,
@@ -63,7 +64,7 @@ function renderReportEmail(
   const items = reportItems(report)
   const text = [
     digestTitle(digest),
-    report.text,
+    reportLine(report),
     items.map((item) => `- ${item}`).join('\n'),
     firingLine(digest),
     `${REPORT_LINK_LABEL}: ${digest.dashboardLink}`,
@@ -71,7 +72,7 @@ function renderReportEmail(
   const html = [
     '<!doctype html><html><body style="font-family:sans-serif;line-height:1.4">',
     `<h2 style="margin:0 0 4px">${escapeHtml(digestTitle(digest))}</h2>`,
-    `<p style="margin:0 0 8px"><strong>${escapeHtml(oneLine(report.text))}</strong></p>`,
+    `<p style="margin:0 0 8px"><strong>${escapeHtml(reportLine(report))}</strong></p>`,
     `<ul>${items.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`,
     `<p style="margin:0;color:#444">${escapeHtml(firingLine(digest))}</p>`,
     `<p><a href="${escapeHtml(digest.dashboardLink)}">${REPORT_LINK_LABEL}</a></p>`,

@@ -13,6 +13,7 @@ import {
   orderedEvents,
   REPORT_LINK_LABEL,
   reportItems,
+  reportLine,
 } from './text.ts'
 
 export interface PlainDigestOptions {
@@ -35,7 +36,7 @@ function plainReport(
   const tail = [firingLine(digest), `${REPORT_LINK_LABEL}: ${digest.dashboardLink}`]
   const compose = (items: readonly string[], omitted: number) =>
     [
-      report.text,
+      reportLine(report),
       [...items.map((item) => `• ${item}`), ...(omitted > 0 ? [moreText(omitted)] : [])].join('\n'),
       ...tail,
     ].join('\n\n')
@@ -44,7 +45,10 @@ function plainReport(
     (part, left) => measure(compose(part, left)) <= limit,
   )
   const text = compose(shown, omitted)
-  return measure(text) <= limit ? text : clip(text, limit)
+  // Cut in UTF-16 units; a receiver that counts bytes (ntfy) may need it cut further.
+  let cut = limit
+  while (measure(clip(text, cut)) > limit && cut > 1) cut = Math.floor(cut * 0.9)
+  return clip(text, cut)
 }
 
 export function plainDigest(digest: Digest, options: PlainDigestOptions): string {

@@ -21,6 +21,7 @@ import {
   orderedEvents,
   REPORT_LINK_LABEL,
   reportItems,
+  reportLine,
   sinceText,
   whatText,
 } from './text.ts'
@@ -83,7 +84,7 @@ function eventSection(event: AlertEvent): Block {
 function reportSection(report: ReportSummary, dashboard: string): Block {
   const tail = link(dashboard, REPORT_LINK_LABEL)
   const lines = [
-    `*${escapeSlack(oneLine(report.text))}*`,
+    `*${escapeSlack(reportLine(report))}*`,
     ...reportItems(report).map((item) => `• ${escapeSlack(item)}`),
   ]
   return {
@@ -125,7 +126,7 @@ export function renderSlack(channel: ChannelOf<'slack'>, digest: Digest): HttpRe
   const blocks = [...head, ...shown, ...(omitted > 0 ? [more(omitted)] : [])]
   // The notification's text, and what is shown where blocks cannot be.
   const headline = isReport(digest)
-    ? `${title}: ${digest.report.text}`
+    ? `${title}: ${reportLine(digest.report)}`
     : `${title}. ${firingLine(digest)}`
   const text = escapeSlack(clip(headline, SLACK_LIMITS.section))
   return {

@@ -22,6 +22,7 @@ import {
   orderedEvents,
   REPORT_LINK_LABEL,
   reportItems,
+  reportLine,
   sinceText,
   whatText,
 } from './text.ts'
@@ -99,7 +100,7 @@ function reportContainer(report: ReportSummary, link: string): Element {
     type: 'Container',
     separator: true,
     items: [
-      { type: 'TextBlock', text: escapeTeams(oneLine(report.text)), weight: 'Bolder', wrap: true },
+      { type: 'TextBlock', text: escapeTeams(reportLine(report)), weight: 'Bolder', wrap: true },
       ...reportItems(report).map((item) => ({
         type: 'TextBlock',
         text: escapeTeams(`• ${item}`),

@@ -21,6 +21,7 @@ import {
   orderedEvents,
   REPORT_LINK_LABEL,
   reportItems,
+  reportLine,
   sinceText,
   whatText,
 } from './text.ts'
@@ -59,7 +60,7 @@ function eventHtml(event: AlertEvent): string {
 /** A report's entries: its line in bold, its parts as a list, the dashboard's link last. */
 function reportHtml(report: ReportSummary, link: string): string[] {
   return [
-    `<b>${escapeHtml(oneLine(report.text))}</b>`,
+    `<b>${escapeHtml(reportLine(report))}</b>`,
     reportItems(report)
       .map((item) => `• ${escapeHtml(item)}`)
       .join('\n'),

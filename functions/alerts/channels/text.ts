@@ -155,6 +155,14 @@ export function moreText(count: number): string {
   return `…and ${count} more`
 }
 
+/** The longest one-line summary a message shows; its parts are listed below it anyway. */
+const REPORT_LINE_MAX = 400
+
+/** A report's one line, on one line and cut to what a message shows well. */
+export function reportLine(report: ReportSummary): string {
+  return clip(oneLine(report.text), REPORT_LINE_MAX)
+}
+
 /** Failed jobs named in a report's entry; the dashboard lists them all. */
 const REPORT_JOB_NAMES = 5
 
@@ -173,7 +181,7 @@ export function reportItems(report: ReportSummary): string[] {
 
 /** `Pulse Edge daily report: 42 of 45 guests fresh · 2 jobs failed` — an e-mail's subject. */
 export function reportSubject(digest: Digest & { report: ReportSummary }): string {
-  return oneLine(`${digestTitle(digest)}: ${digest.report.text}`)
+  return `${digestTitle(digest)}: ${reportLine(digest.report)}`
 }
 
 /** The line that links a report to the dashboard. */
