@@ -30,3 +30,8 @@ export function subjectLink(base: string, kind: SubjectKind, key: string): strin
 export function alertsLink(base: string): string {
   return url(base, { view: 'alerts' })
 }
+
+/** The dashboard itself (a scheduled report links there). */
+export function dashboardLink(base: string): string {
+  return url(base, {})
+}

@@ -27,6 +27,22 @@ export const EvaluationSchema = z.object({
   off: z.record(z.string(), z.enum(['disabled', 'replaced'])),
 })
 
+const ReportSummarySchema = z.object({
+  every: z.enum(['daily', 'weekly']),
+  scheduledAt: z.int(),
+  text: z.string(),
+  parts: z.array(z.string()),
+  guests: z.int(),
+  fresh: z.int(),
+  missed: z.int(),
+  never: z.int(),
+  failedJobs: z.array(z.string()),
+  stores: z.array(
+    z.object({ key: z.string(), name: z.string(), estimatedFull: z.int(), days: z.int() }),
+  ),
+  hasData: z.boolean(),
+})
+
 export const DigestSchema = z.object({
   messageId: z.string(),
   channelId: z.string(),
@@ -34,6 +50,7 @@ export const DigestSchema = z.object({
   events: z.array(AlertEventSchema),
   dashboardLink: z.string(),
   firing: z.object({ warning: z.int(), critical: z.int() }),
+  report: z.optional(ReportSummarySchema),
 })
 
 /** A digest persisted before it is sent (a crash re-sends it), until it is sent or given up. */

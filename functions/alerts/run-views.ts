@@ -7,12 +7,19 @@ import type {
   AlertsResponse,
   ChannelView,
   DeliveryLogEntry,
+  ReportScheduleView,
 } from '../../shared/schema/alerts.ts'
 import type { GuestSummary, Orphan } from '../../shared/schema/guest.ts'
 import type { JobsIndex } from '../../shared/schema/jobs.ts'
 import type { SourceStatus } from '../../shared/schema/status.ts'
 import type { StorageIndex } from '../../shared/schema/storage.ts'
 import type { ChannelConfig } from '../config/channels.ts'
+import {
+  formatReportTime,
+  type ReportMark,
+  type ReportSchedule,
+  upcomingReport,
+} from '../reports/schedule.ts'
 import type { EvaluationInput } from './condition.ts'
 import { alertsLink } from './links.ts'
 import type { Digest } from './message.ts'
@@ -71,6 +78,8 @@ export function channelView(
   outbox: Outbox | undefined,
   deliveries: readonly Delivery[],
   log: readonly DeliveryLogEntry[],
+  /** The channel's report mark (reports/schedule.ts), and the time now. */
+  report: { mark: ReportMark | undefined; now: number },
 ): ChannelView {
   const { policy } = channel
   const waiting = deliveries
@@ -91,8 +100,21 @@ export function channelView(
           criticalBypass: policy.quietCriticalBypass,
         }
       : null,
+    report: channel.report
+      ? reportView(channel.report, upcomingReport(channel.report, report.mark, report.now))
+      : null,
     pending: (outbox?.pending.length ?? 0) + waiting,
     log: [...log],
+  }
+}
+
+function reportView(schedule: ReportSchedule, next: number): ReportScheduleView {
+  return {
+    every: schedule.every,
+    at: formatReportTime(schedule.at),
+    weekday: schedule.every === 'weekly' ? schedule.weekday : null,
+    timeZone: schedule.timeZone,
+    next,
   }
 }
 

@@ -2,9 +2,11 @@
 // `-` → `_`, as for sources). An entry that is invalid, names a binding that is not there, or
 // misses a secret is left out and named by field; the other channels keep working. No message
 // echoes a value: an option may be a pasted secret.
+import type * as z from 'zod'
 import type { ChannelPolicy } from '../alerts/digest.ts'
 import type { Env } from '../env.ts'
 import { parseSigningSecrets } from '../hooks/standard-webhooks.ts'
+import type { ReportSchedule } from '../reports/schedule.ts'
 import { channelPolicy } from './alert-policy.ts'
 import {
   CHANNEL_SECRETS,
@@ -14,6 +16,7 @@ import {
   type SecretName,
 } from './channel-options.ts'
 import type { ConfigIssue } from './issue.ts'
+import { ReportScheduleSchema, reportSchedule } from './report-schedule.ts'
 import { secretSuffix } from './sources.ts'
 
 const FIELD = 'PULSE_ALERT_CHANNELS'
@@ -29,6 +32,8 @@ export type ChannelConfig = {
     /** The entry's `name`, else its id. */
     label: string
     policy: ChannelPolicy
+    /** The scheduled report of the fleet's state; null: none (config/report-schedule.ts). */
+    report: ReportSchedule | null
     secrets: SecretsOf<T>
   }
 }[ChannelType]
@@ -161,6 +166,53 @@ function hasSendBinding(env: Env, binding: string): boolean {
   return typeof value === 'object' && value !== null && 'send' in value
 }
 
+/** Each zod issue by field; a key the schema does not know is told `unknownKey`. */
+function issuesOf(
+  error: z.ZodError,
+  base: string,
+  issues: ConfigIssue[],
+  unknownKey: string,
+  tail = '',
+): void {
+  for (const issue of error.issues) {
+    const paths =
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => [...issue.path, key])
+        : [issue.path]
+    for (const path of paths) {
+      issues.push({
+        field: formatPath(base, path),
+        message: `${issue.code === 'unrecognized_keys' ? unknownKey : issue.message}${tail}`,
+      })
+    }
+  }
+}
+
+/**
+ * The entry's `report`, read on its own: a bad one is named by field and the channel works on
+ * without a report. Its zone defaults to the quiet hours' (else UTC).
+ */
+function readReport(
+  raw: unknown,
+  field: string,
+  policy: ChannelPolicy,
+  issues: ConfigIssue[],
+): ReportSchedule | null {
+  if (raw === undefined || raw === null) return null
+  const parsed = ReportScheduleSchema.safeParse(raw)
+  if (!parsed.success) {
+    issuesOf(
+      parsed.error,
+      field,
+      issues,
+      'is not an option of a report (every, at, weekday, timeZone)',
+      '; the channel sends no report until fixed',
+    )
+    return null
+  }
+  return reportSchedule(parsed.data, policy.quietHours?.timeZone ?? 'UTC')
+}
+
 export interface ParsedChannels {
   channels: ChannelConfig[]
   /** How many entries were left out. */
@@ -173,23 +225,15 @@ export function parseChannels(items: unknown[], env: Env, issues: ConfigIssue[])
   const seen = new Set<string>()
   items.forEach((item, index) => {
     if (misplacedSecret(item, index, issues)) return
-    const parsed = ChannelSchema.safeParse(item)
+    const entry =
+      item !== null && typeof item === 'object' && !Array.isArray(item)
+        ? (item as Record<string, unknown>)
+        : null
+    // The report is read apart (readReport): a bad one must not take the channel with it.
+    const { report: rawReport, ...options } = entry ?? {}
+    const parsed = ChannelSchema.safeParse(entry ? options : item)
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const paths =
-          issue.code === 'unrecognized_keys'
-            ? issue.keys.map((key) => [...issue.path, key])
-            : [issue.path]
-        for (const path of paths) {
-          issues.push({
-            field: formatPath(`${FIELD}[${index}]`, path),
-            message:
-              issue.code === 'unrecognized_keys'
-                ? 'is not an option of this channel type'
-                : issue.message,
-          })
-        }
-      }
+      issuesOf(parsed.error, `${FIELD}[${index}]`, issues, 'is not an option of this channel type')
       return
     }
     const settings = parsed.data
@@ -207,10 +251,12 @@ export function parseChannels(items: unknown[], env: Env, issues: ConfigIssue[])
     }
     const secrets = readSecrets(env, settings, issues)
     if (!secrets) return
+    const policy = channelPolicy(settings.id, settings)
     channels.push({
       ...settings,
       label: settings.name ?? settings.id,
-      policy: channelPolicy(settings.id, settings),
+      policy,
+      report: readReport(rawReport, `${FIELD}[${index}].report`, policy, issues),
       secrets,
     } as ChannelConfig)
   })

@@ -9,6 +9,13 @@
 // and an event enters an outbox once (by event id). Every attempt is logged; a retry waits by
 // the backoff schedule and the receiver's Retry-After, driven by the coordinator's alarm. Each
 // digest is sent on its own, so a failing or slow channel never holds up another.
+//
+// Scheduled reports (functions/reports/) take the same path: when a channel's report time has
+// come, the fleet's state is read from the read cache (what the dashboard shows), made into a
+// digest with a message id of the channel and the scheduled time, and persisted as a delivery
+// in the same transaction as the channel's report mark — so a retry, a second alarm or a
+// restart never makes a second one. Reports skip the routing, the hourly cap and quiet hours
+// (they go at the time the owner chose; a retry waits out quiet hours like any other).
 import type { ChannelsResponse, DeliveryLogEntry } from '../../shared/schema/alerts.ts'
 import { type ActionResult, type AlertAction, applyAction } from '../alerts/actions.ts'
 import type { EvaluationInput } from '../alerts/condition.ts'
@@ -17,12 +24,22 @@ import { sendDigest } from '../alerts/delivery/send.ts'
 import { buildDigests, nextDigestDue } from '../alerts/digest.ts'
 import { evaluate } from '../alerts/evaluate.ts'
 import { lifecycleSettings, nextDue, step } from '../alerts/lifecycle.ts'
-import { alertsLink } from '../alerts/links.ts'
+import { alertsLink, dashboardLink } from '../alerts/links.ts'
 import { alertsDocument, channelView, testDigest } from '../alerts/run-views.ts'
 import { type AlertRecord, type AlertState, firingCounts, toPublicAlert } from '../alerts/state.ts'
 import { readConfig } from '../config.ts'
 import type { Env } from '../env.ts'
-import { describeStoreFailure, publishAlerts, type WriteLog } from '../store/read-cache.ts'
+import { fleetReport } from '../reports/fleet-report.ts'
+import { reportDigest } from '../reports/report-digest.ts'
+import { decideReport, nextReportAt, type ReportMarks } from '../reports/schedule.ts'
+import {
+  describeStoreFailure,
+  publishAlerts,
+  readIndex,
+  readJobs,
+  readStorage,
+  type WriteLog,
+} from '../store/read-cache.ts'
 import type { StateStore } from './state.ts'
 
 /** Attempts kept in each channel's delivery log. */
@@ -31,6 +48,8 @@ export const DELIVERY_LOG_KEEP = 50
 export const DEFAULT_BASE_URL = 'http://localhost:8787'
 
 const ORIGIN = /^https?:\/\/[^/\s?#]+$/
+/** After the read cache could not be read for a due report: when to try again. */
+export const REPORT_RETRY_SECONDS = 300
 
 export type AlertActionInput =
   | { kind: 'ack'; alertId: string; by?: string }
@@ -52,6 +71,8 @@ export class AlertRunner {
   /** Digests being sent now (by message id): never sent twice at once. */
   private readonly inFlight = new Set<string>()
   private origin: string | null | undefined
+  /** A due report could not be made (the read cache failed): not before this (memory only). */
+  private reportRetryAt: number | null = null
 
   private readonly state: StateStore
 
@@ -217,8 +238,91 @@ export class AlertRunner {
   }
 
   /**
+   * Arms each channel's report schedule and persists the reports that are due (one per channel,
+   * for the latest scheduled time: a missed time is reported once). Never throws; how many
+   * reports were queued. deliverDue sends them.
+   */
+  async queueReports(env: Env, now: number): Promise<number> {
+    try {
+      const config = readConfig(env)
+      const marks = this.state.readReportMarks()
+      // While the channels' configuration has errors, a missing channel may be a typo: its mark stays.
+      const next: ReportMarks = config.channelsIncomplete ? { ...marks } : {}
+      const due: { channelId: string; every: 'daily' | 'weekly'; slot: number }[] = []
+      for (const channel of config.channels) {
+        if (!channel.report) continue
+        const decision = decideReport(channel.report, marks[channel.id], now)
+        next[channel.id] = decision.mark
+        if (decision.due !== null) {
+          due.push({ channelId: channel.id, every: channel.report.every, slot: decision.due })
+        }
+      }
+      const unchanged = (m: ReportMarks) => JSON.stringify(m) === JSON.stringify(marks)
+      /** The marks with the due channels' left as they were: they are still to report. */
+      const armedOnly = () => {
+        const kept = { ...next }
+        for (const d of due) {
+          const old = marks[d.channelId]
+          if (old) kept[d.channelId] = old
+          else delete kept[d.channelId]
+        }
+        return kept
+      }
+      if (due.length === 0 || (this.reportRetryAt !== null && now < this.reportRetryAt)) {
+        const kept = armedOnly()
+        if (!unchanged(kept)) this.state.writeReportMarks(kept)
+        return 0
+      }
+      let data: Awaited<ReturnType<typeof readReportData>>
+      try {
+        data = await readReportData(env)
+      } catch (error) {
+        this.reportRetryAt = now + REPORT_RETRY_SECONDS
+        console.error(
+          `reports: ${describeStoreFailure(error)}; the due reports are tried again in ${REPORT_RETRY_SECONDS} s`,
+        )
+        const kept = armedOnly()
+        if (!unchanged(kept)) this.state.writeReportMarks(kept)
+        return 0
+      }
+      this.reportRetryAt = null
+      const report = data ? fleetReport({ ...data, now, thresholds: config.thresholds }) : null
+      const link = dashboardLink(this.baseUrl(env))
+      const firing = firingCounts({ alerts: this.state.readAlerts() })
+      return this.state.transaction(() => {
+        // Read again: nothing else may have queued these while the read cache was read.
+        const current = this.state.readReportMarks()
+        let queued = 0
+        for (const d of due) {
+          const mark = current[d.channelId]
+          if (mark && mark.schedule === next[d.channelId]?.schedule && mark.slot >= d.slot) continue
+          const digest = reportDigest({
+            channelId: d.channelId,
+            every: d.every,
+            scheduledAt: d.slot,
+            now,
+            report,
+            dashboardLink: link,
+            firing,
+          })
+          this.state.writeDelivery({ digest, attempt: 0, due: now })
+          queued += 1
+        }
+        this.state.writeReportMarks(next)
+        return queued
+      })
+    } catch (error) {
+      this.reportRetryAt = now + REPORT_RETRY_SECONDS
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+      console.error(`reports: ${message}`)
+      return 0
+    }
+  }
+
+  /**
    * The earliest time (epoch seconds) something is due without new data: a delivery, a
-   * reminder, a snooze end, a flap window, quiet hours ending, the hourly cap freeing.
+   * reminder, a snooze end, a flap window, quiet hours ending, the hourly cap freeing, a
+   * channel's next report.
    */
   nextDue(env: Env, now: number): number | null {
     const config = readConfig(env)
@@ -241,6 +345,12 @@ export class AlertRunner {
       now,
     )
     if (digest !== null) times.push(digest)
+    const marks = this.state.readReportMarks()
+    for (const channel of config.channels) {
+      if (!channel.report) continue
+      const at = nextReportAt(channel.report, marks[channel.id], now)
+      times.push(this.reportRetryAt !== null ? Math.max(at, this.reportRetryAt) : at)
+    }
     return times.length === 0 ? null : Math.min(...times)
   }
 
@@ -284,10 +394,11 @@ export class AlertRunner {
     return { ok: true, alert: toPublicAlert(record) }
   }
 
-  channels(env: Env): ChannelsResponse {
+  channels(env: Env, now: number): ChannelsResponse {
     const config = readConfig(env)
     const outboxes = new Map(this.state.readOutboxes().map((o) => [o.channelId, o]))
     const deliveries = this.state.readDeliveries()
+    const marks = this.state.readReportMarks()
     return {
       channels: config.channels.map((channel) =>
         channelView(
@@ -295,6 +406,7 @@ export class AlertRunner {
           outboxes.get(channel.id),
           deliveries,
           this.state.deliveryLog(channel.id),
+          { mark: marks[channel.id], now },
         ),
       ),
       incomplete: config.channelsIncomplete,
@@ -333,5 +445,23 @@ export class AlertRunner {
       refreshes: this.state.readCounter('refreshes'),
       notificationsSent: this.state.readCounter('notifications'),
     }
+  }
+}
+
+/**
+ * What a report counts, from the read cache: the guest index, jobs and storage exactly as the
+ * dashboard reads them. Null when nothing has been published yet; throws when KV fails.
+ */
+async function readReportData(env: Env) {
+  const [index, jobs, storage] = await Promise.all([
+    readIndex(env),
+    readJobs(env),
+    readStorage(env),
+  ])
+  if (!index) return null
+  return {
+    guests: index.guests,
+    jobs: jobs?.value ?? { pve: [], pbs: [] },
+    storage: storage?.value ?? { storages: [], datastores: [] },
   }
 }

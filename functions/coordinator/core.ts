@@ -6,7 +6,8 @@
 // deferred continues in the next invocation, chained by the alarm, until nothing is left.
 // After every pass the alert engine steps over what the pass published (alert-runner.ts); the
 // alarm also tells what is due without new data (deliveries and their retries, reminders,
-// snooze ends, flap windows, quiet hours ending): it is set to the earliest of all of these.
+// snooze ends, flap windows, quiet hours ending, a channel's scheduled report): it is set to
+// the earliest of all of these.
 import type { ChannelsResponse, DeliveryLogEntry } from '../../shared/schema/alerts.ts'
 import type { ActivityResponse, GuestHistoryResponse } from '../../shared/schema/history.ts'
 import { evaluationInput } from '../alerts/run-views.ts'
@@ -304,6 +305,8 @@ export class CoordinatorCore {
       let report = this.refreshDue(env) ? await this.runPass(env, overrides) : null
       const now = this.nowSeconds()
       if (!report && this.alerts.step(env, now, null).changed) await this.alerts.publish(env, now)
+      // Scheduled reports that are due go out with the deliveries (the alarm is set for them).
+      await this.alerts.queueReports(env, now)
       const deliveries = [this.alerts.deliverDue(env, now, this.deliveryFetch())]
       const delivered = () => Promise.all(deliveries).then(() => false)
       while (await Promise.race([delivered(), this.whenQueued().then(() => true)])) {
@@ -357,7 +360,7 @@ export class CoordinatorCore {
   }
 
   alertChannels(env: Env): ChannelsResponse {
-    return this.alerts.channels(env)
+    return this.alerts.channels(env, this.nowSeconds())
   }
 
   /** A channel's test message, sent now and logged; null for an unknown channel. */

@@ -8,6 +8,7 @@ import type { Delivery } from '../alerts/run-schemas.ts'
 import type { AlertRecord, Outbox } from '../alerts/state.ts'
 import type { SourceFacts } from '../collect/facts.ts'
 import type { UsageSample } from '../normalize/types.ts'
+import type { ReportMarks } from '../reports/schedule.ts'
 import { createMemoryHistory } from './history-memory.ts'
 import { EMPTY_SCHEDULE, type Schedule } from './schedule.ts'
 import {
@@ -51,6 +52,7 @@ export function createMemoryState(): StateStore {
   let logs = new Map<string, DeliveryLogEntry[]>()
   let counters = new Map<CounterName, number>()
   let origin: string | null = null
+  let reportMarks: ReportMarks = {}
   const history = createMemoryHistory(() => samples)
   return {
     transaction(work) {
@@ -70,6 +72,7 @@ export function createMemoryState(): StateStore {
         logs: new Map([...logs].map(([id, list]) => [id, [...list]])),
         counters: new Map(counters),
         origin,
+        reportMarks,
       }
       try {
         return work()
@@ -89,6 +92,7 @@ export function createMemoryState(): StateStore {
           logs,
           counters,
           origin,
+          reportMarks,
         } = saved)
         history.restore(savedHistory)
         throw error
@@ -194,6 +198,10 @@ export function createMemoryState(): StateStore {
     readOrigin: () => origin,
     writeOrigin: (value) => {
       origin = value
+    },
+    readReportMarks: () => copy(reportMarks),
+    writeReportMarks: (marks) => {
+      reportMarks = copy(marks)
     },
     thinUsageSamples(from, until) {
       const first = new Map<string, number>()

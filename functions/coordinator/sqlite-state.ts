@@ -11,6 +11,7 @@ import type { SourceFacts } from '../collect/facts.ts'
 import type { UsageSample } from '../normalize/types.ts'
 import { parseStoredFacts } from './facts-codec.ts'
 import { historySql } from './history-sql.ts'
+import { ReportMarksSchema } from './report-marks.ts'
 import { EMPTY_SCHEDULE, ScheduleSchema } from './schedule.ts'
 import { EMPTY_STATUS, type StateStore, type StoredFacts, StoredStatusSchema } from './state.ts'
 
@@ -324,6 +325,9 @@ export function createSqliteState(storage: DurableObjectStorage): StateStore {
     },
     readOrigin: () => readDocument('origin', z.string()),
     writeOrigin: (origin) => writeDocument('origin', origin),
+    // A document, as the schedule: one small map, read and written whole.
+    readReportMarks: () => readDocument('report-marks', ReportMarksSchema) ?? {},
+    writeReportMarks: (marks) => writeDocument('report-marks', marks),
     // History: its SQL lives in history-sql.ts, beside this file.
     ...historySql(sql),
   }

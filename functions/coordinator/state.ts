@@ -21,6 +21,7 @@ import type {
   StoredBackup,
 } from '../history/types.ts'
 import type { UsageSample } from '../normalize/types.ts'
+import type { ReportMarks } from '../reports/schedule.ts'
 import { ScheduleSchema } from './schedule.ts'
 
 export const LastRefreshSchema = z.object({
@@ -126,6 +127,9 @@ export interface StateStore {
   /** Where the dashboard was last reached (an origin), for links when no public URL is set. */
   readOrigin(): string | null
   writeOrigin(origin: string): void
+  /** Per channel, the scheduled report time it last reported for (reports/schedule.ts). */
+  readReportMarks(): ReportMarks
+  writeReportMarks(marks: ReportMarks): void
   // ---- History (functions/history/): the backup record over time. ----
   // Every write returns the rows it wrote (SQLite's rowsWritten), so a test can tell that a
   // steady refresh wrote none.

@@ -115,3 +115,26 @@ export function dayStarts(first: string, count: number, timeZone: string): numbe
 }
 
 export const DAY_SECONDS = DAY
+
+/**
+ * The instant a local date shows the wall-clock time `minutes` after midnight (scheduled
+ * reports). A time the zone repeats (clocks set back) is its first occurrence; a time it skips
+ * (clocks set forward) is moved on by the change, as a clock that sprang forward shows it
+ * (02:30 on the night Berlin skips 02:00-03:00 is 03:30 CEST).
+ */
+export function wallClockInstant(date: string, minutes: number, timeZone: string): number {
+  const [y, m, d] = date.split('-').map(Number)
+  const asUtc = Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1) / 1000 + minutes * 60
+  // The offsets on either side of the time: a zone changes its offset at most once a day.
+  const before = offsetAt(asUtc - DAY / 2, timeZone)
+  const after = offsetAt(asUtc + DAY / 2, timeZone)
+  const shows = (t: number) => t + offsetAt(t, timeZone) === asUtc
+  const candidates = [asUtc - before, asUtc - after].filter(shows).sort((a, b) => a - b)
+  return candidates[0] ?? asUtc - before
+}
+
+/** 0 (Sunday) to 6 (Saturday) of a YYYY-MM-DD date. */
+export function weekdayOf(date: string): number {
+  const [y, m, d] = date.split('-').map(Number)
+  return new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1)).getUTCDay()
+}

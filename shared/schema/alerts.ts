@@ -145,6 +145,18 @@ export const QuietHoursSchema = z.object({
  * attempts (newest first). Never a secret: no URL, token or key, only the channel's id, type
  * and label.
  */
+/** A channel's scheduled report of the fleet's state (README "Scheduled reports"). */
+export const ReportScheduleViewSchema = z.object({
+  every: z.enum(['daily', 'weekly']),
+  /** Wall-clock time in `timeZone`, "HH:MM". */
+  at: z.string(),
+  /** The day of a weekly report (`mon` … `sun`); null for a daily one. */
+  weekday: z.nullable(z.enum(['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'])),
+  timeZone: z.string(),
+  /** When the next report goes out (epoch seconds). */
+  next: z.int(),
+})
+
 export const ChannelViewSchema = z.object({
   id: z.string(),
   type: z.string(),
@@ -155,6 +167,8 @@ export const ChannelViewSchema = z.object({
   /** Digests per rolling hour; 0 = no cap. */
   maxPerHour: z.int(),
   quietHours: z.nullable(QuietHoursSchema),
+  /** The scheduled report; null when the channel sends none. */
+  report: z.nullable(ReportScheduleViewSchema),
   /** Events waiting in the outbox (quiet hours, hourly cap, a retry). */
   pending: z.int(),
   /** Recent attempts, newest first. */
@@ -175,6 +189,7 @@ export const AlertActionResponseSchema = z.object({ alert: AlertSchema })
 
 export type QuietHours = z.infer<typeof QuietHoursSchema>
 export type ChannelView = z.infer<typeof ChannelViewSchema>
+export type ReportScheduleView = z.infer<typeof ReportScheduleViewSchema>
 export type ChannelsResponse = z.infer<typeof ChannelsResponseSchema>
 export type ChannelTestResponse = z.infer<typeof ChannelTestResponseSchema>
 export type AlertActionResponse = z.infer<typeof AlertActionResponseSchema>

@@ -1,5 +1,5 @@
 // The Alerts view's channels: each configured channel's routing (minimum severity, rules,
-// hourly cap, quiet hours), what waits in its outbox, a test button, and its delivery log
+// hourly cap, quiet hours), its scheduled report, what waits in its outbox, a test button, and its delivery log
 // (newest first) with each attempt's status, HTTP status, error and next attempt.
 import { html, nothing, type TemplateResult } from 'lit-html'
 import type {
@@ -7,6 +7,7 @@ import type {
   ChannelView,
   DeliveryLogEntry,
   QuietHours,
+  ReportScheduleView,
 } from '../../shared/schema/alerts.ts'
 import { type ActionsUi, channelKey } from './alert-actions.ts'
 import { dayTime, distance, exactTime, RULE_TEXT } from './alert-words.ts'
@@ -37,6 +38,22 @@ export function quietText(q: QuietHours | null): string {
   if (!q) return 'none'
   const bypass = q.criticalBypass ? 'critical goes out at once' : 'critical waits too'
   return `${clockOf(q.start)}–${clockOf(q.end)} ${q.timeZone}, ${bypass}`
+}
+
+const WEEKDAY: Record<NonNullable<ReportScheduleView['weekday']>, string> = {
+  sun: 'Sundays',
+  mon: 'Mondays',
+  tue: 'Tuesdays',
+  wed: 'Wednesdays',
+  thu: 'Thursdays',
+  fri: 'Fridays',
+  sat: 'Saturdays',
+}
+
+/** "daily at 08:00 Europe/Berlin", "weekly, Mondays at 07:30 UTC". */
+export function reportText(r: ReportScheduleView): string {
+  const day = r.every === 'weekly' && r.weekday ? `, ${WEEKDAY[r.weekday]}` : ''
+  return `${r.every}${day} at ${r.at} ${r.timeZone}`
 }
 
 function when(t: number | null, state: ChannelsState): TemplateResult | string {
@@ -86,6 +103,7 @@ function channelCard(c: ChannelView, state: ChannelsState): TemplateResult {
       <div><dt>Rules</dt><dd>${rules}</dd></div>
       <div><dt>Cap</dt><dd>${c.maxPerHour === 0 ? 'no cap' : `${c.maxPerHour} message(s) per hour`}</dd></div>
       <div><dt>Quiet hours</dt><dd>${quietText(c.quietHours)}</dd></div>
+      <div><dt>Report</dt><dd data-fact="report">${c.report ? html`${reportText(c.report)}, next ${when(c.report.next, state)}` : 'none'}</dd></div>
       <div><dt>Waiting</dt><dd data-fact="pending" class=${c.pending > 0 ? 'pending' : ''}>${c.pending === 0 ? 'nothing' : `${c.pending} event(s) (quiet hours, cap or a retry)`}</dd></div>
     </dl>
     ${prompt ? tokenPrompt(prompt, state.on) : nothing}

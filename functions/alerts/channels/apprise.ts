@@ -9,7 +9,7 @@ import { failed, retry } from '../delivery/outcome.ts'
 import type { Digest } from '../message.ts'
 import type { ChannelSender } from './channel.ts'
 import { plainDigest } from './plain-digest.ts'
-import { clip, digestLevel, digestTitle, isTestDigest, oneLine } from './text.ts'
+import { clip, digestLevel, digestTitle, isReport, isTestDigest, oneLine } from './text.ts'
 
 /** Apprise passes the body on to services with their own limits; it splits or cuts for each. */
 export const APPRISE_BODY_MAX = 4_000
@@ -19,7 +19,8 @@ export function renderApprise(channel: ChannelOf<'apprise'>, digest: Digest): Ht
   const body: Record<string, string> = {
     title: clip(oneLine(digestTitle(digest)), 250),
     body: plainDigest(digest, { limit: APPRISE_BODY_MAX }),
-    type: isTestDigest(digest) ? 'info' : TYPE[digestLevel(digest)],
+    // A report is information, whatever it says (the alerts carry the urgency).
+    type: isTestDigest(digest) || isReport(digest) ? 'info' : TYPE[digestLevel(digest)],
     format: 'text',
   }
   if (channel.tags.length > 0) body.tag = channel.tags.join(', ')

@@ -7,7 +7,7 @@
 // generic classification.
 import type { ChannelOf } from '../../config/channels.ts'
 import { type HttpRequest, postToReceiver } from '../delivery/http.ts'
-import type { AlertEvent, Digest } from '../message.ts'
+import type { AlertEvent, Digest, ReportSummary } from '../message.ts'
 import type { ChannelSender } from './channel.ts'
 import { fitPrefix } from './fit.ts'
 import {
@@ -16,9 +16,13 @@ import {
   digestTitle,
   eventLabel,
   firingLine,
+  isReport,
   moreText,
   oneLine,
   orderedEvents,
+  REPORT_LINK_LABEL,
+  reportItems,
+  reportLine,
   sinceText,
   whatText,
 } from './text.ts'
@@ -67,6 +71,19 @@ function eventEmbed(event: AlertEvent): Embed {
   }
 }
 
+/** A report in one embed: its line as the title, its parts as a list, the dashboard's link. */
+function reportEmbed(report: ReportSummary, link: string): Embed {
+  const list = reportItems(report).map((item) => `- ${escapeDiscord(item)}`)
+  const tail = `[${REPORT_LINK_LABEL}](${link})`
+  return {
+    title: clip(reportLine(report), DISCORD_LIMITS.title),
+    // Within the embed limits: the list is cut before the link, which always stays.
+    description: `${clip(list.join('\n'), DISCORD_LIMITS.description - tail.length - 2)}\n\n${tail}`,
+    color: COLOR.test,
+    timestamp: new Date(report.scheduledAt * 1000).toISOString(),
+  }
+}
+
 const embedChars = (embeds: readonly Embed[]) =>
   embeds.reduce((sum, e) => sum + e.title.length + e.description.length, 0)
 
@@ -82,7 +99,9 @@ export function renderDiscord(channel: ChannelOf<'discord'>, digest: Digest): Ht
     description: `[Open the alerts view](${digest.dashboardLink})`,
     color: COLOR.test,
   })
-  const all = orderedEvents(digest).map(eventEmbed)
+  const all = isReport(digest)
+    ? [reportEmbed(digest.report, digest.dashboardLink)]
+    : orderedEvents(digest).map(eventEmbed)
   const { shown, omitted } = fitPrefix(all, (part, left) => {
     const embeds = left > 0 ? [...part, more(left)] : part
     return embeds.length <= DISCORD_LIMITS.embeds && embedChars(embeds) <= DISCORD_LIMITS.embedTotal

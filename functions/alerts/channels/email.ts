@@ -6,7 +6,7 @@
 // MAX_EVENTS events and "…and N more".
 import type { ChannelOf } from '../../config/channels.ts'
 import { retry, sent } from '../delivery/outcome.ts'
-import type { AlertEvent, Digest } from '../message.ts'
+import type { AlertEvent, Digest, ReportSummary } from '../message.ts'
 import type { ChannelSender } from './channel.ts'
 import { buildMime } from './email-mime.ts'
 import {
@@ -17,9 +17,14 @@ import {
   eventLabel,
   eventText,
   firingLine,
+  isReport,
   moreText,
   oneLine,
   orderedEvents,
+  REPORT_LINK_LABEL,
+  reportItems,
+  reportLine,
+  reportSubject,
   sinceText,
   whatText,
 } from './text.ts'
@@ -50,7 +55,42 @@ function eventHtml(event: AlertEvent): string {
   ].join('')
 }
 
+/** A report: the subject names its line; the body lists its parts and links the dashboard. */
+function renderReportEmail(
+  channel: ChannelOf<'email'>,
+  digest: Digest & { report: ReportSummary },
+): string {
+  const { report } = digest
+  const items = reportItems(report)
+  const text = [
+    digestTitle(digest),
+    reportLine(report),
+    items.map((item) => `- ${item}`).join('\n'),
+    firingLine(digest),
+    `${REPORT_LINK_LABEL}: ${digest.dashboardLink}`,
+  ].join('\n\n')
+  const html = [
+    '<!doctype html><html><body style="font-family:sans-serif;line-height:1.4">',
+    `<h2 style="margin:0 0 4px">${escapeHtml(digestTitle(digest))}</h2>`,
+    `<p style="margin:0 0 8px"><strong>${escapeHtml(reportLine(report))}</strong></p>`,
+    `<ul>${items.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`,
+    `<p style="margin:0;color:#444">${escapeHtml(firingLine(digest))}</p>`,
+    `<p><a href="${escapeHtml(digest.dashboardLink)}">${REPORT_LINK_LABEL}</a></p>`,
+    '</body></html>',
+  ].join('\n')
+  return buildMime({
+    from: { name: channel.fromName, address: channel.from },
+    to: channel.to,
+    subject: clip(reportSubject(digest), SUBJECT_MAX),
+    messageId: digest.messageId,
+    date: digest.at,
+    text,
+    html,
+  })
+}
+
 export function renderEmail(channel: ChannelOf<'email'>, digest: Digest): string {
+  if (isReport(digest)) return renderReportEmail(channel, digest)
   const events = orderedEvents(digest)
   const shown = events.slice(0, MAX_EVENTS)
   const omitted = events.length - shown.length

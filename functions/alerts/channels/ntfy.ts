@@ -9,7 +9,7 @@ import type { Digest } from '../message.ts'
 import type { ChannelSender } from './channel.ts'
 import { byteLength } from './fit.ts'
 import { plainDigest } from './plain-digest.ts'
-import { clip, digestLevel, digestTitle, oneLine } from './text.ts'
+import { clip, digestLevel, digestTitle, isReport, oneLine, REPORT_LINK_LABEL } from './text.ts'
 
 export const NTFY_MESSAGE_BYTES = 4_096
 /** JSON publishing reads at most twice the message limit ("2x to account for JSON format overhead", server.go). */
@@ -17,6 +17,8 @@ const NTFY_JSON_BYTES = 2 * NTFY_MESSAGE_BYTES
 /** ntfy documents no title limit; a notification shows about one line of it. */
 const TITLE_MAX = 250
 const LEVEL_TAG = { critical: 'rotating_light', warning: 'warning', resolved: 'white_check_mark' }
+/** A scheduled report's tag (an emoji short code, like the levels'). */
+const REPORT_TAG = 'bar_chart'
 
 /** `https://ntfy.sh/mytopic` → root `https://ntfy.sh/` and topic `mytopic`. */
 export function splitTopicUrl(topicUrl: string): { root: string; topic: string } {
@@ -33,15 +35,23 @@ export function renderNtfy(channel: ChannelOf<'ntfy'>, digest: Digest): HttpRequ
   const { root, topic } = splitTopicUrl(channel.secrets.url)
   const level = digestLevel(digest)
   const [only] = digest.events
+  const report = isReport(digest)
   const compose = (limit: number) =>
     JSON.stringify({
       topic,
       title: clip(oneLine(digestTitle(digest)), TITLE_MAX),
       message: plainDigest(digest, { limit, measure: byteLength }),
       priority: channel.priority[level],
-      tags: [LEVEL_TAG[level], ...channel.tags],
+      tags: [report ? REPORT_TAG : LEVEL_TAG[level], ...channel.tags],
       click: digest.events.length === 1 && only ? only.link : digest.dashboardLink,
-      actions: [{ action: 'view', label: 'Open alerts', url: digest.dashboardLink, clear: true }],
+      actions: [
+        {
+          action: 'view',
+          label: report ? REPORT_LINK_LABEL : 'Open alerts',
+          url: digest.dashboardLink,
+          clear: true,
+        },
+      ],
     })
   // Escaping (line breaks, quotes, control characters) can make the JSON outgrow its own
   // limit before the message reaches its: then the message gets less room.

@@ -8,7 +8,7 @@ import { type HttpRequest, postToReceiver } from '../delivery/http.ts'
 import type { Digest } from '../message.ts'
 import type { ChannelSender } from './channel.ts'
 import { plainDigest } from './plain-digest.ts'
-import { clip, digestLevel, digestTitle, oneLine } from './text.ts'
+import { clip, digestLevel, digestTitle, isReport, oneLine, REPORT_LINK_LABEL } from './text.ts'
 
 export const PUSHOVER_LIMITS = { message: 1_024, title: 250, url: 512, urlTitle: 100 } as const
 /** Emergency messages repeat every 5 minutes for an hour until acknowledged. */
@@ -31,7 +31,10 @@ export function renderPushover(channel: ChannelOf<'pushover'>, digest: Digest): 
   })
   if (url.length <= PUSHOVER_LIMITS.url) {
     form.set('url', url)
-    form.set('url_title', single ? 'Open in Pulse Edge' : 'Open the alerts view')
+    form.set(
+      'url_title',
+      single ? 'Open in Pulse Edge' : isReport(digest) ? REPORT_LINK_LABEL : 'Open the alerts view',
+    )
   }
   if (priority === 2) {
     form.set('retry', String(EMERGENCY.retry))

@@ -6,7 +6,7 @@
 // 429/5xx (retried).
 import type { ChannelOf } from '../../config/channels.ts'
 import { type HttpRequest, postToReceiver } from '../delivery/http.ts'
-import type { AlertEvent, Digest } from '../message.ts'
+import type { AlertEvent, Digest, ReportSummary } from '../message.ts'
 import type { ChannelSender } from './channel.ts'
 import { fitPrefix } from './fit.ts'
 import {
@@ -15,9 +15,13 @@ import {
   digestTitle,
   eventLabel,
   firingLine,
+  isReport,
   moreText,
   oneLine,
   orderedEvents,
+  REPORT_LINK_LABEL,
+  reportItems,
+  reportLine,
   sinceText,
   whatText,
 } from './text.ts'
@@ -76,6 +80,19 @@ function eventSection(event: AlertEvent): Block {
   return { type: 'section', text: mrkdwn(clip(lines.join('\n'), SLACK_LIMITS.section)) }
 }
 
+/** A report in one section: its line, its parts as a list, the dashboard's link. */
+function reportSection(report: ReportSummary, dashboard: string): Block {
+  const tail = link(dashboard, REPORT_LINK_LABEL)
+  const lines = [
+    `*${escapeSlack(reportLine(report))}*`,
+    ...reportItems(report).map((item) => `• ${escapeSlack(item)}`),
+  ]
+  return {
+    type: 'section',
+    text: mrkdwn(`${clip(lines.join('\n'), SLACK_LIMITS.section - tail.length - 1)}\n${tail}`),
+  }
+}
+
 const blockText = (blocks: readonly Block[]) =>
   blocks.reduce(
     (sum, b) =>
@@ -97,7 +114,9 @@ export function renderSlack(channel: ChannelOf<'slack'>, digest: Digest): HttpRe
     text: mrkdwn(`${moreText(omitted)}: ${link(digest.dashboardLink, 'open the alerts view')}`),
   })
   const { shown, omitted } = fitPrefix(
-    orderedEvents(digest).map(eventSection),
+    isReport(digest)
+      ? [reportSection(digest.report, digest.dashboardLink)]
+      : orderedEvents(digest).map(eventSection),
     (part, left) => {
       const blocks = [...head, ...part, ...(left > 0 ? [more(left)] : [])]
       return blocks.length <= SLACK_LIMITS.blocks && blockText(blocks) <= MAX_BLOCK_TEXT
@@ -106,7 +125,10 @@ export function renderSlack(channel: ChannelOf<'slack'>, digest: Digest): HttpRe
   )
   const blocks = [...head, ...shown, ...(omitted > 0 ? [more(omitted)] : [])]
   // The notification's text, and what is shown where blocks cannot be.
-  const text = escapeSlack(clip(`${title}. ${firingLine(digest)}`, SLACK_LIMITS.section))
+  const headline = isReport(digest)
+    ? `${title}: ${reportLine(digest.report)}`
+    : `${title}. ${firingLine(digest)}`
+  const text = escapeSlack(clip(headline, SLACK_LIMITS.section))
   return {
     url: channel.secrets.url,
     headers: { 'content-type': 'application/json' },

@@ -7,7 +7,7 @@
 // trigger answers 202 Accepted once the flow is queued.
 import type { ChannelOf } from '../../config/channels.ts'
 import { type HttpRequest, postToReceiver } from '../delivery/http.ts'
-import type { AlertEvent, Digest } from '../message.ts'
+import type { AlertEvent, Digest, ReportSummary } from '../message.ts'
 import type { ChannelSender } from './channel.ts'
 import { byteLength, fitPrefix } from './fit.ts'
 import {
@@ -16,9 +16,13 @@ import {
   digestTitle,
   eventLabel,
   firingLine,
+  isReport,
   moreText,
   oneLine,
   orderedEvents,
+  REPORT_LINK_LABEL,
+  reportItems,
+  reportLine,
   sinceText,
   whatText,
 } from './text.ts'
@@ -90,6 +94,25 @@ function eventContainer(event: AlertEvent): Element {
   }
 }
 
+/** A report in one container: its line, one block per part, the dashboard's link. */
+function reportContainer(report: ReportSummary, link: string): Element {
+  return {
+    type: 'Container',
+    separator: true,
+    items: [
+      { type: 'TextBlock', text: escapeTeams(reportLine(report)), weight: 'Bolder', wrap: true },
+      ...reportItems(report).map((item) => ({
+        type: 'TextBlock',
+        text: escapeTeams(`• ${item}`),
+        wrap: true,
+        spacing: 'None',
+      })),
+      { type: 'TextBlock', text: `[${REPORT_LINK_LABEL}](${link})`, wrap: true },
+    ],
+    selectAction: { type: 'Action.OpenUrl', url: link },
+  }
+}
+
 function envelope(card: Element): string {
   return JSON.stringify({
     type: 'message',
@@ -133,10 +156,18 @@ export function renderTeams(channel: ChannelOf<'teams'>, digest: Digest): HttpRe
           ]
         : []),
     ],
-    actions: [{ type: 'Action.OpenUrl', title: 'Open alerts', url: digest.dashboardLink }],
+    actions: [
+      {
+        type: 'Action.OpenUrl',
+        title: isReport(digest) ? REPORT_LINK_LABEL : 'Open alerts',
+        url: digest.dashboardLink,
+      },
+    ],
   })
   const { shown, omitted } = fitPrefix(
-    orderedEvents(digest).map(eventContainer),
+    isReport(digest)
+      ? [reportContainer(digest.report, digest.dashboardLink)]
+      : orderedEvents(digest).map(eventContainer),
     (part, left) => byteLength(envelope(card(part, left))) <= TEAMS_MAX_BYTES,
     MAX_EVENTS,
   )

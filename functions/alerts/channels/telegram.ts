@@ -5,7 +5,7 @@
 // {ok:false, error_code, description, parameters.retry_after} with the matching HTTP status.
 import type { ChannelOf } from '../../config/channels.ts'
 import { type HttpRequest, postToReceiver } from '../delivery/http.ts'
-import type { AlertEvent, Digest } from '../message.ts'
+import type { AlertEvent, Digest, ReportSummary } from '../message.ts'
 import type { ChannelSender } from './channel.ts'
 import { fitPrefix } from './fit.ts'
 import {
@@ -15,9 +15,13 @@ import {
   escapeHtml,
   eventLabel,
   firingLine,
+  isReport,
   moreText,
   oneLine,
   orderedEvents,
+  REPORT_LINK_LABEL,
+  reportItems,
+  reportLine,
   sinceText,
   whatText,
 } from './text.ts'
@@ -53,6 +57,17 @@ function eventHtml(event: AlertEvent): string {
   return lines.join('\n')
 }
 
+/** A report's entries: its line in bold, its parts as a list, the dashboard's link last. */
+function reportHtml(report: ReportSummary, link: string): string[] {
+  return [
+    `<b>${escapeHtml(reportLine(report))}</b>`,
+    reportItems(report)
+      .map((item) => `• ${escapeHtml(item)}`)
+      .join('\n'),
+    `<a href="${escapeHtml(link)}">${REPORT_LINK_LABEL}</a>`,
+  ]
+}
+
 export function renderTelegram(channel: ChannelOf<'telegram'>, digest: Digest): HttpRequest {
   const head = `<b>${escapeHtml(clip(oneLine(digestTitle(digest)), 200))}</b>\n${escapeHtml(firingLine(digest))}`
   const more = (omitted: number) =>
@@ -60,7 +75,9 @@ export function renderTelegram(channel: ChannelOf<'telegram'>, digest: Digest): 
   const compose = (entries: readonly string[], omitted: number) =>
     [head, ...entries, ...(omitted > 0 ? [more(omitted)] : [])].join('\n\n')
   const { shown, omitted } = fitPrefix(
-    orderedEvents(digest).map(eventHtml),
+    isReport(digest)
+      ? reportHtml(digest.report, digest.dashboardLink)
+      : orderedEvents(digest).map(eventHtml),
     (part, left) => telegramTextLength(compose(part, left)) <= TELEGRAM_TEXT_MAX,
   )
   const body: Record<string, unknown> = {

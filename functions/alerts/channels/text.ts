@@ -1,8 +1,9 @@
 // The words every channel uses for a digest: a title, a headline of what is firing, and one
-// entry per event that names the subject, what is wrong, since when, and links to it. Each
-// channel puts these into its receiver's format; none decides anything about the alerts.
+// entry per event that names the subject, what is wrong, since when, and links to it; for a
+// scheduled report the title, its one line and one entry per part. Each channel puts these
+// into its receiver's format; none decides anything about the alerts.
 import type { PriorityLevel } from '../../config/channel-options.ts'
-import type { AlertEvent, AlertEventKind, Digest } from '../message.ts'
+import type { AlertEvent, AlertEventKind, Digest, ReportSummary } from '../message.ts'
 import { ago, utc } from '../words.ts'
 
 const KIND_WORD: Record<AlertEventKind, string> = {
@@ -40,17 +41,30 @@ export function orderedEvents(digest: Digest): AlertEvent[] {
   )
 }
 
-/** The priority a digest goes out with: its most urgent event; a test sounds like a warning. */
+/** A scheduled report of the fleet's state rather than alerts. */
+export const isReport = (digest: Digest): digest is Digest & { report: ReportSummary } =>
+  digest.report !== undefined
+
+/**
+ * The priority a digest goes out with: its most urgent event; a test sounds like a warning; a
+ * report is news, not an alarm, and goes with the quietest (what a resolve gets).
+ */
 export function digestLevel(digest: Digest): PriorityLevel {
+  if (isReport(digest)) return 'resolved'
   if (digest.events.some((e) => isOpen(e) && e.severity === 'critical')) return 'critical'
   if (digest.events.some((e) => isOpen(e) || e.kind === 'test')) return 'warning'
   return 'resolved'
 }
 
-export const isTestDigest = (digest: Digest) => digest.events.every((e) => e.kind === 'test')
+export const isTestDigest = (digest: Digest) =>
+  !isReport(digest) && digest.events.length > 0 && digest.events.every((e) => e.kind === 'test')
 
-/** `Firing (critical): db01 (VM 101, cluster pve-a)` for one event, counts for several. */
+/**
+ * `Firing (critical): db01 (VM 101, cluster pve-a)` for one event, counts for several;
+ * `Pulse Edge daily report` for a report.
+ */
 export function digestTitle(digest: Digest): string {
+  if (isReport(digest)) return `Pulse Edge ${digest.report.every} report`
   if (isTestDigest(digest)) return 'Pulse Edge: test message'
   const [only] = digest.events
   if (digest.events.length === 1 && only) return `${eventLabel(only)}: ${only.subject.name}`
@@ -140,3 +154,35 @@ export function oneLine(text: string): string {
 export function moreText(count: number): string {
   return `…and ${count} more`
 }
+
+/** The longest one-line summary a message shows; its parts are listed below it anyway. */
+const REPORT_LINE_MAX = 400
+
+/** A report's one line, on one line and cut to what a message shows well. */
+export function reportLine(report: ReportSummary): string {
+  return clip(oneLine(report.text), REPORT_LINE_MAX)
+}
+
+/** Failed jobs named in a report's entry; the dashboard lists them all. */
+const REPORT_JOB_NAMES = 5
+
+/**
+ * A report's entries, one per part of its line; the failed jobs' part names them (the first
+ * few, then how many more).
+ */
+export function reportItems(report: ReportSummary): string[] {
+  return report.parts.map((part) => {
+    if (report.failedJobs.length === 0 || !/^\d+ jobs? failed$/.test(part)) return part
+    const named = report.failedJobs.slice(0, REPORT_JOB_NAMES)
+    const more = report.failedJobs.length - named.length
+    return `${part}: ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}`
+  })
+}
+
+/** `Pulse Edge daily report: 42 of 45 guests fresh · 2 jobs failed` — an e-mail's subject. */
+export function reportSubject(digest: Digest & { report: ReportSummary }): string {
+  return `${digestTitle(digest)}: ${reportLine(digest.report)}`
+}
+
+/** The line that links a report to the dashboard. */
+export const REPORT_LINK_LABEL = 'Open the dashboard'

@@ -1,7 +1,12 @@
 // @vitest-environment happy-dom
 import { describe, expect, it, vi } from 'vitest'
 import type { ActionsUi } from '../../../web/src/alert-actions.ts'
-import { type ChannelsState, channelsView, quietText } from '../../../web/src/channels-view.ts'
+import {
+  type ChannelsState,
+  channelsView,
+  quietText,
+  reportText,
+} from '../../../web/src/channels-view.ts'
 import { channelsFixture, noChannels } from './alerts-fixtures.ts'
 import { all, mount, text } from './render.ts'
 import { NOW } from './summaries.ts'
@@ -41,6 +46,7 @@ describe("the Alerts view's channels", () => {
       'Rules: all',
       'Cap: 6 message(s) per hour',
       'Quiet hours: 22:00–07:00 Europe/Berlin, critical goes out at once',
+      'Report: none',
       'Waiting: 2 event(s) (quiet hours, cap or a retry)',
     ])
     expect(facts(card(root, 'mail'))).toEqual([
@@ -48,8 +54,18 @@ describe("the Alerts view's channels", () => {
       'Rules: Missed scheduled backup, Source unreachable',
       'Cap: no cap',
       'Quiet hours: none',
+      'Report: none',
       'Waiting: nothing',
     ])
+  })
+
+  it("shows a channel's scheduled report and when the next one goes out", () => {
+    const root = mount(channelsView(state().s))
+    const report = card(root, 'phone').querySelector('[data-fact="report"]') as HTMLElement
+    expect(text(report)).toMatch(/^daily at 08:00 Europe\/Berlin, next today .+ in 3h$/)
+    expect(
+      reportText({ every: 'weekly', at: '07:30', weekday: 'mon', timeZone: 'UTC', next: 0 }),
+    ).toBe('weekly, Mondays at 07:30 UTC')
   })
 
   it('lists the delivery log newest first: time, attempt, status, HTTP status, error, next attempt', () => {

@@ -183,7 +183,7 @@ export function logEntry(overrides: Partial<DeliveryLogEntry>): DeliveryLogEntry
   }
 }
 
-/** Three channels: a healthy ntfy, a Discord retrying a 429 in quiet hours, an idle e-mail. */
+/** Three channels: a healthy ntfy with a daily report, a Discord retrying a 429 in quiet hours, an idle e-mail. */
 export function channelsFixture(now: number): ChannelsResponse {
   return z.parse(ChannelsResponseSchema, {
     incomplete: false,
@@ -196,6 +196,13 @@ export function channelsFixture(now: number): ChannelsResponse {
         rules: null,
         maxPerHour: 6,
         quietHours: null,
+        report: {
+          every: 'daily',
+          at: '08:00',
+          weekday: null,
+          timeZone: 'Europe/Berlin',
+          next: now + 3 * HOUR,
+        },
         pending: 0,
         log: [
           logEntry({ messageId: 'd-2', at: now - HOUR }),
@@ -215,6 +222,7 @@ export function channelsFixture(now: number): ChannelsResponse {
           timeZone: 'Europe/Berlin',
           criticalBypass: true,
         },
+        report: null,
         pending: 2,
         log: [
           logEntry({
@@ -247,6 +255,7 @@ export function channelsFixture(now: number): ChannelsResponse {
         rules: ['missed', 'source-down'],
         maxPerHour: 0,
         quietHours: null,
+        report: null,
         pending: 0,
         log: [],
       },

@@ -181,4 +181,38 @@ export function checkAlertStore(store: StateStore): void {
   expect(store.deliveryLog('slack')).toEqual([])
   expect(store.readCounter('notifications')).toBe(3)
   expect(store.readOutboxes().map((o) => o.channelId)).toEqual(['discord'])
+
+  // Report marks: a map read and written whole, copies, undone with a failed transaction; a
+  // report's delivery keeps its report.
+  expect(store.readReportMarks()).toEqual({})
+  const marks = { ntfy: { schedule: 'daily 08:00 UTC', slot: NOW - 3_600 } }
+  store.writeReportMarks(marks)
+  const readMarks = store.readReportMarks()
+  ;(readMarks.ntfy as { slot: number }).slot = 0
+  expect(store.readReportMarks()).toEqual(marks)
+  expect(() =>
+    store.transaction(() => {
+      store.writeReportMarks({ ntfy: { schedule: 'daily 08:00 UTC', slot: NOW } })
+      throw new Error('crash before commit')
+    }),
+  ).toThrow('crash before commit')
+  expect(store.readReportMarks()).toEqual(marks)
+  const report = delivery('ntfy', 'ntfy:report:1', NOW)
+  report.digest.events = []
+  report.digest.report = {
+    every: 'daily',
+    scheduledAt: NOW,
+    text: '3 of 4 guests fresh',
+    parts: ['3 of 4 guests fresh'],
+    guests: 4,
+    fresh: 3,
+    missed: 0,
+    never: 0,
+    failedJobs: [],
+    stores: [{ key: 'pbs/store1', name: 'store1', estimatedFull: NOW + 86_400, days: 1 }],
+    hasData: true,
+  }
+  store.writeDelivery(report)
+  expect(store.readDeliveries().find((d) => d.digest.messageId === 'ntfy:report:1')).toEqual(report)
+  store.deleteDelivery('ntfy:report:1')
 }
