@@ -115,7 +115,7 @@ const activitySlot = el('div')
 /** Re-renders once a chunk has arrived; focus on its placeholder heading moves to the view's. */
 function chunkArrived(): void {
   const slot = pageSlot(view.page)
-  const focused = slot !== null && slot.contains(document.activeElement)
+  const focused = slot?.contains(document.activeElement) ?? false
   render()
   if (focused) focusView()
 }
