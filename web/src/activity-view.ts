@@ -18,7 +18,6 @@ import { longDate } from './charts/time.ts'
 import { errorState, loadingState, reloadFailed } from './view-parts.ts'
 import type { HistoryRange } from './view-state.ts'
 
-export const ACTIVITY_DEFAULT_DAYS: HistoryRange = 30
 const CHART_ID = 'activity'
 
 export interface ActivityState {

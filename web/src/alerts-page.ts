@@ -1,11 +1,12 @@
-// The Alerts view's glue: its two endpoints (/api/alerts, also for the header's count, and
-// /api/alerts/channels), the actions with the API token, the name sent with them, and where
-// focus goes while a token form opens and closes. main.ts draws it and routes its links.
+// The Alerts view's glue: the alerts (alerts-feed.ts, which the header's count shares) and
+// /api/alerts/channels, the actions with the API token, the name sent with them, and where
+// focus goes while a token form opens and closes. Its own chunk (chunks.ts): main.ts loads it
+// when the view is first shown, draws it and routes its links.
 import { render as draw } from 'lit-html'
-import type { Alert, AlertsResponse, ChannelsResponse } from '../../shared/schema/alerts.ts'
+import type { Alert, ChannelsResponse } from '../../shared/schema/alerts.ts'
 import { createAlertActions } from './alert-actions.ts'
-import type { Firing } from './alert-count.ts'
-import { loadAlerts, loadChannels, sendAlertAction, sendChannelTest } from './alerts-api.ts'
+import { loadChannels, sendAlertAction, sendChannelTest } from './alerts-api.ts'
+import type { AlertsFeed } from './alerts-feed.ts'
 import { alertsView } from './alerts-view.ts'
 import { forgetToken, readToken, saveToken } from './api-token.ts'
 import { viewerTimeZone } from './format.ts'
@@ -16,6 +17,7 @@ import { followLink, parseViewState, type ViewState } from './view-state.ts'
 const ACTOR_KEY = 'pulse-edge-actor'
 
 export interface AlertsPageDeps {
+  alerts: AlertsFeed
   view(): ViewState
   hrefOf(state: ViewState): string
   change(patch: Partial<ViewState>): void
@@ -26,31 +28,19 @@ export interface AlertsPageDeps {
 }
 
 export interface AlertsPage {
-  /** For the header's count, whatever the view. */
-  firing(): { firing: Firing | null; error: string | null }
-  /** With the page's periodic reload: the alerts always, the channels once shown. */
+  /** With the page's periodic reload: the channels once shown (the feed reloads itself). */
   reload(): void
   draw(slot: HTMLElement, now: number): void
 }
 
 export function createAlertsPage(deps: AlertsPageDeps): AlertsPage {
-  let alerts: Loaded<AlertsResponse> = notLoaded()
+  const feed = deps.alerts
   let channels: Loaded<ChannelsResponse> = notLoaded()
   let actor = localStorage.getItem(ACTOR_KEY) ?? ''
   let slot: HTMLElement | null = null
   /** The button an action started from: focus goes back to it when its token form closes. */
   let origin: HTMLElement | null = null
 
-  const ensureAlerts = (again = false) =>
-    ensure(
-      () => alerts,
-      (n) => {
-        alerts = n
-      },
-      loadAlerts,
-      deps.render,
-      again,
-    )
   const ensureChannels = (again = false) =>
     ensure(
       () => channels,
@@ -69,13 +59,8 @@ export function createAlertsPage(deps: AlertsPageDeps): AlertsPage {
     allowed: deps.allowed,
     now: deps.now,
     timeZone: viewerTimeZone,
-    onAlert(next) {
-      const data = alerts.data
-      if (!data) return
-      const list = data.alerts.map((a) => (a.id === next.id ? next : a))
-      alerts = { ...alerts, data: { ...data, alerts: list } }
-    },
-    onStale: () => void ensureAlerts(true),
+    onAlert: feed.replace,
+    onStale: () => void feed.ensure(true),
     onTested: () => void ensureChannels(true),
     changed: deps.render,
     focusPrompt: () => slot?.querySelector<HTMLElement>('form.action-token input')?.focus(),
@@ -105,15 +90,14 @@ export function createAlertsPage(deps: AlertsPageDeps): AlertsPage {
   }
 
   return {
-    firing: () => ({ firing: alerts.data?.firing ?? null, error: alerts.error }),
     reload() {
-      void ensureAlerts(true)
       if (channels.data || channels.error) void ensureChannels(true)
     },
     draw(into, now) {
       slot = into
-      void ensureAlerts()
+      void feed.ensure()
       void ensureChannels()
+      const alerts = feed.get()
       const view = deps.view()
       draw(
         alertsView({
@@ -149,7 +133,7 @@ export function createAlertsPage(deps: AlertsPageDeps): AlertsPage {
               actor = name.trim().slice(0, 64)
               localStorage.setItem(ACTOR_KEY, actor)
             },
-            retry: () => void ensureAlerts(true),
+            retry: () => void feed.ensure(true),
             retryChannels: () => void ensureChannels(true),
           },
         }),

@@ -23,6 +23,7 @@ import {
   monthDays,
 } from './calendar.ts'
 import { formatDate } from './charts/time.ts'
+import { createDialog, detailError, detailFrame, detailLoading } from './detail-frame.ts'
 import { formatBytes, formatLocalTime, formatWhen, guestTypeLabel } from './format.ts'
 import {
   failedRunTimes,
@@ -418,10 +419,10 @@ export function detailView(state: DetailState, onClose: () => void): TemplateRes
   let body: TemplateResult
   switch (content.kind) {
     case 'loading':
-      body = html`<p class="placeholder">Loading backups…</p>`
+      body = detailLoading()
       break
     case 'error':
-      body = html`<p class="error">${content.message}</p>`
+      body = detailError(content.message)
       break
     case 'guest':
       body = guestBody(content.record, content.jobs, state, content.history)
@@ -430,11 +431,7 @@ export function detailView(state: DetailState, onClose: () => void): TemplateRes
       body = orphanBody(content.record, now, t, timeZone)
       break
   }
-  return html`<header>
-      <h2 id="detail-title">${detailTitle(content)}</h2>
-      <button type="button" class="close" @click=${onClose}>Close</button>
-    </header>
-    <div class="detail-body" data-detail=${content.kind}>${body}</div>`
+  return detailFrame(detailTitle(content), content.kind, body, onClose)
 }
 
 export interface Detail {
@@ -444,15 +441,11 @@ export interface Detail {
   isOpen(): boolean
 }
 
-export function createDetail(onClose: () => void): Detail {
-  const dialog = document.createElement('dialog')
-  dialog.className = 'detail'
-  dialog.setAttribute('aria-labelledby', 'detail-title')
-  dialog.addEventListener('close', onClose)
-  // A click on the backdrop (outside the dialog box) closes it, as people expect of a modal.
-  dialog.addEventListener('click', (e) => {
-    if (e.target === dialog) dialog.close()
-  })
+/** Draws into `dialog` (detail-frame.ts's, already in the page), or a new one. */
+export function createDetail(
+  onClose: () => void,
+  dialog: HTMLDialogElement = createDialog(onClose),
+): Detail {
   const close = () => dialog.close()
   // The calendar's month belongs to the open drill-down: another guest starts at today.
   let month: string | null = null

@@ -1,18 +1,19 @@
 // Dashboard entry: loads the guest index and source status, keeps the view (page, filter,
 // search, sort, open drill-down) in the URL, re-renders from memory on every change (no request
 // for a filter switch) and every 30 s so ages tick, and revalidates the data every 5 minutes.
-// The Jobs, Storage, Alerts and Activity views load their own endpoints the first time they
-// are shown; the alerts are loaded with the rest from the start, for the header's count of
-// firing alerts; a guest's history loads when its drill-down opens.
+// The Jobs, Storage, Alerts and Activity views load their code (chunks.ts) and their own
+// endpoints, side by side, the first time they are shown; the alerts are loaded with the rest
+// from the start, for the header's count of firing alerts; the drill-down's code loads when
+// the first one opens, and a guest's history when its drill-down opens.
 import { render as draw } from 'lit-html'
 import type { ActivityResponse, StorageTrendsResponse } from '../../shared/schema/history.ts'
 import type { GuestIndex } from '../../shared/schema/index.ts'
 import type { JobsIndex } from '../../shared/schema/jobs.ts'
 import type { Status } from '../../shared/schema/status.ts'
 import type { StorageIndex } from '../../shared/schema/storage.ts'
-import { ACTIVITY_DEFAULT_DAYS, activityView } from './activity-view.ts'
 import { createAlertCount } from './alert-count.ts'
-import { createAlertsPage } from './alerts-page.ts'
+import { createAlertsFeed } from './alerts-feed.ts'
+import type { AlertsPage } from './alerts-page.ts'
 import {
   ApiError,
   loadGuest,
@@ -26,8 +27,10 @@ import {
 import { readToken, saveToken } from './api-token.ts'
 import { createBanner } from './banner.ts'
 import { localDay } from './calendar.ts'
+import { chunkState, lazyChunk } from './chunks.ts'
 import { createControls } from './controls.ts'
-import { createDetail, type DetailContent } from './detail.ts'
+import type { Detail, DetailContent } from './detail.ts'
+import { createDialog, detailError, detailFrame, detailLoading } from './detail-frame.ts'
 import { button, el } from './dom.ts'
 import { createExportLinks } from './export-links.ts'
 import { extrasView } from './extras.ts'
@@ -39,20 +42,19 @@ import {
   loadStorageTrends,
 } from './history-api.ts'
 import type { GuestHistoryState } from './history-detail.ts'
-import { jobsView } from './jobs-view.ts'
 import { ensure, type Loaded, messageOf, notLoaded } from './loaded.ts'
 import { navView, PAGE_TITLES } from './nav.ts'
 import { selectRows } from './rows.ts'
-import { TRENDS_DEFAULT_DAYS } from './storage-trends.ts'
-import { storageView } from './storage-view.ts'
 import { createGuestTable, guestLabel } from './table.ts'
 import { installTooltip } from './tooltip.ts'
 import {
+  ACTIVITY_DEFAULT_DAYS,
   formatViewState,
   type HistoryRange,
   type Page,
   parseViewState,
   type SortKey,
+  TRENDS_DEFAULT_DAYS,
   type ViewState,
 } from './view-state.ts'
 
@@ -83,9 +85,12 @@ const alertCount = createAlertCount(document.getElementById('alert-count') as HT
 const banner = createBanner(() => void refreshNow())
 const controls = createControls((patch) => change(patch, 'search' in patch ? 'replace' : 'push'))
 const table = createGuestTable((g, v) => formatViewState({ ...v, guest: g.key }))
-const detail = createDetail(() => {
+const closeDetail = () => {
   if (view.guest || view.orphan) change({ guest: null, orphan: null }, 'push')
-})
+}
+const dialog = createDialog(closeDetail)
+/** The drill-down, once its chunk has arrived (the dialog is in the page from the start). */
+let detail: Detail | null = null
 const guestsSection = el('div', undefined, 'guests-view')
 const tableWrap = el('div', undefined, 'scroll table-wrap')
 const empty = el('p', undefined, 'placeholder empty')
@@ -103,15 +108,52 @@ guestsSection.append(exportLinks.element)
 const jobsSlot = el('div')
 const storageSlot = el('div')
 const alertsSlot = el('div')
-const alertsPage = createAlertsPage({
-  view: () => view,
-  hrefOf: (state) => hrefOf(state),
-  change: (patch) => change(patch, 'push'),
-  allowed: () => status?.refreshAllowed ?? true,
-  now: nowSeconds,
-  render: () => render(),
-})
+const alerts = createAlertsFeed(() => render())
+let alertsPage: AlertsPage | null = null
 const activitySlot = el('div')
+
+/** Re-renders once a chunk has arrived; focus on its placeholder heading moves to the view's. */
+function chunkArrived(): void {
+  const slot = pageSlot(view.page)
+  const focused = slot?.contains(document.activeElement) ?? false
+  render()
+  if (focused) focusView()
+}
+const chunks = {
+  jobs: lazyChunk(() => import('./jobs-view.ts'), [], chunkArrived),
+  storage: lazyChunk(() => import('./storage-view.ts'), ['/history.css'], chunkArrived),
+  alerts: lazyChunk(
+    async () => {
+      const { createAlertsPage } = await import('./alerts-page.ts')
+      alertsPage ??= createAlertsPage({
+        alerts,
+        view: () => view,
+        hrefOf: (state) => hrefOf(state),
+        change: (patch) => change(patch, 'push'),
+        allowed: () => status?.refreshAllowed ?? true,
+        now: nowSeconds,
+        render: () => render(),
+      })
+      return alertsPage
+    },
+    ['/alerts.css'],
+    chunkArrived,
+  ),
+  activity: lazyChunk(() => import('./activity-view.ts'), ['/history.css'], chunkArrived),
+  detail: lazyChunk(
+    async () => {
+      const { createDetail } = await import('./detail.ts')
+      detail ??= createDetail(closeDetail, dialog)
+      return detail
+    },
+    ['/history.css'],
+    () => {
+      if (detailContent) showDetail(detailContent)
+    },
+  ),
+}
+/** The chunk a view's code is in; the guest table is in the page's own. */
+const chunkOf = (page: Page) => (page === 'guests' ? null : chunks[page])
 
 function thresholds() {
   return status?.thresholds ?? { freshHours: 24, staleHours: 72 }
@@ -160,7 +202,7 @@ function render(): void {
     navView(view.page, (page) => hrefOf(pageState(page))),
     navSlot,
   )
-  const { firing, error } = alertsPage.firing()
+  const { firing, error } = alerts.firing()
   alertCount.render(firing, error, hrefOf(pageState('alerts')))
   document.title = `${view.page === 'guests' ? '' : `${PAGE_TITLES[view.page]} — `}Pulse Edge — Proxmox backup ages`
   guestsSection.hidden = view.page !== 'guests'
@@ -173,19 +215,22 @@ function render(): void {
   if (view.page === 'guests') renderGuests(now)
   if (view.page === 'jobs') {
     void ensureJobs()
-    draw(
-      jobsView({
-        jobs: jobs.data,
-        error: jobs.error,
-        now,
-        clusterNames: clusterNames(),
-        guestNames: guestNames(),
-        guestHref,
-        onRetry: () => void ensureJobs(true),
-        highlight: view.job,
-      }),
-      jobsSlot,
-    )
+    const chunk = chunks.jobs.get()
+    if (chunk.state !== 'loaded') draw(chunkState(PAGE_TITLES.jobs, chunk), jobsSlot)
+    else
+      draw(
+        chunk.module.jobsView({
+          jobs: jobs.data,
+          error: jobs.error,
+          now,
+          clusterNames: clusterNames(),
+          guestNames: guestNames(),
+          guestHref,
+          onRetry: () => void ensureJobs(true),
+          highlight: view.job,
+        }),
+        jobsSlot,
+      )
   }
   if (view.page === 'storage') {
     void ensureStorage()
@@ -193,49 +238,60 @@ function render(): void {
     const days = view.days ?? TRENDS_DEFAULT_DAYS
     void ensureTrends(days)
     const t = trends.get(days) ?? notLoaded()
-    draw(
-      storageView({
-        storage: storage.data,
-        jobs: jobs.data,
-        error: storage.error,
-        now,
-        clusterNames: clusterNames(),
-        onRetry: () => void ensureStorage(true),
-        highlight: view.store,
-        trends: {
-          trends: t.data,
-          error: t.error,
-          days,
-          width: contentWidth(),
-          timeZone: viewerTimeZone(),
+    const chunk = chunks.storage.get()
+    if (chunk.state !== 'loaded') draw(chunkState(PAGE_TITLES.storage, chunk), storageSlot)
+    else
+      draw(
+        chunk.module.storageView({
+          storage: storage.data,
+          jobs: jobs.data,
+          error: storage.error,
           now,
-          onChange: (d) => change({ days: d }, 'push'),
-          onRetry: () => void ensureTrends(days, true),
-        },
-      }),
-      storageSlot,
-    )
+          clusterNames: clusterNames(),
+          onRetry: () => void ensureStorage(true),
+          highlight: view.store,
+          trends: {
+            trends: t.data,
+            error: t.error,
+            days,
+            width: contentWidth(),
+            timeZone: viewerTimeZone(),
+            now,
+            onChange: (d) => change({ days: d }, 'push'),
+            onRetry: () => void ensureTrends(days, true),
+          },
+        }),
+        storageSlot,
+      )
   }
-  if (view.page === 'alerts') alertsPage.draw(alertsSlot, now)
+  if (view.page === 'alerts') {
+    void alerts.ensure()
+    const chunk = chunks.alerts.get()
+    if (chunk.state !== 'loaded') draw(chunkState(PAGE_TITLES.alerts, chunk), alertsSlot)
+    else chunk.module.draw(alertsSlot, now)
+  }
   if (view.page === 'activity') {
     const days = view.days ?? ACTIVITY_DEFAULT_DAYS
     void ensureActivity(days)
     const a = activity.get(activityKey(days)) ?? notLoaded()
-    draw(
-      activityView({
-        activity: a.data,
-        error: a.error,
-        days,
-        filter: view.filter,
-        width: contentWidth(),
-        onChange: (patch) => change(patch, 'push'),
-        onRetry: () => void ensureActivity(days, true),
-      }),
-      activitySlot,
-    )
+    const chunk = chunks.activity.get()
+    if (chunk.state !== 'loaded') draw(chunkState(PAGE_TITLES.activity, chunk), activitySlot)
+    else
+      draw(
+        chunk.module.activityView({
+          activity: a.data,
+          error: a.error,
+          days,
+          filter: view.filter,
+          width: contentWidth(),
+          onChange: (patch) => change(patch, 'push'),
+          onRetry: () => void ensureActivity(days, true),
+        }),
+        activitySlot,
+      )
   }
   scrollToHighlight()
-  if (detailContent && detail.isOpen()) detail.show(detailState(detailContent, now))
+  if (detailContent && detail?.isOpen()) detail.show(detailState(detailContent, now))
 }
 
 function detailState(content: DetailContent, now: number) {
@@ -263,7 +319,8 @@ function scrollToHighlight(): void {
     scrollPending = false
     return
   }
-  if (!loaded) return
+  // Its rows are drawn once both its data and its code are here.
+  if (!loaded || chunkOf(view.page)?.get().state !== 'loaded') return
   scrollPending = false
   const row = slot.querySelector<HTMLElement>('[data-highlight="true"]')
   if (!row) return
@@ -334,7 +391,28 @@ function change(patch: Partial<ViewState>, mode: 'push' | 'replace'): void {
 
 function showDetail(content: DetailContent): void {
   detailContent = content
-  detail.show(detailState(content, nowSeconds()))
+  const chunk = chunks.detail.get()
+  if (chunk.state === 'loaded') {
+    chunk.module.show(detailState(content, nowSeconds()))
+    return
+  }
+  // Until the drill-down's code is here (or if it cannot be), the frame says which.
+  const title =
+    content.kind === 'loading' || content.kind === 'error' ? content.title : content.record.key
+  draw(
+    detailFrame(
+      title,
+      chunk.state === 'loading' ? 'loading' : 'error',
+      chunk.state === 'loading'
+        ? detailLoading()
+        : detailError(
+            `The drill-down could not be loaded (${chunk.message}). Check the connection; if Pulse Edge was updated since this page was opened, reloading the page gets the current version.`,
+          ),
+      () => dialog.close(),
+    ),
+    dialog,
+  )
+  if (!dialog.open) dialog.showModal()
 }
 
 /** The open guest's history, into the drill-down when it arrives (its record stays either way). */
@@ -361,7 +439,7 @@ async function syncDetail(): Promise<void> {
   const key = guest ?? orphan
   if (!key) {
     detailContent = null
-    detail.close()
+    if (dialog.open) dialog.close()
     return
   }
   const current = () => (guest ? view.guest === key : view.orphan === key)
@@ -404,7 +482,8 @@ async function loadAll(): Promise<void> {
   if (jobs.data || jobs.error) void ensureJobs(true)
   if (storage.data || storage.error) void ensureStorage(true)
   // The header's count comes with every reload, whatever the view.
-  alertsPage.reload()
+  void alerts.ensure(true)
+  alertsPage?.reload()
   for (const [key, a] of activity)
     if (a.data || a.error) void ensureActivity(Number(key.split('|')[0]) as HistoryRange, true)
   for (const [days, t] of trends) if (t.data || t.error) void ensureTrends(days, true)
@@ -467,15 +546,19 @@ function wireTable(): void {
   }
 }
 
-/** Moves focus to the view that was asked for, as a page load would. */
-function focusView(): void {
-  const slot = {
+function pageSlot(page: Page): HTMLElement | null {
+  return {
     guests: null,
     jobs: jobsSlot,
     storage: storageSlot,
     alerts: alertsSlot,
     activity: activitySlot,
-  }[view.page]
+  }[page]
+}
+
+/** Moves focus to the view that was asked for, as a page load would. */
+function focusView(): void {
+  const slot = pageSlot(view.page)
   // Each view's heading; the hidden views' are still in the document.
   const title = slot ? slot.querySelector<HTMLElement>('h2[tabindex="-1"]') : root
   title?.focus()
@@ -514,18 +597,13 @@ async function start(): Promise<void> {
     return
   }
   bannerSlot.replaceChildren(banner.element)
-  root.replaceChildren(
-    guestsSection,
-    jobsSlot,
-    storageSlot,
-    alertsSlot,
-    activitySlot,
-    detail.element,
-  )
+  root.replaceChildren(guestsSection, jobsSlot, storageSlot, alertsSlot, activitySlot, dialog)
   render()
+  performance.mark('pulse:first-render')
+  // A view opened by its URL is ready once its code has arrived (or failed to) and drawn.
+  await chunkOf(view.page)?.ready()
   root.setAttribute('aria-busy', 'false')
   document.body.dataset.ready = 'true'
-  performance.mark('pulse:first-render')
   if (view.guest || view.orphan) void syncDetail()
 }
 

@@ -17,7 +17,6 @@ import { formatBytes, formatLocalDate, formatShortTime, relativeTime } from './f
 import { errorState, loadingState, reloadFailed } from './view-parts.ts'
 import type { HistoryRange } from './view-state.ts'
 
-export const TRENDS_DEFAULT_DAYS: HistoryRange = 90
 const DAY = 86_400
 /** Card padding and border (history.css) subtracted from a column for the chart. */
 const CARD_INSET = 26

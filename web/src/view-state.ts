@@ -48,6 +48,10 @@ export type AlertStateFilter = (typeof ALERT_STATE_FILTERS)[number]
 
 /** Days a history view spans (activity chart, storage trends). */
 export type HistoryRange = (typeof ACTIVITY_RANGES)[number]
+/** Each history view's range when the URL names none (here, not in the views' own chunks: the
+ * page starts loading a view's data while its code is still being fetched). */
+export const ACTIVITY_DEFAULT_DAYS: HistoryRange = 30
+export const TRENDS_DEFAULT_DAYS: HistoryRange = 90
 
 const GUEST_KEY = /^[a-z0-9-]{1,32}\/\d{1,9}$/
 /** As /api/orphans/:key accepts (functions/routes/api.ts): `cluster/vmid` or a PBS group path. */
