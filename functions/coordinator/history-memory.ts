@@ -9,6 +9,7 @@ import type {
   HistoryRun,
   StoredBackup,
 } from '../history/types.ts'
+import { spanOf } from '../history/spans.ts'
 import type { UsageSample } from '../normalize/types.ts'
 import type { HistoryMethods } from './state.ts'
 
@@ -241,15 +242,15 @@ export function createMemoryHistory(samples: () => Map<string, UsageSample>): Me
         known: mine.length > 0 || other,
       }
     },
-    activityBuckets(since, until, bucketSeconds) {
+    activityCounts(bounds) {
       const counts = new Map<string, ActivityBucket>()
       const add = (
         measure: ActivityBucket['measure'],
         kind: ActivityBucket['kind'],
         at: number,
       ) => {
-        if (at < since || at >= until) return
-        const bucket = Math.floor(at / bucketSeconds)
+        const bucket = spanOf(bounds, at)
+        if (bucket < 0) return
         const id = `${measure} ${kind} ${bucket}`
         const known = counts.get(id)
         if (known) known.count += 1
