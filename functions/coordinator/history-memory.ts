@@ -2,6 +2,8 @@
 // tables of history-sql.ts, including the counts of rows written, for Node tests and benches.
 // Stored objects are never changed in place (a change replaces the entry), so a snapshot is a
 // copy of the maps and a transaction that throws can put them back.
+
+import { spanOf } from '../history/spans.ts'
 import type {
   ActivityBucket,
   GuestRun,
@@ -9,7 +11,6 @@ import type {
   HistoryRun,
   StoredBackup,
 } from '../history/types.ts'
-import { spanOf } from '../history/spans.ts'
 import type { UsageSample } from '../normalize/types.ts'
 import type { HistoryMethods } from './state.ts'
 

@@ -2,6 +2,9 @@
 // sqlite-state.ts): plain SQL, as many rows to a statement as Durable Object SQL binds (at most 100
 // parameters), every write counted by the cursor's rowsWritten. The queries use the indexes on
 // (guest_key, time), time and the open backups, so a guest's year costs one index range.
+
+import { spanOf } from '../history/spans.ts'
+import { QUARTER_HOUR } from '../history/time-zone.ts'
 import type {
   ActivityBucket,
   BackupChange,
@@ -11,8 +14,6 @@ import type {
   RunOutcome,
   StoredBackup,
 } from '../history/types.ts'
-import { spanOf } from '../history/spans.ts'
-import { QUARTER_HOUR } from '../history/time-zone.ts'
 import type { HistoryMethods, StateStore } from './state.ts'
 
 /** The history part of the StateStore, with the thinning of the samples it keeps. */
