@@ -73,6 +73,7 @@ function stack(lab: RunningLab, path: string, kvData?: Map<string, string>): Sta
   // The routes reach this core, as they reach the Durable Object in production.
   const api: Partial<CoordinatorApi> = {
     status: async () => core.status(),
+    counters: async () => core.counters(),
     guestHistory: async (key, days) => core.guestHistory(env, key, days),
     newestBackups: async () => core.newestBackups(),
     activity: async (days, tz) => core.activity(days, tz),

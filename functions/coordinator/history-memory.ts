@@ -2,6 +2,8 @@
 // tables of history-sql.ts, including the counts of rows written, for Node tests and benches.
 // Stored objects are never changed in place (a change replaces the entry), so a snapshot is a
 // copy of the maps and a transaction that throws can put them back.
+
+import { spanOf } from '../history/spans.ts'
 import type {
   ActivityBucket,
   GuestRun,
@@ -241,15 +243,15 @@ export function createMemoryHistory(samples: () => Map<string, UsageSample>): Me
         known: mine.length > 0 || other,
       }
     },
-    activityBuckets(since, until, bucketSeconds) {
+    activityCounts(bounds) {
       const counts = new Map<string, ActivityBucket>()
       const add = (
         measure: ActivityBucket['measure'],
         kind: ActivityBucket['kind'],
         at: number,
       ) => {
-        if (at < since || at >= until) return
-        const bucket = Math.floor(at / bucketSeconds)
+        const bucket = spanOf(bounds, at)
+        if (bucket < 0) return
         const id = `${measure} ${kind} ${bucket}`
         const known = counts.get(id)
         if (known) known.count += 1

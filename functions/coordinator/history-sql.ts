@@ -1,7 +1,10 @@
 // The history half of the coordinator's SQLite state (the tables of the "history" migration in
-// sqlite-state.ts): plain SQL, one bound row per statement (Durable Object SQL binds at most 100
+// sqlite-state.ts): plain SQL, as many rows to a statement as Durable Object SQL binds (at most 100
 // parameters), every write counted by the cursor's rowsWritten. The queries use the indexes on
 // (guest_key, time), time and the open backups, so a guest's year costs one index range.
+
+import { spanOf } from '../history/spans.ts'
+import { QUARTER_HOUR } from '../history/time-zone.ts'
 import type {
   ActivityBucket,
   BackupChange,
@@ -77,37 +80,61 @@ const CHANGE_COLUMNS: Record<Exclude<keyof BackupChange, 'id'>, string> = {
   prunedAt: 'pruned_at',
 }
 
+/** Durable Object SQL binds at most 100 parameters a statement. */
+const MAX_BOUND = 100
+
 const bindable = (value: unknown): unknown => (typeof value === 'boolean' ? (value ? 1 : 0) : value)
 
 export function historySql(sql: SqlStorage): SqlHistoryMethods {
   const rows = <T extends Record<string, SqlStorageValue>>(query: string, ...bindings: unknown[]) =>
     sql.exec<T>(query, ...bindings).toArray()
   const write = (query: string, ...bindings: unknown[]) => sql.exec(query, ...bindings).rowsWritten
-  const insertBackup = (b: ObservedBackup, now: number) =>
-    write(
-      `INSERT INTO history_backups (guest_key, kind, ident, time, size, location, node, name,
-         verification, protected, notes, duration, first_seen, last_seen)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (guest_key, kind, ident) DO UPDATE SET
-         size = excluded.size, location = excluded.location, node = excluded.node,
-         name = excluded.name, verification = excluded.verification,
-         protected = excluded.protected, notes = excluded.notes,
-         duration = coalesce(excluded.duration, history_backups.duration),
-         missing_since = NULL, pruned_at = NULL`,
-      b.key,
-      b.kind,
-      b.ident,
-      b.time,
-      b.size,
-      b.location,
-      b.node,
-      b.name,
-      b.verification,
-      b.protected ? 1 : 0,
-      b.notes,
-      b.durationSeconds,
-      now,
-      now,
+  /** Rows of `each` bound `width` values each, as many to a statement as SQL may bind. */
+  const batched = <T>(
+    items: readonly T[],
+    width: number,
+    statement: (values: string) => string,
+    bind: (item: T) => unknown[],
+  ) => {
+    const per = Math.floor(MAX_BOUND / width)
+    const row = `(${Array.from({ length: width }, () => '?').join(', ')})`
+    let written = 0
+    for (let i = 0; i < items.length; i += per) {
+      const chunk = items.slice(i, i + per)
+      written += write(statement(chunk.map(() => row).join(', ')), ...chunk.flatMap(bind))
+    }
+    return written
+  }
+  const insertBackups = (backups: readonly ObservedBackup[], now: number) =>
+    batched(
+      backups,
+      14,
+      (values) =>
+        `INSERT INTO history_backups (guest_key, kind, ident, time, size, location, node, name,
+           verification, protected, notes, duration, first_seen, last_seen)
+         VALUES ${values}
+         ON CONFLICT (guest_key, kind, ident) DO UPDATE SET
+           size = excluded.size, location = excluded.location, node = excluded.node,
+           name = excluded.name, verification = excluded.verification,
+           protected = excluded.protected, notes = excluded.notes,
+           duration = coalesce(excluded.duration, history_backups.duration),
+           missing_since = NULL, pruned_at = NULL`,
+      (b) => [
+        b.key,
+        b.kind,
+        b.ident,
+        b.time,
+        b.size,
+        b.location,
+        b.node,
+        b.name,
+        b.verification,
+        b.protected ? 1 : 0,
+        b.notes,
+        b.durationSeconds,
+        now,
+        now,
+      ],
     )
   return {
     thinUsageSamples: (from, until) =>
@@ -140,14 +167,22 @@ export function historySql(sql: SqlStorage): SqlHistoryMethods {
       }
       return written
     },
-    openBackups: (keys) =>
-      keys.flatMap((key) =>
-        rows<BackupRow>(
-          `SELECT ${BACKUP_COLUMNS} FROM history_backups WHERE guest_key = ? AND pruned_at IS NULL`,
-          key,
-        ).map(toBackup),
-      ),
-    upsertBackups: (backups, now) => backups.reduce((n, b) => n + insertBackup(b, now), 0),
+    openBackups(keys) {
+      // Many keys a statement (a night sees every guest's new backup): a statement's own cost
+      // is most of reading a key's few open rows.
+      const out: StoredBackup[] = []
+      for (let i = 0; i < keys.length; i += MAX_BOUND) {
+        const chunk = keys.slice(i, i + MAX_BOUND)
+        for (const row of rows<BackupRow>(
+          `SELECT ${BACKUP_COLUMNS} FROM history_backups
+           WHERE guest_key IN (${chunk.map(() => '?').join(', ')}) AND pruned_at IS NULL`,
+          ...chunk,
+        ))
+          out.push(toBackup(row))
+      }
+      return out
+    },
+    upsertBackups: (backups, now) => insertBackups(backups, now),
     updateBackups(changes) {
       let written = 0
       for (const change of changes) {
@@ -189,10 +224,13 @@ export function historySql(sql: SqlStorage): SqlHistoryMethods {
         )
         if (added === 0) continue
         written += added
-        for (const guest of run.guests) {
-          written += write(
+        written += batched(
+          run.guests,
+          7,
+          (values) =>
             `INSERT INTO history_run_guests (guest_key, start, cluster, upid, kind, outcome, error)
-             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+             VALUES ${values} ON CONFLICT DO NOTHING`,
+          (guest) => [
             guest.key,
             run.start,
             run.cluster,
@@ -200,8 +238,8 @@ export function historySql(sql: SqlStorage): SqlHistoryMethods {
             run.kind,
             guest.outcome,
             guest.error,
-          )
-        }
+          ],
+        )
       }
       return written
     },
@@ -297,31 +335,57 @@ export function historySql(sql: SqlStorage): SqlHistoryMethods {
         known: (row?.total ?? 0) + others > 0,
       }
     },
-    activityBuckets(since, until, bucketSeconds) {
+    activityCounts(bounds) {
       const out: ActivityBucket[] = []
+      if (bounds.length < 2) return out
+      // Backups made: one count per day and kind, each a range of the (time, kind) index. (A
+      // GROUP BY over a year's rows sorts every row in a temporary B-tree: 4× slower.)
+      const days = JSON.stringify(bounds)
+      for (const r of rows<{ day: number; pve: number; pbs: number; snapshot: number }>(
+        `SELECT d.key AS day,
+           (SELECT count(*) FROM history_backups WHERE time >= d.value AND time < e.value
+              AND kind = 'pve') AS pve,
+           (SELECT count(*) FROM history_backups WHERE time >= d.value AND time < e.value
+              AND kind = 'pbs') AS pbs,
+           (SELECT count(*) FROM history_backups WHERE time >= d.value AND time < e.value
+              AND kind = 'snapshot') AS snapshot
+         FROM json_each(?1) AS d JOIN json_each(?1) AS e ON e.key = d.key + 1`,
+        days,
+      )) {
+        for (const kind of ['pve', 'pbs', 'snapshot'] as const) {
+          if (r[kind] > 0) out.push({ measure: 'ok', kind, bucket: r.day, count: r[kind] })
+        }
+      }
+      // Failed guests and misses are few: grouped per quarter hour (time zones are offset by
+      // whole quarter hours, so one never straddles two days), then put in their day here.
+      const since = bounds[0] as number
+      const until = bounds[bounds.length - 1] as number
       const collect = (measure: ActivityBucket['measure'], query: string) => {
+        const counts = new Map<string, ActivityBucket>()
         for (const r of rows<{ kind: string; bucket: number; n: number }>(
           query,
-          bucketSeconds,
+          QUARTER_HOUR,
           since,
           until,
         )) {
-          out.push({ measure, kind: r.kind as HistoryKind, bucket: r.bucket, count: r.n })
+          const day = spanOf(bounds, r.bucket * QUARTER_HOUR)
+          if (day < 0) continue
+          const id = `${r.kind} ${day}`
+          const known = counts.get(id)
+          if (known) known.count += r.n
+          else counts.set(id, { measure, kind: r.kind as HistoryKind, bucket: day, count: r.n })
         }
+        out.push(...counts.values())
       }
-      collect(
-        'ok',
-        `SELECT kind, time / ?1 AS bucket, count(*) AS n FROM history_backups
-         WHERE time >= ?2 AND time < ?3 GROUP BY kind, bucket`,
-      )
+      // CAST: a bound JavaScript number may arrive as a REAL, and a REAL quotient is no bucket.
       collect(
         'failed',
-        `SELECT kind, start / ?1 AS bucket, count(*) AS n FROM history_run_guests
+        `SELECT kind, start / CAST(?1 AS INTEGER) AS bucket, count(*) AS n FROM history_run_guests
          WHERE start >= ?2 AND start < ?3 AND outcome = 'failed' GROUP BY kind, bucket`,
       )
       collect(
         'missed',
-        `SELECT kind, run / ?1 AS bucket, count(*) AS n FROM history_misses
+        `SELECT kind, run / CAST(?1 AS INTEGER) AS bucket, count(*) AS n FROM history_misses
          WHERE run >= ?2 AND run < ?3 GROUP BY kind, bucket`,
       )
       return out

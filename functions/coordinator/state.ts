@@ -163,8 +163,11 @@ export interface StateStore {
   /** A key's runs that started at or after `since`, oldest first. */
   guestRuns(key: string, since: number): GuestRun[]
   guestSummary(key: string): GuestHistorySummary
-  /** Backups made (ok), failed guest runs and misses in [since, until), per bucket. */
-  activityBuckets(since: number, until: number, bucketSeconds: number): ActivityBucket[]
+  /**
+   * Backups made (ok), failed guest runs and misses per span [bounds[i], bounds[i + 1]) (a
+   * calendar day each): `bucket` is i. Bounds ascending.
+   */
+  activityCounts(bounds: readonly number[]): ActivityBucket[]
   /** The newest backup on storage (seen by the last pass) of each key and kind. */
   newestBackups(): StoredBackup[]
   historySize(): HistorySize
@@ -188,7 +191,7 @@ export type HistoryMethods = Pick<
   | 'guestBackups'
   | 'guestRuns'
   | 'guestSummary'
-  | 'activityBuckets'
+  | 'activityCounts'
   | 'newestBackups'
   | 'historySize'
 >

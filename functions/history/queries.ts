@@ -9,7 +9,7 @@ import type {
   HistoryBackup,
 } from '../../shared/schema/history.ts'
 import type { StateStore } from '../coordinator/state.ts'
-import { addDays, DAY_SECONDS, dayStarts, localDate, QUARTER_HOUR } from './time-zone.ts'
+import { addDays, DAY_SECONDS, dayStarts, localDate } from './time-zone.ts'
 import type { StoredBackup } from './types.ts'
 
 export interface GuestHistoryQuery {
@@ -64,19 +64,6 @@ export function guestHistory(state: StateStore, q: GuestHistoryQuery): GuestHist
 
 const zero = (): ActivityCounts => ({ ok: 0, failed: 0, missed: 0 })
 
-/** Index of the day `starts` (ascending boundaries) puts the instant in; -1 before the first. */
-function dayOf(starts: readonly number[], at: number): number {
-  let low = 0
-  let high = starts.length - 1
-  if (at < (starts[0] as number)) return -1
-  while (low < high) {
-    const mid = (low + high + 1) >> 1
-    if ((starts[mid] as number) <= at) low = mid
-    else high = mid - 1
-  }
-  return low
-}
-
 /**
  * Per calendar day of `timeZone`, the last `days` days up to today: `ok` backups made that day
  * (each restore point, pruned ones included), `failed` guests in finished vzdump runs that
@@ -97,8 +84,10 @@ export function activity(
     pbs: zero(),
     snapshots: zero(),
   }))
-  for (const b of state.activityBuckets(from, q.now + 1, QUARTER_HOUR)) {
-    const day = series[dayOf(starts, b.bucket * QUARTER_HOUR)]
+  // Today runs up to now.
+  const bounds = [...starts.slice(0, q.days), q.now + 1]
+  for (const b of state.activityCounts(bounds)) {
+    const day = series[b.bucket]
     if (!day) continue
     const counts = b.kind === 'snapshot' ? day.snapshots : day[b.kind]
     counts[b.measure] += b.count

@@ -107,7 +107,7 @@ export interface GuestHistorySummary {
   known: boolean
 }
 
-/** Counts of one measure per kind and time bucket (`bucket` × bucketSeconds = its start). */
+/** Counts of one measure per kind and span (`bucket`: the span's index in the bounds asked for). */
 export interface ActivityBucket {
   measure: 'ok' | 'failed' | 'missed'
   kind: HistoryKind

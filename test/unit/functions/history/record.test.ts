@@ -10,6 +10,7 @@ import {
   DAY,
   HOUR,
   makeArchive,
+  makeGuest,
   makePveFacts,
   makeSnapshot,
   makeTask,
@@ -256,5 +257,40 @@ describe.each(stores)('history over %s', (_name, createState) => {
     expect(after.find((b) => b.name === ancientKept.volid)?.prunedAt).toBeNull()
     expect(after.find((b) => b.name === recentGone.volid)?.prunedAt).not.toBeNull()
     expect(state.guestRuns(KEY, 0).map((r) => r.start)).toEqual([recentRun.starttime])
+  })
+  // More keys than one statement binds (100) and more new rows than one insert holds (7): the
+  // night every guest gets a new archive and prune removes its oldest.
+  it('records a fleet larger than one statement holds, each guest its own rows', () => {
+    const state = createState()
+    const vmids = Array.from({ length: 230 }, (_, i) => 100 + i)
+    const fleet = (times: number[]) =>
+      makePveFacts({
+        storages: [{ storage: 'local', type: 'dir', shared: false }],
+        guests: vmids.map((vmid) => makeGuest({ vmid, name: `vm${vmid}` })),
+        backups: vmids.flatMap((vmid) => times.map((ctime) => makeArchive({ vmid, ctime }))),
+      })
+    const day = (n: number) => NOW - 3 * DAY + n * DAY
+    pass(state, [fleet([day(0), day(1)])], { now: day(1) + HOUR })
+    const keys = vmids.map((vmid) => `cluster-a/${vmid}`)
+    expect(allBackups(state, keys)).toHaveLength(2 * vmids.length)
+    expect(pass(state, [fleet([day(0), day(1)])], { now: day(1) + 2 * HOUR })).toBe(0)
+    const night = day(2) + HOUR
+    expect(
+      pass(state, [fleet([day(1), day(2)])], { now: night, previousPass: day(1) + 2 * HOUR }),
+    ).toBeGreaterThan(0)
+    for (const key of [keys[0], keys[99], keys[100], keys[229]] as string[]) {
+      expect(
+        state.guestBackups(key, 0).map((b) => [b.key, b.time, b.firstSeen, b.prunedAt]),
+      ).toEqual([
+        [key, day(0), day(1) + HOUR, night],
+        [key, day(1), day(1) + HOUR, null],
+        [key, day(2), night, null],
+      ])
+    }
+    expect(state.openBackups(keys)).toHaveLength(2 * vmids.length)
+    // The next pass finds it all recorded.
+    expect(pass(state, [fleet([day(1), day(2)])], { now: night + HOUR, previousPass: night })).toBe(
+      0,
+    )
   })
 })
