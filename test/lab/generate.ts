@@ -1,6 +1,6 @@
 // generateLab: the pure, deterministic entry point (same options → deep-equal model).
 import { generateHistory, jobCovers, runStarts } from './generate-history.ts'
-import { buildPbs, createPbsWriter, snapshotSize } from './generate-pbs.ts'
+import { buildPbs, commentGroup, createPbsWriter, snapshotSize } from './generate-pbs.ts'
 import { addPbsHealth } from './generate-pbs-health.ts'
 import { buildClusters } from './generate-pve.ts'
 import type { LabFacts, LabModel, PastHistory } from './model.ts'
@@ -62,6 +62,7 @@ export function generateLab(options: LabOptions & { now: number }): LabModel {
     }
   }
   pbs.finish()
+  const groupComments = addGroupComments(server, homelab.name, backupFacts)
   const pbsHealth = addPbsHealth(
     server,
     pbs.verifyJobId,
@@ -118,6 +119,7 @@ export function generateLab(options: LabOptions & { now: number }): LabModel {
     ),
     latestVerificationFailed: verificationOf(server, homelab.name, V.inProgress),
     pbsHealth,
+    groupComments,
     jobs: {
       weeklyOnly: {
         cluster: homelab.name,
@@ -157,6 +159,46 @@ export function generateLab(options: LabOptions & { now: number }): LabModel {
     facts,
     ...(past ? { past } : {}),
   }
+}
+
+/** Notes on a few PBS groups (LabFacts.groupComments). */
+function addGroupComments(
+  server: PbsServer,
+  cluster: string,
+  backups: Pick<LabFacts, 'inProgress' | 'designGuest' | 'unplacedOrphan'>,
+): LabFacts['groupComments'] {
+  const db = backups.inProgress.pbs
+  const design = backups.designGuest
+  const unplaced = backups.unplacedOrphan.snapshots[0]
+  const parked = {
+    datastore: db.datastore,
+    namespace: db.namespace,
+    type: db.type,
+    id: db.id,
+    comment: 'no-monitor: moving to the new cluster',
+  }
+  const noted: LabFacts['groupComments']['noted'] = [
+    { ns: design.pbsNamespace, comment: 'debian: web front end' },
+    { ns: `${design.pbsNamespace}/archive`, comment: 'before the bookworm upgrade' },
+  ].map(({ ns, comment }) => ({
+    datastore: design.pbsDatastore,
+    namespace: ns,
+    type: 'vm' as const,
+    id: String(design.vmid),
+    comment,
+  }))
+  if (unplaced)
+    noted.push({
+      datastore: unplaced.datastore,
+      namespace: unplaced.namespace,
+      type: unplaced.type,
+      id: unplaced.id,
+      comment: 'ldap of the old office',
+    })
+  // Notes are many lines; PBS lists the first.
+  commentGroup(server, parked, `${parked.comment}\nask ops before deleting`)
+  for (const c of noted) commentGroup(server, c, c.comment)
+  return { parked: { ...parked, cluster, vmid: backups.inProgress.vmid }, noted }
 }
 
 /** The nightly jobs' runs in the `replayDays` before the lab's own `days`. */
