@@ -122,7 +122,7 @@ export interface LabFacts {
    * PBS group comments (the first line of a group's notes, listed by /groups only). `parked`:
    * a group of its guest says `no-monitor`, so that guest never alerts (with the default
    * `exclude.pbsComment`), though its backups age like any other's. `noted`: plain comments,
-   * one guest (the design guest) with a group in each of two namespaces.
+   * one on the parked guest's other group (another namespace).
    */
   groupComments: {
     parked: PbsGroupComment & { cluster: string; vmid: number }

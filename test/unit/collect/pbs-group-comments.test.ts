@@ -89,7 +89,7 @@ describe('PBS group comments', () => {
     expect(groupCalls).toEqual(readableNamespaces(facts))
     const { parked, noted } = lab.model.facts.groupComments
     // The notes have two lines; PBS lists (and we keep) the first.
-    expect(commentOf(facts, parked)).toBe('no-monitor: moving to the new cluster')
+    expect(commentOf(facts, parked)).toBe('no-monitor: test VM, rebuilt by hand')
     for (const c of noted) expect(commentOf(facts, c)).toBe(c.comment)
     expect(facts.groupComments?.every((c) => c.checkedAt === NOW)).toBe(true)
     // Groups without notes have no entry.
@@ -107,7 +107,7 @@ describe('PBS group comments', () => {
       const soon = await collect(NOW + 600, first.facts)
       expect(soon.groupCalls).toEqual([])
       expect(soon.facts.groupComments).toEqual(first.facts.groupComments)
-      expect(commentOf(soon.facts, parked)).toBe('no-monitor: moving to the new cluster')
+      expect(commentOf(soon.facts, parked)).toBe('no-monitor: test VM, rebuilt by hand')
 
       // A manual refresh: someone who just edited the notes wants to see it now.
       const manual = await collect(NOW + 900, soon.facts, { manual: true })
@@ -148,7 +148,7 @@ describe('PBS group comments', () => {
       const during = await collect(due, first.facts)
       failed = during.facts
       expect(during.groupCalls.length).toBeGreaterThan(0)
-      expect(commentOf(during.facts, parked)).toBe('no-monitor: moving to the new cluster')
+      expect(commentOf(during.facts, parked)).toBe('no-monitor: test VM, rebuilt by hand')
       const place = during.facts.groupComments?.find(
         (c) => c.datastore === parked.datastore && c.namespace === parked.namespace,
       )
@@ -175,7 +175,7 @@ describe('PBS group comments', () => {
     expect(failedPlaces.length).toBeGreaterThan(0)
     expect(after.groupCalls).toEqual(failedPlaces)
     expect(after.facts.groupComments?.every((c) => c.error === undefined)).toBe(true)
-    expect(commentOf(after.facts, parked)).toBe('no-monitor: moving to the new cluster')
+    expect(commentOf(after.facts, parked)).toBe('no-monitor: test VM, rebuilt by hand')
   })
 
   it('a call the budget refuses is deferred, the comments kept, and done by the continuation', async () => {
@@ -196,12 +196,12 @@ describe('PBS group comments', () => {
     expect(short.facts.groupComments?.map((c) => c.groups)).toEqual(
       first.facts.groupComments?.map((c) => c.groups),
     )
-    expect(commentOf(short.facts, parked)).toBe('no-monitor: moving to the new cluster')
+    expect(commentOf(short.facts, parked)).toBe('no-monitor: test VM, rebuilt by hand')
 
     const rest = await collect(due + 1, short.facts, { continuation: true })
     expect(rest.groupCalls).toEqual(deferred.map((u) => u.slice('groups:'.length)).sort())
     expect(rest.facts.deferred.filter((u) => u.startsWith('groups:'))).toEqual([])
     expect(rest.facts.groupComments?.every((c) => c.checkedAt >= due)).toBe(true)
-    expect(commentOf(rest.facts, parked)).toBe('no-monitor: moving to the new cluster')
+    expect(commentOf(rest.facts, parked)).toBe('no-monitor: test VM, rebuilt by hand')
   })
 })
