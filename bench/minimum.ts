@@ -55,7 +55,11 @@
 // asking would only fail. Health, 5 calls per server and none per store: /status/datastore-usage
 // (the only answer with usage and PBS's full-date estimate), /admin/verify, /admin/prune and
 // /admin/sync (each the only list of its jobs with their states), /admin/gc (the only answer
-// with GC's schedule and last state). Apart from the permissions, cold and steady are the same.
+// with GC's schedule and last state). Group comments (a group's notes, where `no-monitor`
+// excludes it from alerting) are only in GET /admin/datastore/{store}/groups?ns=… (the snapshot
+// listing's `comment` is each snapshot's own notes), one call per readable namespace; they change
+// rarely and are kept for an hour like the permissions: cold 1 per namespace, steady 0. Apart
+// from the permissions and the group comments, cold and steady are the same.
 import { pveServerNames, workerSourceId } from '../scripts/lab-env.ts'
 import { notBackedUp } from '../test/lab/generate.ts'
 import { nextEvents, parseLabSchedule } from '../test/lab/lab-schedule.ts'
@@ -196,11 +200,15 @@ function unreadable(d: PbsDatastore): boolean {
 /** Item 6: the token's permissions, once per source unless known from the last hour. */
 const permissionCalls = (steady: boolean) => (steady ? 0 : 1)
 
+/** Group comments of a namespace: asked cold, kept for an hour (steady: younger than that). */
+const groupCommentCalls = (steady: boolean) => (steady ? 0 : 1)
+
 function pbsCount(model: LabModel, steady: boolean): number {
   let total = 0
   for (const p of model.pbs) {
     total += permissionCalls(steady) + 1 + PBS_HEALTH_CALLS
-    for (const d of p.datastores) if (!unreadable(d)) total += 1 + d.namespaces.length
+    for (const d of p.datastores)
+      if (!unreadable(d)) total += 1 + d.namespaces.length * (1 + groupCommentCalls(steady))
   }
   return total
 }
@@ -272,7 +280,8 @@ export interface GraphRequest {
  *   schedule's first schedule-analyze call needs /cluster/backup, a second one the first.
  * - PBS: /admin/datastore, the permissions and the five health calls need nothing; a store's
  *   /namespace needs /admin/datastore, and so does the listing of its root namespace (which
- *   every readable store has); the other namespaces' listings need the /namespace answer.
+ *   every readable store has); the other namespaces' listings need the /namespace answer. A
+ *   namespace's groups call (cold only) needs what its listing needs.
  */
 export function requestGraph(
   model: LabModel,
@@ -328,8 +337,11 @@ export function requestGraph(
     for (const d of p.datastores) {
       if (unreadable(d)) continue
       const namespaces = add(at(`/admin/datastore/${d.store}/namespace`), [stores])
-      for (const ns of d.namespaces)
-        add(at(`snapshots of ${d.store}/${ns}`), ns === '' ? [stores] : [namespaces])
+      for (const ns of d.namespaces) {
+        const after = ns === '' ? [stores] : [namespaces]
+        add(at(`snapshots of ${d.store}/${ns}`), after)
+        if (groupCommentCalls(steady) > 0) add(at(`groups of ${d.store}/${ns}`), after)
+      }
     }
   }
   return graph

@@ -242,6 +242,26 @@ const PbsGroupFactSchema = z.object({
 export type PbsGroupFact = z.infer<typeof PbsGroupFactSchema>
 
 /**
+ * The group comments of one namespace, from GET /admin/datastore/{store}/groups?ns=… (the first
+ * line of each group's notes: a snapshot's comment is its own). Read on the first run, then
+ * again once an hour old, on a manual refresh, or after a failed call; carried in between (see
+ * collect/pbs-group-comments.ts).
+ */
+const PbsGroupCommentsFactSchema = z.object({
+  datastore: z.string(),
+  namespace: z.string(),
+  /** Epoch seconds of the answer the comments come from. */
+  checkedAt: int,
+  /** The groups that have a comment, sorted by type, then id. */
+  groups: z.array(
+    z.object({ backupType: PbsBackupTypeSchema, backupId: z.string(), comment: z.string() }),
+  ),
+  /** The last call failed (how): `groups` are the answer before it; asked again next run. */
+  error: z.string().optional(),
+})
+export type PbsGroupCommentsFact = z.infer<typeof PbsGroupCommentsFactSchema>
+
+/**
  * A datastore as /admin/datastore last described it. `held`: PBS refuses reads there
  * (maintenance, not mounted), so it was not listed and its namespaces and snapshots are the
  * last good ones. `since` in both is when a pass first saw the store in that mode.
@@ -305,13 +325,18 @@ export const PbsFactsSchema = z.object({
   datastores: z.array(PbsDatastoreFactSchema),
   groups: z.array(PbsGroupFactSchema),
   snapshots: z.array(PbsSnapshotFactSchema),
+  /** Per namespace, sorted by datastore, then namespace; absent in facts of older releases. */
+  groupComments: z.array(PbsGroupCommentsFactSchema).optional(),
   /** Datastore usage and jobs (functions/collect/pbs-health.ts); absent in older facts. */
   usage: z.array(PbsUsageFactSchema).optional(),
   jobs: z.array(PbsJobFactSchema).optional(),
   /** As in PveFacts. */
   permissions: TokenPermissionsFactSchema.optional(),
   warnings: z.array(z.string()),
-  /** As in PveFacts: `snapshots:<store>/<ns>` listings, `health`, or `base`, for the next run. */
+  /**
+   * As in PveFacts: `snapshots:<store>/<ns>` listings, `groups:<store>/<ns>` group comments,
+   * `health`, or `base`, for the next run.
+   */
   deferred: z.array(z.string()),
 })
 export type PbsFacts = z.infer<typeof PbsFactsSchema>

@@ -8,6 +8,11 @@
 // never more than groups-first (one groups call per namespace plus one per changed group), and
 // verification results are never older than one run.
 //
+// The group comments (a group's notes, where `no-monitor` excludes it from alerting) are only in
+// the groups listing: one GET /admin/datastore/{store}/groups?ns=… per namespace (unit
+// `groups:<store>/<ns>`), asked on the first run and then only once the kept answer is an hour
+// old, on a manual refresh or after a failure (collect/pbs-group-comments.ts); carried otherwise.
+//
 // A namespace whose listing fails keeps its previous groups and snapshots with a warning; a
 // datastore whose namespaces cannot be listed keeps all of its previous facts. A datastore PBS
 // refuses to read (offline / unmount / delete maintenance, a removable store not mounted) is not
@@ -30,10 +35,12 @@ import {
 import type {
   PbsDatastoreFact,
   PbsFacts,
+  PbsGroupCommentsFact,
   PbsGroupFact,
   PbsSnapshotFact,
   TokenPermissionsFact,
 } from './facts.ts'
+import { groupsUnit, type Place, readGroupComments, sortComments } from './pbs-group-comments.ts'
 import { datastoreState, PBS_HEALTH_UNIT, type PbsHealth, readPbsHealth } from './pbs-health.ts'
 import { readTokenPermissions } from './token-permissions.ts'
 import { deferredFirst, reportDrops, softFail, sortedWarnings, type Trouble } from './trouble.ts'
@@ -47,7 +54,10 @@ export interface PbsCollectContext {
   serverNames: string[]
   /** As for PVE: fetch only the previous run's deferred units, with no base call. */
   continuation?: boolean
-  /** As for PVE: read the token's permissions again even if the stored answer is recent. */
+  /**
+   * As for PVE: a manual refresh. The token's permissions and the group comments are read
+   * again even if the stored answers are recent.
+   */
   recheckPermissions?: boolean
 }
 
@@ -241,6 +251,7 @@ function assemble(
   trouble: Trouble,
   health: PbsHealth,
   permissions: TokenPermissionsFact | undefined,
+  groupComments: readonly PbsGroupCommentsFact[] | undefined,
 ): PbsFacts {
   // Stable order so unchanged facts digest the same and skip the KV write. Each key is built
   // once, not once per comparison.
@@ -262,6 +273,7 @@ function assemble(
       .sort(compareKeys)
       .map((k) => k.item),
     snapshots: sorted,
+    ...(groupComments ? { groupComments: sortComments(groupComments) } : {}),
     ...(health.usage ? { usage: health.usage } : {}),
     ...(health.jobs ? { jobs: health.jobs } : {}),
     ...(permissions ? { permissions } : {}),
@@ -335,50 +347,109 @@ async function collectNormal(ctx: PbsCollectContext): Promise<PbsFacts> {
     datastores.push({ ...state, namespaces })
     for (const ns of namespaces) listings.push({ store, ns })
   }
-  // Listings queue first: with a tight budget the snapshots matter more than the health.
+  // Listings queue first: with a tight budget the snapshots matter more than the comments,
+  // and those (an exclusion) more than the health.
   const listed = listAll(ctx, listings, trouble)
+  const read = readComments(ctx, ctx.previous?.deferred, listings, trouble)
   const health = readPbsHealth(ctx, heldStores(datastores), trouble)
   snapshots.push(...(await listed))
-  return assemble(ctx, datastores, snapshots, trouble, await health, permissions)
+  // Stores not listed this run (held, namespaces unknown) keep every comment they had; a
+  // namespace gone from a listed store takes its comments with it.
+  const listedStores = new Set(listings.map((l) => l.store))
+  const kept = (ctx.previous?.groupComments ?? []).filter((c) => !listedStores.has(c.datastore))
+  const groupComments = [...kept, ...(await read)]
+  return assemble(ctx, datastores, snapshots, trouble, await health, permissions, groupComments)
+}
+
+/** The comments of these namespaces, asked or carried (pbs-group-comments.ts). */
+function readComments(
+  ctx: PbsCollectContext,
+  deferred: readonly string[] | undefined,
+  places: readonly Place[],
+  trouble: Trouble,
+): Promise<PbsGroupCommentsFact[]> {
+  return readGroupComments(
+    {
+      client: ctx.client,
+      limit: ctx.limit,
+      now: ctx.now,
+      previous: ctx.previous?.groupComments,
+      deferred,
+      ...(ctx.recheckPermissions ? { recheck: true } : {}),
+    },
+    places,
+    trouble,
+  )
+}
+
+interface Continued {
+  listings: Listing[]
+  /** Namespaces whose group comments were deferred. */
+  comments: Place[]
+  health: boolean
 }
 
 async function collectContinuation(
   ctx: PbsCollectContext,
   previous: PbsFacts,
-  listings: Listing[],
-  withHealth: boolean,
+  units: Continued,
 ): Promise<PbsFacts> {
+  const { listings, comments } = units
   const trouble: Trouble = { warnings: [], deferred: [] }
   const relisted = (s: PbsSnapshotFact) =>
     listings.some((l) => l.store === s.datastore && l.ns === s.namespace)
   const listed = listAll(ctx, listings, trouble)
-  const health: Promise<PbsHealth> = withHealth
+  // Only the deferred ones, asked whatever their age: that is why they are here.
+  const read = readComments(
+    { ...ctx, recheckPermissions: true },
+    previous.deferred,
+    comments,
+    trouble,
+  )
+  const health: Promise<PbsHealth> = units.health
     ? readPbsHealth(ctx, heldStores(previous.datastores), trouble)
     : Promise.resolve({ usage: previous.usage, jobs: previous.jobs })
   const snapshots = [...previous.snapshots.filter((s) => !relisted(s)), ...(await listed)]
+  const reread = (c: PbsGroupCommentsFact) =>
+    comments.some((p) => p.store === c.datastore && p.ns === c.namespace)
+  const groupComments = previous.groupComments
+    ? [...previous.groupComments.filter((c) => !reread(c)), ...(await read)]
+    : await read
   trouble.warnings.push(...previous.warnings)
-  return assemble(ctx, previous.datastores, snapshots, trouble, await health, previous.permissions)
+  return assemble(
+    ctx,
+    previous.datastores,
+    snapshots,
+    trouble,
+    await health,
+    previous.permissions,
+    groupComments.length > 0 || previous.groupComments ? groupComments : undefined,
+  )
 }
 
 export async function collectPbs(ctx: PbsCollectContext): Promise<PbsFacts> {
   const previous = ctx.previous
   if (ctx.continuation && previous) {
-    const units = new Map(
-      previous.datastores.flatMap((d) =>
-        d.namespaces.map((ns) => [namespaceUnit(d.store, ns), { store: d.store, ns }] as const),
-      ),
+    const places = previous.datastores.flatMap((d) =>
+      d.namespaces.map((ns) => ({ store: d.store, ns })),
     )
-    const listings = previous.deferred
-      .filter((unit) => unit !== PBS_HEALTH_UNIT)
-      .map((unit) => units.get(unit))
+    const listingUnits = new Map(places.map((p) => [namespaceUnit(p.store, p.ns), p] as const))
+    const commentUnits = new Map(places.map((p) => [groupsUnit(p.store, p.ns), p] as const))
+    const units: Continued = {
+      listings: [],
+      comments: [],
+      health: previous.deferred.includes(PBS_HEALTH_UNIT),
+    }
     // A deferred base, or a unit this layout does not have: a normal run.
-    if (listings.every((l) => l !== undefined))
-      return collectContinuation(
-        ctx,
-        previous,
-        listings as Listing[],
-        previous.deferred.includes(PBS_HEALTH_UNIT),
-      )
+    const known = previous.deferred.every((unit) => {
+      if (unit === PBS_HEALTH_UNIT) return true
+      const listing = listingUnits.get(unit)
+      if (listing) units.listings.push(listing)
+      const comments = commentUnits.get(unit)
+      if (comments) units.comments.push(comments)
+      return listing !== undefined || comments !== undefined
+    })
+    if (known) return collectContinuation(ctx, previous, units)
   }
   return collectNormal(ctx)
 }

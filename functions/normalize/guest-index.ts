@@ -37,6 +37,7 @@ export function indexGuests(pve: readonly PveFacts[], warnings: string[]): Guest
         fact,
         items: [],
         ambiguousSnapshots: 0,
+        pbsGroupComments: [],
       }
       index.byKey.set(key, slot)
       const sameVmid = index.byVmid.get(fact.vmid)

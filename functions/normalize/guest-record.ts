@@ -63,6 +63,11 @@ export function overall(times: LatestTimes): number | null {
   return Math.max(times.pve, times.pbs)
 }
 
+/** Each PBS group comment once, in a stable order (facts in any order give the same record). */
+export function uniqueComments(comments: readonly string[]): string[] {
+  return [...new Set(comments)].sort(compareText)
+}
+
 /** PVE writes `;` between tags; older releases and hand edits also use `,` or spaces. */
 export function splitTags(tags: string | undefined): string[] {
   return [...new Set((tags ?? '').split(/[;,\s]+/).filter((tag) => tag !== ''))]
@@ -99,6 +104,8 @@ export function buildGuestRecord(slot: GuestSlot, cluster: ClusterContext): Gues
   // From the sorted list: backupDates walks it without sorting again.
   record.backupDates = backupDates(record.backups, cluster.dayNames)
   if (slot.clusterName !== undefined) record.clusterName = slot.clusterName
+  if (slot.pbsGroupComments.length > 0)
+    record.pbsGroupComments = uniqueComments(slot.pbsGroupComments)
   record.latestSizes = latestSizes(record.backups)
   return record
 }
@@ -128,5 +135,6 @@ export function toGuestSummary(record: GuestRecord): GuestSummary {
   }
   if (record.clusterName !== undefined) summary.clusterName = record.clusterName
   if (record.latestSizes !== undefined) summary.latestSizes = { ...record.latestSizes }
+  if (record.pbsGroupComments !== undefined) summary.pbsGroupComments = [...record.pbsGroupComments]
   return summary
 }

@@ -4,7 +4,7 @@
 // owner: merging such groups by VMID would attribute them to each other by guess.
 import type { BackupDetail, GuestType, Orphan, OrphanRecord } from '../../shared/schema/guest.ts'
 import { backupDates, type DayNames } from './backup-dates.ts'
-import { latestTimes, newestFirst, overall } from './guest-record.ts'
+import { latestTimes, newestFirst, overall, uniqueComments } from './guest-record.ts'
 import { clusterOrphanKey, pbsOrphanKey } from './orphan-key.ts'
 import type { PbsGroup } from './pbs-index.ts'
 import { compareText } from './validate.ts'
@@ -16,15 +16,20 @@ interface OrphanDraft {
   types: Set<GuestType | null>
   pbsGroup: OrphanRecord['pbsGroup']
   items: BackupDetail[]
+  /** Comments of its PBS groups (alert exclusion by `no-monitor`). */
+  comments: string[]
 }
 
 /** Keyed by orphan key. */
 export type OrphanBook = Map<string, OrphanDraft>
 
-function draftOf(book: OrphanBook, fresh: Omit<OrphanDraft, 'types' | 'items'>): OrphanDraft {
+function draftOf(
+  book: OrphanBook,
+  fresh: Omit<OrphanDraft, 'types' | 'items' | 'comments'>,
+): OrphanDraft {
   let draft = book.get(fresh.key)
   if (!draft) {
-    draft = { ...fresh, types: new Set(), items: [] }
+    draft = { ...fresh, types: new Set(), items: [], comments: [] }
     book.set(fresh.key, draft)
   }
   return draft
@@ -58,6 +63,20 @@ export function addGroupOrphan(book: OrphanBook, group: PbsGroup, detail: Backup
   draft.items.push(detail)
 }
 
+/** The comment of a PBS group whose snapshots went to an orphan (`cluster` as for those). */
+export function addOrphanComment(
+  book: OrphanBook,
+  group: PbsGroup,
+  cluster: string | null,
+  comment: string,
+): void {
+  const key =
+    cluster === null
+      ? pbsOrphanKey(group.sourceId, group.datastore, group.namespace, group.type, group.vmid)
+      : clusterOrphanKey(cluster, group.vmid)
+  book.get(key)?.comments.push(comment)
+}
+
 /** The one known type, or null when unknown or mixed (a reused VMID). */
 function orphanType(types: Set<GuestType | null>): GuestType | null {
   const known = [...types].filter((type) => type !== null)
@@ -70,7 +89,7 @@ function buildOrphanRecord(draft: OrphanDraft, dayNames: DayNames): OrphanRecord
   const latest = overall(times)
   if (latest === null) return null
   const finished = draft.items.filter((item) => !item.inProgress)
-  return {
+  const record: OrphanRecord = {
     key: draft.key,
     orphan: true,
     cluster: draft.cluster,
@@ -84,6 +103,8 @@ function buildOrphanRecord(draft: OrphanDraft, dayNames: DayNames): OrphanRecord
     backupDates: backupDates(draft.items, dayNames),
     backups: [...draft.items].sort(newestFirst),
   }
+  if (draft.comments.length > 0) record.pbsGroupComments = uniqueComments(draft.comments)
+  return record
 }
 
 export function buildOrphanRecords(book: OrphanBook, dayNames: DayNames): OrphanRecord[] {
@@ -115,5 +136,6 @@ export function toOrphanSummary(record: OrphanRecord): Orphan {
     count: record.count,
     locations: [...record.locations],
     pbsGroup: record.pbsGroup === null ? null : { ...record.pbsGroup },
+    ...(record.pbsGroupComments ? { pbsGroupComments: [...record.pbsGroupComments] } : {}),
   }
 }

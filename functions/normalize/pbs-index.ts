@@ -20,6 +20,8 @@ export interface PbsGroup {
   type: GuestType
   vmid: number
   owner: string | undefined
+  /** The group's comment (first line of its notes) as PBS last listed it; none: undefined. */
+  comment: string | undefined
   snapshots: PbsSnapshotFact[]
 }
 
@@ -95,6 +97,18 @@ function groupOwners(source: PbsFacts): Map<string, string> {
   return owners
 }
 
+/** Group comments from the kept groups listings (collect/pbs-group-comments.ts). */
+function groupComments(source: PbsFacts): Map<string, string> {
+  const comments = new Map<string, string>()
+  for (const place of source.groupComments ?? []) {
+    const ns = cleanNamespace(place.namespace)
+    for (const g of place.groups) {
+      comments.set(groupKeyOf(place.datastore, ns, g.backupType, g.backupId), g.comment)
+    }
+  }
+  return comments
+}
+
 /** Where a snapshot's group is, as warnings name it. */
 function groupWhere(snap: PbsSnapshotFact): string {
   return `${pbsLocation(snap.datastore, snap.namespace)} ${snap.backupType}/${snap.backupId}`
@@ -139,6 +153,7 @@ function addSource(index: PbsIndex, source: PbsFacts, now: number, warnings: str
   const keys = new Set<string>()
   index.snapshotKeysBySource.set(source.sourceId, keys)
   const owners = groupOwners(source)
+  const comments = groupComments(source)
   // Without a listed owner, the newest snapshot that names one decides (ownership can change;
   // first-seen would make attribution depend on the order snapshots arrive in).
   const ownerSeenAt = new Map<PbsGroup, number>()
@@ -174,6 +189,7 @@ function addSource(index: PbsIndex, source: PbsFacts, now: number, warnings: str
         type: snap.backupType === 'vm' ? 'qemu' : 'lxc',
         vmid: run.vmid,
         owner,
+        comment: comments.get(groupKey),
         snapshots: [],
       }
       groups.set(groupKey, group)

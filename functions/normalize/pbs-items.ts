@@ -5,7 +5,7 @@
 import type { Ambiguous, BackupDetail } from '../../shared/schema/guest.ts'
 import type { PbsSnapshotFact } from '../collect/facts.ts'
 import { type AttributionContext, resolveGroup } from './attribute-pbs.ts'
-import { addGroupOrphan, addOrphan, type OrphanBook } from './orphans.ts'
+import { addGroupOrphan, addOrphan, addOrphanComment, type OrphanBook } from './orphans.ts'
 import type { PbsGroup } from './pbs-index.ts'
 import { pbsLocation, pbsPath } from './pbs-names.ts'
 import { cleanSize, compareText } from './validate.ts'
@@ -63,6 +63,7 @@ export function applyPbsGroups(
     // Once per group: every snapshot of it is in the same place.
     const location = pbsLocation(group.datastore, group.namespace)
     if (resolution.kind === 'guest') {
+      if (group.comment !== undefined) resolution.slot.pbsGroupComments.push(group.comment)
       for (const snap of group.snapshots)
         resolution.slot.items.push(pbsDetail(group, snap, location))
     } else if (resolution.kind === 'orphan') {
@@ -72,6 +73,7 @@ export function applyPbsGroups(
         if (cluster === null) addGroupOrphan(orphans, group, detail)
         else addOrphan(orphans, cluster, group.vmid, group.type, detail)
       }
+      if (group.comment !== undefined) addOrphanComment(orphans, group, cluster, group.comment)
     } else if (resolution.kind === 'ambiguous') {
       const entry = ambiguousEntry(
         group,

@@ -66,6 +66,8 @@ export interface GuestSlot {
   fact: PveGuestFact
   items: BackupDetail[]
   ambiguousSnapshots: number
+  /** Comments of the PBS groups attributed to it (a group's notes, not a snapshot's). */
+  pbsGroupComments: string[]
 }
 
 /** A backup found in a listing, before it is attributed to a guest or an orphan. */

@@ -84,6 +84,8 @@ export const PbsGroupSchema = z.object({
   'last-backup': z.number().int(),
   'backup-count': z.number().int().nonnegative(),
   owner: z.string().optional(),
+  /** First line of the group's notes (not a snapshot's comment); a bad value reads as absent. */
+  comment: optionalText,
 })
 
 export const PbsSnapshotSchema = z.object({

@@ -103,6 +103,26 @@ export function createPbsWriter(server: PbsServer, rng: Rng, jobId?: string): Pb
   }
 }
 
+/**
+ * Writes a group's notes, whose first line PBS lists as the group's `comment` (in the groups
+ * listing only: a snapshot's comment is that snapshot's own notes). Throws if there is no such
+ * group, so a scenario never silently comments nothing.
+ */
+export function commentGroup(server: PbsServer, at: PbsGroupRef, notes: string): void {
+  const group = server.datastores
+    .find((d) => d.store === at.datastore)
+    ?.groups.find((g) => g.ns === at.namespace && g.type === at.type && g.id === at.id)
+  if (!group) throw new Error(`no PBS group ${at.datastore}/${at.namespace} ${at.type}/${at.id}`)
+  group.comment = notes.split('\n')[0]
+}
+
+export interface PbsGroupRef {
+  datastore: string
+  namespace: string
+  type: PbsBackupType
+  id: string
+}
+
 export function snapshotSize(type: PbsBackupType, diskSize: number): number {
   return type === 'vm' ? diskSize + 512 + 668 : diskSize + 400 + 300
 }

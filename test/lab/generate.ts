@@ -1,6 +1,6 @@
 // generateLab: the pure, deterministic entry point (same options → deep-equal model).
 import { generateHistory, jobCovers, runStarts } from './generate-history.ts'
-import { buildPbs, createPbsWriter, snapshotSize } from './generate-pbs.ts'
+import { buildPbs, commentGroup, createPbsWriter, snapshotSize } from './generate-pbs.ts'
 import { addPbsHealth } from './generate-pbs-health.ts'
 import { buildClusters } from './generate-pve.ts'
 import type { LabFacts, LabModel, PastHistory } from './model.ts'
@@ -62,6 +62,7 @@ export function generateLab(options: LabOptions & { now: number }): LabModel {
     }
   }
   pbs.finish()
+  const groupComments = addGroupComments(server, homelab.name, backupFacts)
   const pbsHealth = addPbsHealth(
     server,
     pbs.verifyJobId,
@@ -118,6 +119,7 @@ export function generateLab(options: LabOptions & { now: number }): LabModel {
     ),
     latestVerificationFailed: verificationOf(server, homelab.name, V.inProgress),
     pbsHealth,
+    groupComments,
     jobs: {
       weeklyOnly: {
         cluster: homelab.name,
@@ -157,6 +159,41 @@ export function generateLab(options: LabOptions & { now: number }): LabModel {
     facts,
     ...(past ? { past } : {}),
   }
+}
+
+/** Notes on a few PBS groups (LabFacts.groupComments). */
+function addGroupComments(
+  server: PbsServer,
+  cluster: string,
+  backups: Pick<LabFacts, 'designGuest' | 'unplacedOrphan'>,
+): LabFacts['groupComments'] {
+  const design = backups.designGuest
+  const unplaced = backups.unplacedOrphan.snapshots[0]
+  const ofDesign = (namespace: string, comment: string) => ({
+    datastore: design.pbsDatastore,
+    namespace,
+    type: 'vm' as const,
+    id: String(design.vmid),
+    comment,
+  })
+  // No job backs it up, so a day after the lab's start its backups are overdue: it would
+  // alert (age-all) but for this. Its other group, in the archive namespace, has a plain note.
+  const parked = ofDesign(design.pbsNamespace, 'no-monitor: test VM, rebuilt by hand')
+  const noted: LabFacts['groupComments']['noted'] = [
+    ofDesign(`${design.pbsNamespace}/archive`, 'before the bookworm upgrade'),
+  ]
+  if (unplaced)
+    noted.push({
+      datastore: unplaced.datastore,
+      namespace: unplaced.namespace,
+      type: unplaced.type,
+      id: unplaced.id,
+      comment: 'ldap of the old office',
+    })
+  // Notes are many lines; PBS lists the first.
+  commentGroup(server, parked, `${parked.comment}\nask ops before deleting`)
+  for (const c of noted) commentGroup(server, c, c.comment)
+  return { parked: { ...parked, cluster, vmid: design.vmid }, noted }
 }
 
 /** The nightly jobs' runs in the `replayDays` before the lab's own `days`. */

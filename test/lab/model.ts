@@ -16,6 +16,14 @@ export interface PbsRef {
   time: number
 }
 
+export interface PbsGroupComment {
+  datastore: string
+  namespace: string
+  type: PbsBackupType
+  id: string
+  comment: string
+}
+
 export interface LabFacts {
   /** The design note's example: newest vzdump 17 h ago, newest PBS snapshot 11 h ago. */
   designGuest: {
@@ -109,6 +117,16 @@ export interface LabFacts {
     warningJob: { kind: 'sync'; id: string; store: string; warnings: number }
     /** A GC running now; null without the S3 store. */
     runningGc: string | null
+  }
+  /**
+   * PBS group comments (the first line of a group's notes, listed by /groups only). `parked`:
+   * a group of its guest says `no-monitor`, so that guest never alerts (with the default
+   * `exclude.pbsComment`), though its backups age like any other's. `noted`: plain comments,
+   * one on the parked guest's other group (another namespace).
+   */
+  groupComments: {
+    parked: PbsGroupComment & { cluster: string; vmid: number }
+    noted: PbsGroupComment[]
   }
   /** Backup jobs the scenario relies on (job ids of /cluster/backup). */
   jobs: {

@@ -23,6 +23,7 @@ type BackupFacts = Omit<
   | 'neverBackedUp'
   | 'latestVerificationFailed'
   | 'pbsHealth'
+  | 'groupComments'
   | 'jobs'
 >
 

@@ -355,6 +355,14 @@ function guestBody(
       }
     </p>
     ${
+      record.pbsGroupComments?.length
+        ? html`<p class="meta">
+          PBS group ${record.pbsGroupComments.length > 1 ? 'comments' : 'comment'}:
+          ${record.pbsGroupComments.join(' · ')}
+        </p>`
+        : nothing
+    }
+    ${
       job
         ? html`<p class="meta job-${job.outcome}">
           Last job: ${job.outcome} on ${job.node},

@@ -100,6 +100,23 @@ const PbsFactsShape = z.strictObject({
       verification: z.enum(['ok', 'failed']).optional(),
     }),
   ),
+  groupComments: z
+    .array(
+      z.strictObject({
+        datastore: name,
+        namespace: z.string(),
+        checkedAt: z.number().int().max(LAB_NOW),
+        groups: z.array(
+          z.strictObject({
+            backupType: z.enum(['vm', 'ct']),
+            backupId: name,
+            comment: z.string().min(1),
+          }),
+        ),
+        error: z.string().optional(),
+      }),
+    )
+    .optional(),
   usage: z
     .array(
       z.strictObject({
@@ -177,6 +194,19 @@ function checkGoodItemsKept(facts: PbsFacts, served: Served): void {
         expect(facts.groups.map(groupKey)).toContain(id)
         break
       }
+      case '/admin/datastore/{store}/groups': {
+        const comment = typeof value.comment === 'string' ? value.comment.trim() : ''
+        if (value['backup-type'] === 'host' || comment === '') break
+        const place = facts.groupComments?.find(
+          (c) => c.datastore === store && c.namespace === nsOf(served),
+        )
+        expect(place?.groups).toContainEqual({
+          backupType: value['backup-type'],
+          backupId: value['backup-id'],
+          comment,
+        })
+        break
+      }
       case '/admin/datastore/{store}/namespace':
         expect(facts.datastores.find((d) => d.store === store)?.namespaces).toContain(value.ns)
         break
@@ -251,6 +281,15 @@ function checkPreviousKept(facts: PbsFacts, previous: PbsFacts, served: Map<stri
     listed.some(
       (s) => s.pattern === pattern && s.params.store === store && s.items === null && test(s),
     )
+  // Group comments younger than an hour are carried, and a failure never drops them.
+  for (const before of previous.groupComments ?? []) {
+    const store = facts.datastores.find((d) => d.store === before.datastore)
+    if (!store?.namespaces.includes(before.namespace)) continue
+    const now = facts.groupComments?.find(
+      (c) => c.datastore === before.datastore && c.namespace === before.namespace,
+    )
+    expect(now?.groups).toEqual(before.groups)
+  }
   for (const group of previous.groups) {
     const { datastore: store, namespace: ns } = group
     const kept =
