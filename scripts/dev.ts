@@ -55,9 +55,15 @@ process.on('SIGTERM', () => void stop(0))
 try {
   if (REPLAY_DAYS > 0) {
     console.log(`[dev] replaying ${REPLAY_DAYS} days of the lab's past into history…`)
-    const replay = await replayPast(stack.base, stack.lab, REPLAY_DAYS, (done, total) => {
-      if (done % 30 === 0 || done === total) console.log(`[dev]   ${done} / ${total} days`)
-    })
+    const replay = await replayPast(
+      stack.base,
+      stack.lab,
+      REPLAY_DAYS,
+      (done, total) => {
+        if (done % 30 === 0 || done === total) console.log(`[dev]   ${done} / ${total} days`)
+      },
+      stack.auth,
+    )
     console.log(
       `[dev] replayed ${replay.steps} days in ${(replay.ms / 1000).toFixed(1)} s (${replay.historyRows} history rows)`,
     )

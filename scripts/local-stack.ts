@@ -23,6 +23,11 @@ export interface LocalStackOptions extends LabOptions {
 export interface LocalStack {
   base: string
   lab: RunningLab
+  /**
+   * Headers for the Worker's token-guarded routes: the bearer PULSE_API_TOKEN when the shell set
+   * one (then anonymous refreshes are closed), else none.
+   */
+  auth: Record<string, string>
   /** Runs refreshes until nothing is deferred; returns the last report. */
   refresh(): Promise<RefreshSummary>
   /** The cron path (no manual-refresh rate limit), as Cloudflare would call it; waits for it. */
@@ -85,6 +90,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     throw error
   })
   const base = dev.base
+  const auth: Record<string, string> = all.PULSE_API_TOKEN
+    ? { authorization: `Bearer ${all.PULSE_API_TOKEN}` }
+    : {}
   const stop = async () => {
     await dev.stop()
     await running.close()
@@ -93,13 +101,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   return {
     base,
     lab: running,
+    auth,
     stop,
     scheduled: () => runScheduledRefresh(base),
     async refresh() {
       let report: RefreshSummary = { guests: 0, subrequests: 0, deferred: 0 }
       // Locally there is no subrequest cap, but keep going if a run deferred work anyway.
       for (let run = 0; run < 5; run++) {
-        const response = await fetch(`${base}/api/refresh`, { method: 'POST' })
+        const response = await fetch(`${base}/api/refresh`, { method: 'POST', headers: auth })
         if (!response.ok) throw new Error(`refresh answered ${response.status}`)
         report = (await response.json()) as RefreshSummary
         if (report.deferred === 0) break

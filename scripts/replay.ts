@@ -29,6 +29,8 @@ export async function replayPast(
   lab: RunningLab,
   days: number,
   progress: (done: number, total: number) => void = () => {},
+  /** The bearer token's header when PULSE_API_TOKEN is set (the replay route takes it then). */
+  headers: Record<string, string> = {},
 ): Promise<ReplaySummary> {
   const started = performance.now()
   const steps = replaySteps(lab.model.now, days)
@@ -36,7 +38,7 @@ export async function replayPast(
   try {
     for (const [i, at] of steps.entries()) {
       lab.setClock(at)
-      const response = await fetch(`${base}/api/dev/replay?at=${at}`, { method: 'POST' })
+      const response = await fetch(`${base}/api/dev/replay?at=${at}`, { method: 'POST', headers })
       if (!response.ok) throw new Error(`replay at ${at} answered ${response.status}`)
       historyRows += ((await response.json()) as { historyRows?: number }).historyRows ?? 0
       progress(i + 1, steps.length)
