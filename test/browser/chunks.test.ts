@@ -38,6 +38,30 @@ const linkedStyles = (page: Page) =>
     links.map((l) => new URL((l as HTMLLinkElement).href).pathname),
   )
 
+describe('caching the split code', () => {
+  it('serves the content-hashed chunks as immutable, and app.js and the page as revalidated', async () => {
+    const html = await (await fetch(new URL('/', workerUrl))).text()
+    const preloaded = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)"/g)].map(
+      (m) => m[1] ?? '',
+    )
+    expect(preloaded.length).toBeGreaterThan(0)
+    for (const path of preloaded) {
+      expect(path).toMatch(/^\/chunks\/[\w-]+-[A-Z0-9]{8}\.js$/)
+      const response = await fetch(new URL(path, workerUrl))
+      expect(response.status, path).toBe(200)
+      expect(response.headers.get('cache-control'), path).toBe(
+        'public, max-age=31536000, immutable',
+      )
+      // The security headers of every asset still apply.
+      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff')
+    }
+    for (const path of ['/', '/app.js', '/app.css']) {
+      const response = await fetch(new URL(path, workerUrl))
+      expect(response.headers.get('cache-control') ?? '', path).not.toContain('immutable')
+    }
+  })
+})
+
 describe('views loaded when first shown', () => {
   it('draws the guest table without fetching any other view’s code or stylesheet', async () => {
     const { page, errors } = await openPage(browser, '')
