@@ -5,7 +5,7 @@
 // endpoints, side by side, the first time they are shown; the alerts are loaded with the rest
 // from the start, for the header's count of firing alerts; the drill-down's code loads when
 // the first one opens, and a guest's history when its drill-down opens.
-import { render as draw } from 'lit-html'
+import { render as draw, type TemplateResult } from 'lit-html'
 import type { ActivityResponse, StorageTrendsResponse } from '../../shared/schema/history.ts'
 import type { GuestIndex } from '../../shared/schema/index.ts'
 import type { JobsIndex } from '../../shared/schema/jobs.ts'
@@ -27,7 +27,7 @@ import {
 import { readToken, saveToken } from './api-token.ts'
 import { createBanner } from './banner.ts'
 import { localDay } from './calendar.ts'
-import { chunkState, lazyChunk } from './chunks.ts'
+import { type Chunk, chunkState, lazyChunk } from './chunks.ts'
 import { createControls } from './controls.ts'
 import type { Detail, DetailContent } from './detail.ts'
 import { createDialog, detailError, detailFrame, detailLoading } from './detail-frame.ts'
@@ -215,22 +215,18 @@ function render(): void {
   if (view.page === 'guests') renderGuests(now)
   if (view.page === 'jobs') {
     void ensureJobs()
-    const chunk = chunks.jobs.get()
-    if (chunk.state !== 'loaded') draw(chunkState(PAGE_TITLES.jobs, chunk), jobsSlot)
-    else
-      draw(
-        chunk.module.jobsView({
-          jobs: jobs.data,
-          error: jobs.error,
-          now,
-          clusterNames: clusterNames(),
-          guestNames: guestNames(),
-          guestHref,
-          onRetry: () => void ensureJobs(true),
-          highlight: view.job,
-        }),
-        jobsSlot,
-      )
+    drawView('jobs', chunks.jobs.get(), jobsSlot, (module) =>
+      module.jobsView({
+        jobs: jobs.data,
+        error: jobs.error,
+        now,
+        clusterNames: clusterNames(),
+        guestNames: guestNames(),
+        guestHref,
+        onRetry: () => void ensureJobs(true),
+        highlight: view.job,
+      }),
+    )
   }
   if (view.page === 'storage') {
     void ensureStorage()
@@ -238,31 +234,27 @@ function render(): void {
     const days = view.days ?? TRENDS_DEFAULT_DAYS
     void ensureTrends(days)
     const t = trends.get(days) ?? notLoaded()
-    const chunk = chunks.storage.get()
-    if (chunk.state !== 'loaded') draw(chunkState(PAGE_TITLES.storage, chunk), storageSlot)
-    else
-      draw(
-        chunk.module.storageView({
-          storage: storage.data,
-          jobs: jobs.data,
-          error: storage.error,
+    drawView('storage', chunks.storage.get(), storageSlot, (module) =>
+      module.storageView({
+        storage: storage.data,
+        jobs: jobs.data,
+        error: storage.error,
+        now,
+        clusterNames: clusterNames(),
+        onRetry: () => void ensureStorage(true),
+        highlight: view.store,
+        trends: {
+          trends: t.data,
+          error: t.error,
+          days,
+          width: contentWidth(),
+          timeZone: viewerTimeZone(),
           now,
-          clusterNames: clusterNames(),
-          onRetry: () => void ensureStorage(true),
-          highlight: view.store,
-          trends: {
-            trends: t.data,
-            error: t.error,
-            days,
-            width: contentWidth(),
-            timeZone: viewerTimeZone(),
-            now,
-            onChange: (d) => change({ days: d }, 'push'),
-            onRetry: () => void ensureTrends(days, true),
-          },
-        }),
-        storageSlot,
-      )
+          onChange: (d) => change({ days: d }, 'push'),
+          onRetry: () => void ensureTrends(days, true),
+        },
+      }),
+    )
   }
   if (view.page === 'alerts') {
     void alerts.ensure()
@@ -274,21 +266,17 @@ function render(): void {
     const days = view.days ?? ACTIVITY_DEFAULT_DAYS
     void ensureActivity(days)
     const a = activity.get(activityKey(days)) ?? notLoaded()
-    const chunk = chunks.activity.get()
-    if (chunk.state !== 'loaded') draw(chunkState(PAGE_TITLES.activity, chunk), activitySlot)
-    else
-      draw(
-        chunk.module.activityView({
-          activity: a.data,
-          error: a.error,
-          days,
-          filter: view.filter,
-          width: contentWidth(),
-          onChange: (patch) => change(patch, 'push'),
-          onRetry: () => void ensureActivity(days, true),
-        }),
-        activitySlot,
-      )
+    drawView('activity', chunks.activity.get(), activitySlot, (module) =>
+      module.activityView({
+        activity: a.data,
+        error: a.error,
+        days,
+        filter: view.filter,
+        width: contentWidth(),
+        onChange: (patch) => change(patch, 'push'),
+        onRetry: () => void ensureActivity(days, true),
+      }),
+    )
   }
   scrollToHighlight()
   if (detailContent && detail?.isOpen()) detail.show(detailState(detailContent, now))
@@ -302,6 +290,19 @@ function detailState(content: DetailContent, now: number) {
     timeZone: viewerTimeZone(),
     onRetryHistory: () => void syncHistory(true),
   }
+}
+
+/** Draws a view whose code loads when first shown: its loading or failed state until it is in. */
+function drawView<M>(
+  page: Page,
+  chunk: Chunk<M>,
+  slot: HTMLElement,
+  template: (module: M) => TemplateResult,
+): void {
+  draw(
+    chunk.state === 'loaded' ? template(chunk.module) : chunkState(PAGE_TITLES[page], chunk),
+    slot,
+  )
 }
 
 /** A view from the header: its own state only, drill-downs and highlights closed. */
