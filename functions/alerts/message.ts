@@ -2,7 +2,6 @@
 // it in each receiver's format): one digest per channel per evaluation, carrying every alert
 // that fired, escalated, repeated or resolved — or, for a scheduled report, no event and the
 // fleet's state (`report`). Channels render it; they decide nothing.
-import type { FleetReport } from '../reports/fleet-report.ts'
 
 export type Severity = 'warning' | 'critical'
 
@@ -40,10 +39,22 @@ export interface AlertEvent {
 }
 
 /** A scheduled report of the fleet's state (reports/fleet-report.ts), as a digest carries it. */
-export interface ReportSummary extends FleetReport {
+export interface ReportSummary {
   every: 'daily' | 'weekly'
   /** Epoch seconds of the scheduled time the report is for (with the channel: its identity). */
   scheduledAt: number
+  /** The parts joined by " · ": `42 of 45 guests fresh · 2 jobs failed · store1 full in 23 days`. */
+  text: string
+  parts: string[]
+  /** Guests counted (templates are not) and how many are fresh, missed, never backed up. */
+  guests: number
+  fresh: number
+  missed: number
+  never: number
+  /** Keys of the jobs whose last run failed. */
+  failedJobs: string[]
+  /** Stores estimated full within 30 days, soonest first. */
+  stores: { key: string; name: string; estimatedFull: number; days: number }[]
   /** False when nothing had been collected yet: the counts are then all 0. */
   hasData: boolean
 }
