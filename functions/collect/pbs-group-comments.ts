@@ -9,7 +9,6 @@
 import type { ProxmoxClient } from '../proxmox/client.ts'
 import { isProxmoxError } from '../proxmox/errors.ts'
 import { createDrops, itemList, keepFirst, parseItems } from '../proxmox/lenient.ts'
-import type { Limiter } from '../proxmox/limit.ts'
 import { PbsGroupSchema } from '../proxmox/pbs-schemas.ts'
 import type { PbsGroupCommentsFact } from './facts.ts'
 import { deferredFirst, reportDrops, type Trouble } from './trouble.ts'
@@ -20,7 +19,6 @@ export const groupsUnit = (store: string, ns: string) => `groups:${store}/${ns}`
 
 export interface GroupCommentsContext {
   client: ProxmoxClient
-  limit: Limiter
   now: number
   /** The previous run's answers, every namespace's. */
   previous: readonly PbsGroupCommentsFact[] | undefined
@@ -111,7 +109,7 @@ export async function readGroupComments(
       const before = ctx.previous?.find(at(place))
       if (!commentsDue(before, ctx.now, ctx.recheck)) return before
       try {
-        return await ctx.limit(() => ask(ctx, place, trouble))
+        return await ask(ctx, place, trouble)
       } catch (error) {
         if (!isProxmoxError(error)) throw error
         // Deferred: as it was, done first next run.

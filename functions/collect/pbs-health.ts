@@ -13,7 +13,6 @@ import type { z } from 'zod'
 import type { ProxmoxClient } from '../proxmox/client.ts'
 import { isProxmoxError } from '../proxmox/errors.ts'
 import { createDrops, itemList, keepFirst, parseItems } from '../proxmox/lenient.ts'
-import type { Limiter } from '../proxmox/limit.ts'
 import {
   type PbsDatastoreSchema,
   PbsDatastoreUsageSchema,
@@ -74,7 +73,6 @@ export function datastoreState(
 
 export interface HealthContext {
   client: ProxmoxClient
-  limit: Limiter
   previous: PbsFacts | undefined
 }
 
@@ -95,7 +93,7 @@ async function list(
   deferred: { value: boolean },
 ): Promise<unknown[] | undefined> {
   try {
-    return await ctx.limit(() => ctx.client.get(path, itemList))
+    return await ctx.client.get(path, itemList)
   } catch (error) {
     if (!isProxmoxError(error)) throw error
     if (error.kind === 'budget') deferred.value = true

@@ -26,7 +26,6 @@ import { isFuture } from '../epoch.ts'
 import type { ProxmoxClient } from '../proxmox/client.ts'
 import { isProxmoxError } from '../proxmox/errors.ts'
 import { countDrop, createDrops, itemList, keepFirst, parseItems } from '../proxmox/lenient.ts'
-import type { Limiter } from '../proxmox/limit.ts'
 import {
   PbsDatastoreSchema,
   PbsNamespaceSchema,
@@ -47,7 +46,6 @@ import { deferredFirst, reportDrops, softFail, sortedWarnings, type Trouble } fr
 
 export interface PbsCollectContext {
   client: ProxmoxClient
-  limit: Limiter
   now: number
   previous: PbsFacts | undefined
   host: string
@@ -164,6 +162,8 @@ async function readNamespaces(
     const raw = await ctx.client.get(
       `/admin/datastore/${encodeURIComponent(store)}/namespace`,
       itemList,
+      undefined,
+      OPENS,
     )
     const drops = createDrops()
     const parsed = parseItems(raw, PbsNamespaceSchema, drops).items
@@ -188,10 +188,12 @@ async function listNamespace(
   ns: string,
   trouble: Trouble,
 ): Promise<PbsSnapshotFact[]> {
+  // Every snapshot of the namespace: the longest answers of a refresh.
   const raw = await ctx.client.get(
     `/admin/datastore/${encodeURIComponent(store)}/snapshots`,
     itemList,
     ns ? { ns } : {},
+    HEAVY,
   )
   const drops = createDrops()
   const believable = parseItems(raw.filter(isGuestItem), PbsSnapshotSchema, drops).items.filter(
@@ -230,15 +232,10 @@ async function listAll(
   )
   const lists = await Promise.all(
     ordered.map(({ store, ns }) =>
-      ctx.limit(async () => {
-        try {
-          return await listNamespace(ctx, store, ns, trouble)
-        } catch (error) {
-          softFail(trouble, error, namespaceUnit(store, ns))
-          return (ctx.previous?.snapshots ?? []).filter(inPlace(store, ns))
-        }
-        // Every snapshot of the namespace: the longest answers of a refresh.
-      }, HEAVY),
+      listNamespace(ctx, store, ns, trouble).catch((error: unknown) => {
+        softFail(trouble, error, namespaceUnit(store, ns))
+        return (ctx.previous?.snapshots ?? []).filter(inPlace(store, ns))
+      }),
     ),
   )
   return lists.flat()
@@ -282,7 +279,7 @@ function assemble(
 }
 
 async function readBase(ctx: PbsCollectContext, trouble: Trouble) {
-  const rawStores = await ctx.limit(() => ctx.client.get('/admin/datastore', itemList), OPENS)
+  const rawStores = await ctx.client.get('/admin/datastore', itemList, undefined, OPENS)
   const storeDrops = createDrops()
   const parsedStores = parseItems(rawStores, PbsDatastoreSchema, storeDrops).items
   const unique = keepFirst(parsedStores, (s) => s.store, storeDrops, 'duplicate store')
@@ -293,15 +290,13 @@ async function readBase(ctx: PbsCollectContext, trouble: Trouble) {
       const state = datastoreState(item, before, ctx.now, trouble)
       // PBS would refuse every read there: no call, no error, the last good facts stay.
       if (state.held) return { state, namespaces: undefined }
-      return ctx.limit(async () => {
-        try {
-          return { state, namespaces: await readNamespaces(ctx, item.store, trouble) }
-        } catch (error) {
-          if (!isProxmoxError(error) || error.kind === 'budget') throw error
-          trouble.warnings.push(error.message)
-          return { state, namespaces: undefined }
-        }
-      }, OPENS)
+      try {
+        return { state, namespaces: await readNamespaces(ctx, item.store, trouble) }
+      } catch (error) {
+        if (!isProxmoxError(error) || error.kind === 'budget') throw error
+        trouble.warnings.push(error.message)
+        return { state, namespaces: undefined }
+      }
     }),
   )
 }
@@ -319,7 +314,6 @@ async function collectNormal(ctx: PbsCollectContext): Promise<PbsFacts> {
       readTokenPermissions(
         {
           client: ctx.client,
-          limit: ctx.limit,
           now: ctx.now,
           previous: ctx.previous?.permissions,
           ...(ctx.recheckPermissions ? { recheck: true } : {}),
@@ -371,7 +365,6 @@ function readComments(
   return readGroupComments(
     {
       client: ctx.client,
-      limit: ctx.limit,
       now: ctx.now,
       previous: ctx.previous?.groupComments,
       deferred,

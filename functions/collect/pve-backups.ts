@@ -118,7 +118,12 @@ async function listUnit(
   const { node, storage } = unit
   try {
     const path = `${nodePath(node)}/storage/${encodeURIComponent(storage.storage)}/content`
-    const raw = await ctx.client.get(path, itemList, { content: 'backup' })
+    const raw = await ctx.client.get(
+      path,
+      itemList,
+      { content: 'backup' },
+      { first: forPriority(ctx, unit), heavy: true },
+    )
     const drops = createDrops()
     const seen = new Set<string>()
     const backups: PveBackupFact[] = []
@@ -149,14 +154,7 @@ function listAll(
   units: ListingUnit[],
   trouble: Trouble,
 ): Promise<PveBackupFact[][]> {
-  return Promise.all(
-    units.map((unit) =>
-      ctx.limit(() => listUnit(ctx, unit, trouble), {
-        first: forPriority(ctx, unit),
-        heavy: true,
-      }),
-    ),
-  )
+  return Promise.all(units.map((unit) => listUnit(ctx, unit, trouble)))
 }
 
 export async function collectPveBackups(

@@ -1,12 +1,10 @@
-// What every PVE sub-collector receives: the client, the limiter, the clock, the previous
-// run's facts (to keep on failure) and the cluster layout.
+// What every PVE sub-collector receives: the client (which holds the pass's limiter), the clock,
+// the previous run's facts (to keep on failure) and the cluster layout.
 import type { ProxmoxClient } from '../proxmox/client.ts'
-import type { Limiter } from '../proxmox/limit.ts'
 import type { PveFacts, PveStorageFact } from './facts.ts'
 
 export interface PveCollectContext {
   client: ProxmoxClient
-  limit: Limiter
   now: number
   previous: PveFacts | undefined
   /** PBS server names read directly by a PBS source: their PVE listings are skipped. */

@@ -5,8 +5,10 @@
 //   enabled jobs, PVE's own list of runs from two weeks back (we parse no calendar events). The
 //   answer is kept in the facts until the schedule changes or none of its runs lies after now,
 //   so a steady cluster asks nothing: a nightly job's 100 runs reach about 86 days ahead.
+
 import { isProxmoxError } from '../proxmox/errors.ts'
 import { createDrops, itemList, keepFirst, parseItems } from '../proxmox/lenient.ts'
+import type { LimitOptions } from '../proxmox/limit.ts'
 import { PveBackupJobSchema, PveScheduleRunSchema } from '../proxmox/pve-schemas.ts'
 import type { PveBackupJobFact, PveScheduleRunsFact } from './facts.ts'
 import type { PveCollectContext } from './pve-context.ts'
@@ -73,9 +75,10 @@ function toJobFact(item: JobItem): PveBackupJobFact {
 export async function readBackupJobs(
   ctx: PveCollectContext,
   trouble: Trouble,
+  lane?: LimitOptions,
 ): Promise<PveBackupJobFact[] | null> {
   try {
-    const raw = await ctx.client.get('/cluster/backup', itemList)
+    const raw = await ctx.client.get('/cluster/backup', itemList, undefined, lane)
     const drops = createDrops()
     const parsed = parseItems(raw, PveBackupJobSchema, drops).items
     const items = keepFirst(parsed, (job) => job.id, drops, 'duplicate id')
@@ -101,13 +104,10 @@ export async function readBackupJobs(
 
 async function analyze(ctx: PveCollectContext, schedule: string, starttime: number) {
   // A first answer may call for a second (runsOf): the `opens` lane.
-  const raw = await ctx.limit(
-    () =>
-      ctx.client.get('/cluster/jobs/schedule-analyze', itemList, {
-        schedule,
-        starttime,
-        iterations: SCHEDULE_ITERATIONS,
-      }),
+  const raw = await ctx.client.get(
+    '/cluster/jobs/schedule-analyze',
+    itemList,
+    { schedule, starttime, iterations: SCHEDULE_ITERATIONS },
     { opens: true },
   )
   const drops = createDrops()

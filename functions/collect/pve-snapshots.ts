@@ -76,16 +76,14 @@ export async function collectPveSnapshots(
     ctx.previous?.deferred,
   )
   await Promise.all(
-    ordered.map((guest) =>
-      ctx.limit(async () => {
-        try {
-          snapshots.push(...(await listSnapshots(ctx, guest, trouble)))
-        } catch (error) {
-          softFail(trouble, error, snapshotsUnit(guest))
-          snapshots.push(...previousSnapshots(ctx, guest))
-        }
-      }),
-    ),
+    ordered.map(async (guest) => {
+      try {
+        snapshots.push(...(await listSnapshots(ctx, guest, trouble)))
+      } catch (error) {
+        softFail(trouble, error, snapshotsUnit(guest))
+        snapshots.push(...previousSnapshots(ctx, guest))
+      }
+    }),
   )
   return snapshots
 }

@@ -124,12 +124,17 @@ async function listNodeTasks(
   node: string,
   trouble: Trouble,
 ): Promise<PveTaskFact[]> {
-  const raw = await ctx.client.get(`${nodePath(node)}/tasks`, itemList, {
-    typefilter: 'vzdump',
-    source: 'all',
-    limit: TASK_LIST_LIMIT,
-    since: ctx.now - TASK_HISTORY_SECONDS,
-  })
+  const raw = await ctx.client.get(
+    `${nodePath(node)}/tasks`,
+    itemList,
+    {
+      typefilter: 'vzdump',
+      source: 'all',
+      limit: TASK_LIST_LIMIT,
+      since: ctx.now - TASK_HISTORY_SECONDS,
+    },
+    nodeLane(ctx, node),
+  )
   const { listed, report } = believableTasks(raw, ctx.now, trouble, `vzdump tasks of node ${node}`)
   report()
   return listed.filter((t) => t.type === 'vzdump').map(toTaskFact)
@@ -205,7 +210,12 @@ async function readLog(
   trouble: Trouble,
 ): Promise<PveGuestTaskResult[]> {
   const path = `${nodePath(task.node)}/tasks/${encodeURIComponent(task.upid)}/log`
-  const raw = await ctx.client.get(path, itemList, { start: 0, limit: TASK_LOG_LINE_LIMIT })
+  const raw = await ctx.client.get(
+    path,
+    itemList,
+    { start: 0, limit: TASK_LOG_LINE_LIMIT },
+    nodeLane(ctx, task.node),
+  )
   const drops = createDrops()
   const lines = parseItems(raw, PveTaskLogLineSchema, drops).items.map((line) => line.t)
   // A line we cannot read may be the one saying a guest failed.
@@ -286,12 +296,11 @@ async function readNodeLogs(
   trouble: Trouble,
 ): Promise<boolean> {
   const failed = new Set<string>()
-  const lane = nodeLane(ctx, tasks[0]?.node ?? '')
   for (;;) {
     const task = nextLog(tasks, wanted, failed)
     if (!task) return true
     try {
-      task.guests = await ctx.limit(() => readLog(ctx, task, trouble), lane)
+      task.guests = await readLog(ctx, task, trouble)
       task.logRead = true
     } catch (error) {
       if (!isProxmoxError(error)) throw error
@@ -326,10 +335,7 @@ async function collectNode(
   let tasks = plan.fromCluster
   if (!tasks) {
     try {
-      tasks = await ctx.limit(
-        () => listNodeTasks(ctx, plan.node, trouble),
-        nodeLane(ctx, plan.node),
-      )
+      tasks = await listNodeTasks(ctx, plan.node, trouble)
     } catch (error) {
       if (!isProxmoxError(error)) throw error
       if (error.kind === 'budget') trouble.deferred.push(tasksUnit(plan.node))

@@ -176,9 +176,17 @@ function storageEntries(
     .sort((a, b) => compare(a.storage, b.storage) || compare(a.node, b.node))
 }
 
+/** The base calls decide every request after them, so they take the `opens` lane. */
+const BASE_LANE = { opens: true } as const
+
 async function readNotBackedUp(ctx: PveCollectContext, trouble: Trouble) {
   try {
-    const raw = await ctx.client.get('/cluster/backup-info/not-backed-up', itemList)
+    const raw = await ctx.client.get(
+      '/cluster/backup-info/not-backed-up',
+      itemList,
+      undefined,
+      BASE_LANE,
+    )
     const drops = createDrops()
     const parsed = parseItems(raw, PveNotBackedUpSchema, drops).items
     const items = keepFirst(parsed, (g) => String(g.vmid), drops, 'duplicate vmid')
@@ -195,7 +203,7 @@ async function readNotBackedUp(ctx: PveCollectContext, trouble: Trouble) {
 /** The cluster-wide task list, or undefined when it failed (every node then lists its own). */
 async function readTaskList(ctx: PveCollectContext, trouble: Trouble) {
   try {
-    return await ctx.client.get('/cluster/tasks', itemList)
+    return await ctx.client.get('/cluster/tasks', itemList, undefined, BASE_LANE)
   } catch (error) {
     if (!isProxmoxError(error) || error.kind === 'budget') throw error
     trouble.warnings.push(error.message)
@@ -241,24 +249,19 @@ function finish(
   return { ...facts, collectedAt: ctx.now, ...sortedWarnings(trouble) }
 }
 
-/** The base calls decide every request after them, so they take the `opens` lane. */
-const BASE_LANE = { opens: true } as const
-
 async function readBase(ctx: PveCollectContext, trouble: Trouble) {
-  const limited = <T>(call: () => Promise<T>) => ctx.limit(call, BASE_LANE)
   const [statusRaw, resourcesRaw, storageRaw, notBackedUp, taskRaw, backupJobs, permissions] =
     await Promise.all([
-      limited(() => ctx.client.get('/cluster/status', itemList)),
-      limited(() => ctx.client.get('/cluster/resources', itemList)),
-      limited(() => ctx.client.get('/storage', itemList)),
-      limited(() => readNotBackedUp(ctx, trouble)),
-      limited(() => readTaskList(ctx, trouble)),
-      limited(() => readBackupJobs(ctx, trouble)),
+      ctx.client.get('/cluster/status', itemList, undefined, BASE_LANE),
+      ctx.client.get('/cluster/resources', itemList, undefined, BASE_LANE),
+      ctx.client.get('/storage', itemList, undefined, BASE_LANE),
+      readNotBackedUp(ctx, trouble),
+      readTaskList(ctx, trouble),
+      readBackupJobs(ctx, trouble, BASE_LANE),
       // One call when due, none when the stored answer is recent.
       readTokenPermissions(
         {
           client: ctx.client,
-          limit: ctx.limit,
           now: ctx.now,
           previous: ctx.previous?.permissions,
           ...(ctx.recheckPermissions ? { recheck: true } : {}),

@@ -8,7 +8,6 @@
 import { PermissionTreeSchema, readPermissionTree } from '../proxmox/access-schemas.ts'
 import type { ProxmoxClient } from '../proxmox/client.ts'
 import { isProxmoxError } from '../proxmox/errors.ts'
-import type { Limiter } from '../proxmox/limit.ts'
 import type { TokenPermissionsFact } from './facts.ts'
 import type { Trouble } from './trouble.ts'
 
@@ -16,14 +15,13 @@ export const PERMISSIONS_RECHECK_SECONDS = 3600
 
 export interface PermissionsContext {
   client: ProxmoxClient
-  limit: Limiter
   now: number
   previous: TokenPermissionsFact | undefined
   /** Ask again whatever the age of the previous answer. */
   recheck?: boolean
 }
 
-export function permissionsDue(ctx: Omit<PermissionsContext, 'client' | 'limit'>): boolean {
+export function permissionsDue(ctx: Omit<PermissionsContext, 'client'>): boolean {
   const { previous, now } = ctx
   if (ctx.recheck || !previous) return true
   if (previous.paths === null && !previous.refused) return true
@@ -33,7 +31,7 @@ export function permissionsDue(ctx: Omit<PermissionsContext, 'client' | 'limit'>
 async function ask(ctx: PermissionsContext, trouble: Trouble): Promise<TokenPermissionsFact> {
   try {
     // Part of the base, which decides every request after it: the `opens` lane.
-    const raw = await ctx.limit(() => ctx.client.get('/access/permissions', PermissionTreeSchema), {
+    const raw = await ctx.client.get('/access/permissions', PermissionTreeSchema, undefined, {
       opens: true,
     })
     const { paths, dropped } = readPermissionTree(raw)

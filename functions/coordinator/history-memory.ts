@@ -36,6 +36,11 @@ interface Tables {
 }
 
 const copy = <T>(value: T): T => structuredClone(value)
+/**
+ * A backup row is flat (numbers, strings, booleans, nulls), as a SQL row is: a spread copies it
+ * whole, at a fraction of structuredClone's cost (26,600 rows on a first pass of the large lab).
+ */
+const flat = <T extends object>(value: T): T => ({ ...value })
 const identity = (b: { key: string; kind: string; ident: string }) =>
   `${b.key}\u0000${b.kind}\u0000${b.ident}`
 const byTime = (a: StoredBackup, b: StoredBackup) =>
@@ -87,7 +92,7 @@ export function createMemoryHistory(samples: () => Map<string, UsageSample>): Me
       const wanted = new Set(keys)
       return all()
         .filter((b) => wanted.has(b.key) && b.prunedAt === null)
-        .map(copy)
+        .map(flat)
     },
     upsertBackups(backups, now) {
       for (const b of backups) {
@@ -96,7 +101,7 @@ export function createMemoryHistory(samples: () => Map<string, UsageSample>): Me
         if (stored) {
           t.backups.set(stored.id, {
             ...stored,
-            ...copy(b),
+            ...b,
             id: stored.id,
             time: stored.time,
             durationSeconds: b.durationSeconds ?? stored.durationSeconds,
@@ -110,7 +115,7 @@ export function createMemoryHistory(samples: () => Map<string, UsageSample>): Me
           t.nextId += 1
           t.identities.set(identity(b), id)
           t.backups.set(id, {
-            ...copy(b),
+            ...b,
             id,
             firstSeen: now,
             lastSeen: now,
@@ -126,7 +131,7 @@ export function createMemoryHistory(samples: () => Map<string, UsageSample>): Me
       for (const { id, ...set } of changes) {
         const stored = t.backups.get(id)
         if (!stored || Object.keys(set).length === 0) continue
-        t.backups.set(id, { ...stored, ...copy(set) })
+        t.backups.set(id, { ...stored, ...set })
         written += 1
       }
       return written
@@ -206,7 +211,7 @@ export function createMemoryHistory(samples: () => Map<string, UsageSample>): Me
       all()
         .filter((b) => b.key === key && b.time >= since)
         .sort(byTime)
-        .map(copy),
+        .map(flat),
     guestRuns: (key, since) =>
       [...t.runGuests.values()]
         .filter((g) => g.key === key && g.start >= since)
@@ -275,7 +280,7 @@ export function createMemoryHistory(samples: () => Map<string, UsageSample>): Me
         .sort((a, b) =>
           a.key < b.key ? -1 : a.key > b.key ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0,
         )
-        .map(copy)
+        .map(flat)
     },
     historySize: () => ({
       backups: t.backups.size,

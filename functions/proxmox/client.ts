@@ -1,22 +1,36 @@
 // The one way the Worker talks to Proxmox: the product's token header, optional Cloudflare
 // Access service-token headers, a timeout on every request, a request budget, and every
-// failure mapped to a ProxmoxError a person can act on.
+// failure mapped to a ProxmoxError a person can act on. A request holds one of the invocation's
+// connections (limit.ts) only while it is on the wire: its answer is parsed and checked after
+// the connection went to the next request, so a long answer's parsing never leaves one idle.
 import type { z } from 'zod'
 import type { SourceConfig } from '../config.ts'
 import type { RequestBudget } from './budget.ts'
 import { isProxmoxError, ProxmoxError } from './errors.ts'
+import type { Limiter, LimitOptions } from './limit.ts'
 
 export type Query = Record<string, string | number | boolean | undefined>
 
 export interface ProxmoxClient {
   readonly sourceId: string
-  /** GET `/api2/json<path>` and validate `data` with `schema`. */
-  get<T extends z.ZodType>(path: string, schema: T, query?: Query): Promise<z.output<T>>
+  /**
+   * GET `/api2/json<path>` and validate `data` with `schema`; `lane` is the request's place in
+   * the limiter's queue (limit.ts).
+   */
+  get<T extends z.ZodType>(
+    path: string,
+    schema: T,
+    query?: Query,
+    lane?: LimitOptions,
+  ): Promise<z.output<T>>
 }
 
 export interface ClientOptions {
   fetch?: typeof fetch
+  /** Taken when the request gets its connection, so the limiter's lanes decide what is spent. */
   budget?: RequestBudget
+  /** The invocation's connections, shared by every source of a pass; none: unlimited. */
+  limit?: Limiter
 }
 
 const MAX_MESSAGE_CHARS = 200
@@ -140,29 +154,40 @@ export function createProxmoxClient(
     headers['cf-access-client-secret'] = source.credentials.access.clientSecret
   }
 
-  async function get<T extends z.ZodType>(path: string, schema: T, query?: Query) {
-    const where = `${source.id} GET ${path}`
+  /** The request itself: budget, fetch, the whole body read; what holds a connection. */
+  async function exchange(where: string, url: string) {
     options.budget?.take()
-    let response: Response
-    let body: string
     // A timer cleared once the answer is read, not AbortSignal.timeout: workerd keeps the
     // invocation (and a Durable Object) alive until such a signal's full timeout has passed.
     const abort = new AbortController()
     const timer = setTimeout(() => abort.abort(), source.timeoutMs)
     try {
-      response = await doFetch(buildUrl(source.url, path, query), {
+      const response = await doFetch(url, {
         headers,
         // Access answers an unauthenticated request with a redirect to its login page.
         redirect: 'manual',
         signal: abort.signal,
       })
-      body = await response.text()
+      return { response, body: await response.text() }
     } catch (error) {
       if (isProxmoxError(error)) throw error
       throw mapFetchFailure(error, where, source.timeoutMs)
     } finally {
       clearTimeout(timer)
     }
+  }
+
+  async function get<T extends z.ZodType>(
+    path: string,
+    schema: T,
+    query?: Query,
+    lane?: LimitOptions,
+  ) {
+    const where = `${source.id} GET ${path}`
+    const url = buildUrl(source.url, path, query)
+    const { response, body } = options.limit
+      ? await options.limit(() => exchange(where, url), lane)
+      : await exchange(where, url)
     if (response.status >= 300 && response.status < 400) {
       const status = response.status
       throw isAccessLogin(response)

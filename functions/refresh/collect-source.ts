@@ -64,6 +64,7 @@ export async function collectSource(
 ): Promise<Outcome> {
   const client = createProxmoxClient(source, {
     budget: ctx.budget,
+    limit: ctx.limit,
     ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
   })
   try {
@@ -71,7 +72,6 @@ export async function collectSource(
       source.kind === 'pve'
         ? collectPve({
             client,
-            limit: ctx.limit,
             now: ctx.now,
             previous: previous?.kind === 'pve' ? previous : undefined,
             directPbsServers: ctx.directPbsServers,
@@ -81,7 +81,6 @@ export async function collectSource(
           })
         : collectPbs({
             client,
-            limit: ctx.limit,
             now: ctx.now,
             previous: previous?.kind === 'pbs' ? previous : undefined,
             host: new URL(source.url).hostname,

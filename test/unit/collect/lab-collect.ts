@@ -38,15 +38,13 @@ export function collectSource(
   options: CollectOptions,
 ): Promise<SourceFacts> {
   const budget = createRequestBudget(options.budget ?? 1e9)
-  const client = createProxmoxClient(source, { budget })
-  const limit = createLimiter()
+  const client = createProxmoxClient(source, { budget, limit: createLimiter() })
   const pbsNames = sourceConfigs(lab).flatMap((s) =>
     s.kind === 'pbs' ? [new URL(s.url).hostname, ...s.pveServerNames] : [],
   )
   if (source.kind === 'pve') {
     return collectPve({
       client,
-      limit,
       now: options.now,
       previous: options.previous as PveFacts | undefined,
       directPbsServers: new Set(pbsNames),
@@ -56,7 +54,6 @@ export function collectSource(
   const host = new URL(source.url).hostname
   return collectPbs({
     client,
-    limit,
     now: options.now,
     previous: options.previous as PbsFacts | undefined,
     host,

@@ -44,8 +44,8 @@ async function collect(now: number, previous?: PbsFacts, options: Options = {}) 
     client: createProxmoxClient(source, {
       fetch: recording,
       budget: createRequestBudget(options.budget ?? 1e9),
+      limit: createLimiter(),
     }),
-    limit: createLimiter(),
     now,
     previous,
     host,

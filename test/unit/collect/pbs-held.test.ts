@@ -39,8 +39,8 @@ async function collect(
     client: createProxmoxClient(source, {
       fetch: recording,
       budget: createRequestBudget(options.budget ?? 1e9),
+      limit: createLimiter(),
     }),
-    limit: createLimiter(),
     now,
     previous,
     host,

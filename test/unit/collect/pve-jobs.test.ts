@@ -7,7 +7,6 @@ import type { PveFacts } from '../../../functions/collect/facts.ts'
 import type { PveCollectContext } from '../../../functions/collect/pve-context.ts'
 import { collectSchedules, readBackupJobs } from '../../../functions/collect/pve-jobs.ts'
 import type { ProxmoxClient } from '../../../functions/proxmox/client.ts'
-import { createLimiter } from '../../../functions/proxmox/limit.ts'
 import { type RunningLab, startLab } from '../../lab/server.ts'
 import { NOW } from '../../lab/test-helpers.ts'
 import { collectSource, sourceConfigs, withoutTime } from './lab-collect.ts'
@@ -118,7 +117,6 @@ function fakeContext(answers: (path: string, query: Record<string, unknown>) => 
   }
   const ctx: PveCollectContext = {
     client,
-    limit: createLimiter(),
     now: NOW,
     previous: undefined,
     directPbsServers: new Set(),

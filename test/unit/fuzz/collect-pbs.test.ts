@@ -29,8 +29,7 @@ const host = new URL(source.url).hostname
 
 function collect(fetch: typeof globalThis.fetch, previous?: PbsFacts): Promise<PbsFacts> {
   return collectPbs({
-    client: createProxmoxClient(source, { fetch }),
-    limit: createLimiter(),
+    client: createProxmoxClient(source, { fetch, limit: createLimiter() }),
     now: LAB_NOW,
     previous,
     host,

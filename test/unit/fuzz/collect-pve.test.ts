@@ -28,8 +28,7 @@ const source = sourceConfig('pve/homelab')
 
 function collect(fetch: typeof globalThis.fetch, previous?: PveFacts): Promise<PveFacts> {
   return collectPve({
-    client: createProxmoxClient(source, { fetch }),
-    limit: createLimiter(),
+    client: createProxmoxClient(source, { fetch, limit: createLimiter() }),
     now: LAB_NOW,
     previous,
     // Empty: PVE's own listing of its `pbs` storages is exercised too.

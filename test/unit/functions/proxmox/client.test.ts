@@ -6,6 +6,7 @@ import type { SourceConfig } from '../../../../functions/config.ts'
 import { createRequestBudget } from '../../../../functions/proxmox/budget.ts'
 import { createProxmoxClient } from '../../../../functions/proxmox/client.ts'
 import { ProxmoxError } from '../../../../functions/proxmox/errors.ts'
+import { createLimiter } from '../../../../functions/proxmox/limit.ts'
 
 const SECRET = '6f1c2e7a-3b4d-4e5f-8a9b-0c1d2e3f4a5b'
 const pve: SourceConfig = {
@@ -122,5 +123,57 @@ describe('createProxmoxClient', () => {
     const second = await client.get('/version', z.unknown()).catch((e: unknown) => e)
     expect((first as ProxmoxError).kind).toBe('unreachable')
     expect((second as ProxmoxError).kind).toBe('budget')
+  })
+
+  it('holds a connection only while the request is on the wire, not while its answer is checked', async () => {
+    // One connection: the second request may start once the first answer is read, before the
+    // (here slow, on a PBS namespace's 6 MB listing tens of ms) parsing and checking of it.
+    const events: string[] = []
+    const fetch = (async (input: RequestInfo | URL) => {
+      events.push(`fetch ${new URL(String(input)).pathname}`)
+      return new Response('{"data":[1]}')
+    }) as typeof globalThis.fetch
+    const client = createProxmoxClient(pve, {
+      fetch,
+      limit: createLimiter(1),
+      budget: createRequestBudget(2),
+    })
+    const checked = (name: string) =>
+      z.array(z.number()).transform((items) => {
+        events.push(`checked ${name}`)
+        return items
+      })
+    await Promise.all([
+      client.get('/first', checked('first')),
+      client.get('/second', checked('second')),
+    ])
+    expect(events).toEqual([
+      'fetch /api2/json/first',
+      'fetch /api2/json/second',
+      'checked first',
+      'checked second',
+    ])
+  })
+
+  it('takes the budget when the limiter grants the connection, in its lane order', async () => {
+    const asked: string[] = []
+    const fetch = (async (input: RequestInfo | URL) => {
+      asked.push(new URL(String(input)).pathname.replace('/api2/json', ''))
+      return new Response('{"data":[]}')
+    }) as typeof globalThis.fetch
+    const client = createProxmoxClient(pve, {
+      fetch,
+      limit: createLimiter(1),
+      budget: createRequestBudget(2),
+    })
+    const list = z.array(z.unknown())
+    const results = await Promise.allSettled([
+      client.get('/a', list),
+      client.get('/plain', list),
+      client.get('/opens', list, undefined, { opens: true }),
+    ])
+    // `/a` had the connection; `/opens` jumped the queue and got the last of the budget.
+    expect(asked).toEqual(['/a', '/opens'])
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
   })
 })
