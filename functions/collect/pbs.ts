@@ -79,12 +79,25 @@ const groupKey = (g: {
   backupId: string
 }) => `group:${g.datastore}/${g.namespace}/${g.backupType}/${g.backupId}`
 
+/** The manifest (index.json.blob) is written last; without it the snapshot is unfinished. */
+export function hasManifest(files: readonly unknown[]): boolean {
+  for (const f of files) {
+    const name =
+      typeof f === 'string'
+        ? f
+        : typeof f === 'object' && f !== null && 'filename' in f
+          ? f.filename
+          : undefined
+    if (name === 'index.json.blob') return true
+  }
+  return false
+}
+
 function toSnapshotFact(
   item: z.output<typeof PbsSnapshotSchema>,
   datastore: string,
   namespace: string,
 ): PbsSnapshotFact {
-  const files = item.files.map((f) => (typeof f === 'string' ? f : f.filename))
   const state = item.verification?.state
   return {
     datastore,
@@ -93,8 +106,7 @@ function toSnapshotFact(
     backupId: item['backup-id'],
     backupTime: item['backup-time'],
     ...(item.size !== undefined ? { size: item.size } : {}),
-    // The manifest (index.json.blob) is written last; without it the snapshot is unfinished.
-    inProgress: item.size === undefined && !files.includes('index.json.blob'),
+    inProgress: item.size === undefined && !hasManifest(item.files),
     ...(item.owner ? { owner: item.owner } : {}),
     protected: item.protected,
     ...(item.comment ? { comment: item.comment } : {}),

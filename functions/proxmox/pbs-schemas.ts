@@ -92,7 +92,12 @@ export const PbsSnapshotSchema = z.object({
   'backup-type': BackupType,
   'backup-id': z.string().min(1),
   'backup-time': z.number().int().min(0).max(MAX_EPOCH),
-  files: z.array(z.union([z.string(), z.object({ filename: z.string() })])).default([]),
+  /**
+   * Read only for the manifest's name (collect/pbs.ts fileNames): entries are `{filename, …}`
+   * objects (strings in old PBS), checked there, so an entry of another shape costs nothing but
+   * itself. As a union per entry it was over half of a 6 MB namespace listing's check.
+   */
+  files: z.array(z.unknown()).default([]),
   size: z.number().optional(),
   owner: z.string().optional(),
   protected: z.boolean().default(false),
