@@ -181,6 +181,11 @@ function printWall(name: string, runs: WallRun[], path: ReturnType<typeof critic
     run.replayMs,
     '≤ 1.2×',
   )
+  // The two ratios multiply: (replay ÷ critical path) is the harness's own cost, what making
+  // the same requests costs here before the refresh does anything with them.
+  console.log(
+    `  of which the harness: the replay alone is ${(run.replayMs / pathMs).toFixed(2)}× the critical path at exactly ${LATENCY_MS} ms (no schedule through this harness is faster), the refresh's own part ${(run.wallMs / run.replayMs).toFixed(2)}× on top`,
+  )
   console.log(
     `  where it went: first request at ${t.firstRequest.toFixed(0)} ms; connections busy ${(t.busy * 100).toFixed(0)}% until the last answer at ${t.lastAnswer.toFixed(0)} ms (a request took ${t.meanRequestMs.toFixed(1)} ms on average); longest stretch below ${MAX_CONCURRENT_REQUESTS} open ${(t.longestGap.to - t.longestGap.from).toFixed(0)} ms (${t.longestGap.open} open at least); after the last answer ${(run.wallMs - t.lastAnswer).toFixed(0)} ms (facts stored, guests normalized and published); CPU of the refresh ${run.cpuMs.toFixed(0)} ms`,
   )
