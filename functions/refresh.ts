@@ -158,8 +158,9 @@ export async function runRefreshPass(
   )
   const limit = createLimiter()
   const pbsServers = directPbsServers(config)
-  // Someone who just fixed a token's ACL and asks for a refresh wants to see it.
-  const recheckPermissions = options.reason.split(', ').includes('manual')
+  // Someone who just fixed a token's ACL or a group's notes and asks for a refresh wants to see
+  // it: what is otherwise re-read hourly is read again.
+  const rereadHourly = options.reason.split(', ').includes('manual')
   const budgets = new Map(sources.map((s) => [s.id, createRequestBudget(shares.get(s.id) ?? 0)]))
   const seqs = new Map(sources.map((s) => [s.id, state.nextSeq()]))
   const outcomes = new Map<string, Outcome>(
@@ -175,7 +176,7 @@ export async function runRefreshPass(
               directPbsServers: pbsServers,
               timeBudgetMs: options.sourceTimeBudgetMs ?? SOURCE_TIME_BUDGET_MS,
               continuation: continuing.has(source.id),
-              ...(recheckPermissions ? { recheckPermissions } : {}),
+              ...(rereadHourly ? { rereadHourly } : {}),
               ...(options.fetch ? { fetch: options.fetch } : {}),
               ...(options.priorityNode ? { priorityNode: options.priorityNode } : {}),
             }),

@@ -56,7 +56,7 @@ export interface PbsCollectContext {
    * As for PVE: a manual refresh. The token's permissions and the group comments are read
    * again even if the stored answers are recent.
    */
-  recheckPermissions?: boolean
+  rereadHourly?: boolean
 }
 
 /** The unit a run defers when the budget ran out before the base calls were made. */
@@ -328,7 +328,7 @@ async function collectNormal(ctx: PbsCollectContext): Promise<PbsFacts> {
           client: ctx.client,
           now: ctx.now,
           previous: ctx.previous?.permissions,
-          ...(ctx.recheckPermissions ? { recheck: true } : {}),
+          ...(ctx.rereadHourly ? { recheck: true } : {}),
         },
         trouble,
       ),
@@ -380,7 +380,7 @@ function readComments(
       now: ctx.now,
       previous: ctx.previous?.groupComments,
       deferred,
-      ...(ctx.recheckPermissions ? { recheck: true } : {}),
+      ...(ctx.rereadHourly ? { recheck: true } : {}),
     },
     places,
     trouble,
@@ -405,12 +405,7 @@ async function collectContinuation(
     listings.some((l) => l.store === s.datastore && l.ns === s.namespace)
   const listed = listAll(ctx, listings, trouble)
   // Only the deferred ones, asked whatever their age: that is why they are here.
-  const read = readComments(
-    { ...ctx, recheckPermissions: true },
-    previous.deferred,
-    comments,
-    trouble,
-  )
+  const read = readComments({ ...ctx, rereadHourly: true }, previous.deferred, comments, trouble)
   const health: Promise<PbsHealth> = units.health
     ? readPbsHealth(ctx, heldStores(previous.datastores), trouble)
     : Promise.resolve({ usage: previous.usage, jobs: previous.jobs })

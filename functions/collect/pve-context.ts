@@ -21,7 +21,7 @@ export interface PveCollectContext {
    */
   priorityNode?: string
   /** Read the token's permissions again even if the stored answer is recent (manual refresh). */
-  recheckPermissions?: boolean
+  rereadHourly?: boolean
 }
 
 export interface PveLayout {

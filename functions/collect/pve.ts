@@ -264,7 +264,7 @@ async function readBase(ctx: PveCollectContext, trouble: Trouble) {
           client: ctx.client,
           now: ctx.now,
           previous: ctx.previous?.permissions,
-          ...(ctx.recheckPermissions ? { recheck: true } : {}),
+          ...(ctx.rereadHourly ? { recheck: true } : {}),
         },
         trouble,
       ),

@@ -53,8 +53,12 @@ export interface CollectContext {
   /** Fetch only the units the previous run deferred (see collect/trouble.ts). */
   continuation: boolean
   priorityNode?: string
-  /** Read the tokens' permissions again now (a manual refresh), not only once an hour. */
-  recheckPermissions?: boolean
+  /**
+   * Read again now what is otherwise re-read hourly: the token's permissions and (PBS) the
+   * group comments. A manual refresh: someone who just fixed an ACL or a group's notes wants to
+   * see it.
+   */
+  rereadHourly?: boolean
 }
 
 export async function collectSource(
@@ -77,7 +81,7 @@ export async function collectSource(
             directPbsServers: ctx.directPbsServers,
             continuation: ctx.continuation,
             ...(ctx.priorityNode ? { priorityNode: ctx.priorityNode } : {}),
-            ...(ctx.recheckPermissions ? { recheckPermissions: true } : {}),
+            ...(ctx.rereadHourly ? { rereadHourly: true } : {}),
           })
         : collectPbs({
             client,
@@ -86,7 +90,7 @@ export async function collectSource(
             host: new URL(source.url).hostname,
             serverNames: pbsServerNames(source),
             continuation: ctx.continuation,
-            ...(ctx.recheckPermissions ? { recheckPermissions: true } : {}),
+            ...(ctx.rereadHourly ? { rereadHourly: true } : {}),
           })
     return { ok: true, facts: await withTimeBudget<SourceFacts>(work, source.id, ctx.timeBudgetMs) }
   } catch (error) {

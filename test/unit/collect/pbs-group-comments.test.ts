@@ -51,7 +51,7 @@ async function collect(now: number, previous?: PbsFacts, options: Options = {}) 
     host,
     serverNames: [host],
     continuation: options.continuation ?? false,
-    ...(options.manual ? { recheckPermissions: true } : {}),
+    ...(options.manual ? { rereadHourly: true } : {}),
   })
   return { facts, groupCalls: groupCalls.sort(), calls }
 }
