@@ -110,7 +110,7 @@ describe('the Alerts view', () => {
   it('treats a snooze that has run out as no snooze', () => {
     const expired = alertFixture({ id: 'age-all:homelab/100', snoozedUntil: NOW - 60, since: NOW })
     const root = mount(
-      alertsView(state({ alerts: { alerts: [expired], firing: { critical: 0, warning: 1 } } }).s),
+      alertsView(state({ alerts: { alerts: [expired], firing: { critical: 0, warning: 1 }, excluded: [] } }).s),
     )
     expect(item(root, expired.id).querySelector('[data-fact="snoozed"]')).toBeNull()
     expect(text(item(root, expired.id).querySelector('summary'))).toBe('Snooze…')

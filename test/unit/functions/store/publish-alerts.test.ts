@@ -35,6 +35,7 @@ const alert = (changes: Partial<Alert> = {}): Alert => ({
 const doc = (changes: Partial<Alert> = {}): AlertsResponse => ({
   alerts: [alert(changes)],
   firing: { warning: 1, critical: 0 },
+  excluded: [],
 })
 
 function cache() {
