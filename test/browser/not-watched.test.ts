@@ -15,7 +15,8 @@ afterAll(async () => {
 
 const { groupComments, template } = lab.facts
 const parked = groupComments.parked
-const row = (page: Page, ref: string) => page.locator(`details.not-watched li[data-subject="${ref}"]`)
+const row = (page: Page, ref: string) =>
+  page.locator(`details.not-watched li[data-subject="${ref}"]`)
 
 async function openNotWatched(page: Page) {
   const details = page.locator('details.not-watched')

@@ -2,12 +2,7 @@
 // the viewer reads them ("yesterday 21:40", calendar days in the viewer's own time zone, with
 // the age computed here from epoch seconds so it ticks with the page).
 import { formatAge } from '../../shared/age.ts'
-import type {
-  AlertRule,
-  Resolution,
-  Severity,
-  SubjectKind,
-} from '../../shared/schema/alerts.ts'
+import type { AlertRule, Resolution, Severity, SubjectKind } from '../../shared/schema/alerts.ts'
 import { localDay } from './calendar.ts'
 
 export const RULE_TEXT: Record<AlertRule, string> = {

@@ -116,7 +116,7 @@ function list(alerts: readonly Alert[], state: AlertsState, kind: string): Templ
 function notWatched(excluded: readonly ExcludedSubject[]): TemplateResult | typeof nothing {
   if (excluded.length === 0) return nothing
   return html`<details class="not-watched">
-    <summary>Not watched (${excluded.length})</summary>
+    <summary class="not-watched-title">Not watched (${excluded.length})</summary>
     <p class="not-watched-why">These never alert, whatever their backups look like: templates, stopped guests (unless <code>stoppedGuests</code> is on), disabled jobs, and what <code>exclude</code> in <code>PULSE_ALERT_RULES</code> or a PBS group comment leaves out.</p>
     <ul class="excluded-list">
       ${excluded.map(

@@ -110,7 +110,10 @@ describe('the Alerts view', () => {
   it('treats a snooze that has run out as no snooze', () => {
     const expired = alertFixture({ id: 'age-all:homelab/100', snoozedUntil: NOW - 60, since: NOW })
     const root = mount(
-      alertsView(state({ alerts: { alerts: [expired], firing: { critical: 0, warning: 1 }, excluded: [] } }).s),
+      alertsView(
+        state({ alerts: { alerts: [expired], firing: { critical: 0, warning: 1 }, excluded: [] } })
+          .s,
+      ),
     )
     expect(item(root, expired.id).querySelector('[data-fact="snoozed"]')).toBeNull()
     expect(text(item(root, expired.id).querySelector('summary'))).toBe('Snooze…')
@@ -279,8 +282,18 @@ describe('the Alerts view', () => {
 
   it('lists what is not watched and why, collapsed below the alerts, and nothing when none is', () => {
     const excluded = [
-      { kind: 'guest', key: 'homelab/9000', name: 'tmpl (VM 9000, cluster homelab)', reason: 'template' },
-      { kind: 'job', key: 'homelab/old', name: 'backup job old, cluster homelab', reason: 'job disabled' },
+      {
+        kind: 'guest',
+        key: 'homelab/9000',
+        name: 'tmpl (VM 9000, cluster homelab)',
+        reason: 'template',
+      },
+      {
+        kind: 'job',
+        key: 'homelab/old',
+        name: 'backup job old, cluster homelab',
+        reason: 'job disabled',
+      },
     ] as const
     for (const alerts of [data, allClear()]) {
       const root = mount(alertsView(state({ alerts: { ...alerts, excluded: [...excluded] } }).s))

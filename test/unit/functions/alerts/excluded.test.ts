@@ -28,10 +28,7 @@ describe('the excluded subjects of an evaluation', () => {
       old(105),
     ]
     const jobs = {
-      pve: [
-        pveJob({ key: 'pve-a/weekly-off', id: 'weekly-off', enabled: false }),
-        pveJob(),
-      ],
+      pve: [pveJob({ key: 'pve-a/weekly-off', id: 'weekly-off', enabled: false }), pveJob()],
       pbs: [],
     }
     const { excluded, subjects } = evaluate(input({ guests, jobs }), DEFAULT_ALERT_RULES, NOW)
@@ -42,7 +39,12 @@ describe('the excluded subjects of an evaluation', () => {
         name: 'vm101 (VM 101, cluster pve-a)',
         reason: 'tag pulse-ignore',
       },
-      { kind: 'guest', key: 'pve-a/102', name: 'vm102 (VM 102, cluster pve-a)', reason: 'template' },
+      {
+        kind: 'guest',
+        key: 'pve-a/102',
+        name: 'vm102 (VM 102, cluster pve-a)',
+        reason: 'template',
+      },
       { kind: 'guest', key: 'pve-a/103', name: 'vm103 (VM 103, cluster pve-a)', reason: 'stopped' },
       {
         kind: 'guest',
@@ -73,7 +75,11 @@ describe('the excluded subjects of an evaluation', () => {
       rules: { 'orphan-new': { enabled: true } },
     })
     const data = input({
-      guests: [old(101), old(102, { pool: 'lab' }), old(103, { key: 'pve-b/103', cluster: 'pve-b' })],
+      guests: [
+        old(101),
+        old(102, { pool: 'lab' }),
+        old(103, { key: 'pve-b/103', cluster: 'pve-b' }),
+      ],
       orphans: [
         orphan({ key: 'pve-b/201', cluster: 'pve-b', guestId: 201 }),
         orphan({ key: 'pve-a/202', guestId: 202, pbsGroupComments: ['no-monitor'] }),
@@ -82,7 +88,9 @@ describe('the excluded subjects of an evaluation', () => {
       jobs: { pve: [], pbs: [pbsJob()] },
       storage: { storages: [storage()], datastores: [datastore()] },
     })
-    const reasons = evaluate(data, config, NOW).excluded.map((s) => `${s.kind}:${s.key} ${s.reason}`)
+    const reasons = evaluate(data, config, NOW).excluded.map(
+      (s) => `${s.kind}:${s.key} ${s.reason}`,
+    )
     expect(reasons).toEqual([
       'datastore:pbs-main/store1 excluded store pbs-main/store1',
       'guest:pve-a/101 excluded guest',
