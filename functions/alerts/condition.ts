@@ -3,6 +3,7 @@
 import type {
   AlertRule,
   AlertSubjectView,
+  ExcludedSubject,
   Resolution,
   Severity,
 } from '../../shared/schema/alerts.ts'
@@ -50,6 +51,8 @@ export interface Evaluation {
   held: { ids: string[]; rules: AlertRule[] }
   /** Every subject that exists, by `<kind>:<key>`: watched, or excluded from alerting. */
   subjects: Record<string, 'watched' | 'excluded'>
+  /** The excluded ones, each with why (scope.ts), by kind then key: the Alerts view lists them. */
+  excluded: ExcludedSubject[]
   /** Rules switched on. */
   rules: AlertRule[]
   /** Alerts not evaluated for a subject by configuration (an override, a job's schedule). */

@@ -3,7 +3,12 @@
 // no new data) and the digests awaiting delivery. Parsed back with these schemas: a row an
 // older release wrote in another shape counts as missing.
 import * as z from 'zod/mini'
-import { AlertRuleSchema, AlertSubjectSchema, SeveritySchema } from '../../shared/schema/alerts.ts'
+import {
+  AlertRuleSchema,
+  AlertSubjectSchema,
+  ExcludedSubjectSchema,
+  SeveritySchema,
+} from '../../shared/schema/alerts.ts'
 import type { Evaluation } from './condition.ts'
 import type { Digest } from './message.ts'
 import { AlertEventSchema } from './state.ts'
@@ -23,6 +28,8 @@ export const EvaluationSchema = z.object({
   conditions: z.array(ConditionSchema),
   held: z.object({ ids: z.array(z.string()), rules: z.array(AlertRuleSchema) }),
   subjects: z.record(z.string(), z.enum(['watched', 'excluded'])),
+  /** Absent from an Evaluation stored before it existed: none until the next refresh. */
+  excluded: z._default(z.array(ExcludedSubjectSchema), () => []),
   rules: z.array(AlertRuleSchema),
   off: z.record(z.string(), z.enum(['disabled', 'replaced'])),
 })

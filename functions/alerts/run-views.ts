@@ -7,6 +7,7 @@ import type {
   AlertsResponse,
   ChannelView,
   DeliveryLogEntry,
+  ExcludedSubject,
   ReportScheduleView,
 } from '../../shared/schema/alerts.ts'
 import type { GuestSummary, Orphan } from '../../shared/schema/guest.ts'
@@ -65,10 +66,15 @@ function order(a: Alert, b: Alert): number {
   return (b.resolvedAt ?? 0) - (a.resolvedAt ?? 0) || (a.id < b.id ? -1 : 1)
 }
 
-export function alertsDocument(state: AlertState): AlertsResponse {
+/** The alerts, and what the last evaluation excluded from alerting (already in order). */
+export function alertsDocument(
+  state: AlertState,
+  excluded: readonly ExcludedSubject[],
+): AlertsResponse {
   return {
     alerts: state.alerts.map(toPublicAlert).sort(order),
     firing: firingCounts(state),
+    excluded: [...excluded],
   }
 }
 

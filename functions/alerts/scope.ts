@@ -38,10 +38,21 @@ export const GUEST_RULES = [
   'no-job',
 ] as const satisfies readonly (keyof GuestRules)[]
 
-function hasComment(comments: readonly string[] | undefined, marker: string | null): boolean {
-  if (marker === null || comments === undefined) return false
+// Why a subject never alerts, in the few words the Alerts view lists it with ("Not watched"):
+// each reason is defined here once, naming what excludes it where that is cheap to tell.
+
+function commentExclusion(comments: readonly string[] | undefined, marker: string | null) {
+  if (marker === null || comments === undefined) return null
   const needle = marker.toLowerCase()
   return comments.some((comment) => comment.toLowerCase().includes(needle))
+    ? `PBS group comment "${marker}"`
+    : null
+}
+
+function clusterExclusion(cluster: string | null, config: AlertRules): string | null {
+  return cluster !== null && config.exclude.clusters.includes(cluster)
+    ? `excluded cluster ${cluster}`
+    : null
 }
 
 /** Why the guest never alerts, or null when it is watched. */
@@ -50,18 +61,34 @@ export function guestExclusion(guest: GuestSummary, config: AlertRules): string 
   if (guest.template) return 'template'
   if (guest.status === 'stopped' && !config.stoppedGuests) return 'stopped'
   if (exclude.guests.includes(guest.key)) return 'excluded guest'
-  if (exclude.clusters.includes(guest.cluster)) return 'excluded cluster'
-  if (guest.pool && exclude.pools.includes(guest.pool)) return 'excluded pool'
+  const cluster = clusterExclusion(guest.cluster, config)
+  if (cluster) return cluster
+  if (guest.pool && exclude.pools.includes(guest.pool)) return `excluded pool ${guest.pool}`
   const tags = (guest.tags ?? []).map((t) => t.toLowerCase())
-  if (exclude.tags.some((t) => tags.includes(t.toLowerCase()))) return 'excluded tag'
-  if (hasComment(guest.pbsGroupComments, exclude.pbsComment)) return 'PBS group comment'
-  return null
+  const tag = exclude.tags.find((t) => tags.includes(t.toLowerCase()))
+  if (tag !== undefined) return `tag ${tag}`
+  return commentExclusion(guest.pbsGroupComments, exclude.pbsComment)
 }
 
-export function orphanExcluded(orphan: Orphan, config: AlertRules): boolean {
-  const { exclude } = config
-  if (orphan.cluster !== null && exclude.clusters.includes(orphan.cluster)) return true
-  return hasComment(orphan.pbsGroupComments, exclude.pbsComment)
+/** Why backups of a deleted guest never alert, or null when they are watched. */
+export function orphanExclusion(orphan: Orphan, config: AlertRules): string | null {
+  return (
+    clusterExclusion(orphan.cluster, config) ??
+    commentExclusion(orphan.pbsGroupComments, config.exclude.pbsComment)
+  )
+}
+
+/** Why a PVE backup job never alerts (`job-failed`), or null when it is watched. */
+export function jobExclusion(job: { enabled: boolean }): string | null {
+  return job.enabled ? null : 'job disabled'
+}
+
+/**
+ * Why a store, or a PBS job of a datastore, never alerts: the store (`source/store`,
+ * `cluster/storage`, `cluster/node/storage`) is in `exclude.stores`. Null when watched.
+ */
+export function storeExclusion(storeKey: string, config: AlertRules): string | null {
+  return config.exclude.stores.includes(storeKey) ? `excluded store ${storeKey}` : null
 }
 
 type Layer = GuestOverride

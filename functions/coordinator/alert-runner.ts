@@ -360,7 +360,10 @@ export class AlertRunner {
     try {
       await publishAlerts(
         env,
-        alertsDocument({ alerts: this.state.readAlerts() }),
+        alertsDocument(
+          { alerts: this.state.readAlerts() },
+          this.state.readEvaluation()?.excluded ?? [],
+        ),
         {
           digests: this.state.cacheDigests(),
           record: (key, digest) => this.state.setCacheDigest(key, digest),

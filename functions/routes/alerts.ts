@@ -25,7 +25,11 @@ const MAX_BODY_CHARS = 4_096
 const ALERT_ID = /^[a-z-]{1,32}:[\w.:/@-]{1,300}$/
 const CHANNEL_ID = /^[a-z0-9][a-z0-9-]{0,31}$/
 
-const EMPTY: AlertsResponse = { alerts: [], firing: { warning: 0, critical: 0 } }
+const EMPTY: AlertsResponse = {
+  alerts: [],
+  firing: { warning: 0, critical: 0 },
+  excluded: [],
+}
 
 function fail(c: Context<AppEnv>, status: 400 | 404 | 409, code: string, message: string) {
   const body: ApiError = { error: { code, message } }

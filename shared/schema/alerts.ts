@@ -86,10 +86,24 @@ export const AlertSchema = z.object({
   incidents: z.int(),
 })
 
+/**
+ * A subject that never alerts, and why in a few words (`tag pulse-ignore`, `template`,
+ * `job disabled`): the reason is the one the rules exclude it by (functions/alerts/scope.ts).
+ */
+export const ExcludedSubjectSchema = z.object({
+  ...AlertSubjectSchema.shape,
+  reason: z.string(),
+})
+
 export const AlertsResponseSchema = z.object({
   /** Firing first, then resolved ones kept for the recent history. */
   alerts: z.array(AlertSchema),
   firing: z.object({ warning: z.int(), critical: z.int() }),
+  /**
+   * Every subject excluded from alerting at the last evaluation, by kind then key. Absent
+   * from a document written before it existed: read as none.
+   */
+  excluded: z._default(z.array(ExcludedSubjectSchema), () => []),
 })
 
 const ActorSchema = z.optional(z.string().check(z.minLength(1), z.maxLength(64)))
@@ -123,6 +137,7 @@ export type Severity = z.infer<typeof SeveritySchema>
 export type AlertRule = z.infer<typeof AlertRuleSchema>
 export type SubjectKind = (typeof SUBJECT_KINDS)[number]
 export type AlertSubjectView = z.infer<typeof AlertSubjectSchema>
+export type ExcludedSubject = z.infer<typeof ExcludedSubjectSchema>
 export type Resolution = z.infer<typeof ResolutionSchema>
 export type Acknowledgement = z.infer<typeof AcknowledgementSchema>
 export type Alert = z.infer<typeof AlertSchema>

@@ -2,7 +2,7 @@
 // the viewer reads them ("yesterday 21:40", calendar days in the viewer's own time zone, with
 // the age computed here from epoch seconds so it ticks with the page).
 import { formatAge } from '../../shared/age.ts'
-import type { AlertRule, Resolution, Severity } from '../../shared/schema/alerts.ts'
+import type { AlertRule, Resolution, Severity, SubjectKind } from '../../shared/schema/alerts.ts'
 import { localDay } from './calendar.ts'
 
 export const RULE_TEXT: Record<AlertRule, string> = {
@@ -22,6 +22,17 @@ export const RULE_TEXT: Record<AlertRule, string> = {
   'source-down': 'Source unreachable',
   'no-job': 'In no backup job',
   'orphan-new': 'New orphaned backups',
+}
+
+/** What an alert's subject is, in a word or two. */
+export const SUBJECT_KIND_TEXT: Record<SubjectKind, string> = {
+  guest: 'guest',
+  job: 'PVE backup job',
+  'pbs-job': 'PBS job',
+  datastore: 'PBS datastore',
+  storage: 'PVE storage',
+  source: 'source',
+  orphan: 'orphaned backups',
 }
 
 export const SEVERITY_TEXT: Record<Severity, string> = { critical: 'critical', warning: 'warning' }

@@ -1,10 +1,17 @@
 // The Alerts view (/api/alerts, /api/alerts/channels): what fires now, worst first, each with
 // its subject linked to its view, since when and how it is handled (acknowledged, snoozed),
-// with the actions; what resolved recently and how; and each channel's health. Filters by
-// severity and state live in the URL like the other views'.
+// with the actions; what resolved recently and how; what is not watched at all and why
+// (collapsed); and each channel's health. Filters by severity and state live in the URL like
+// the other views'.
 import { html, nothing, type TemplateResult } from 'lit-html'
-import type { Alert, AlertsResponse, Severity } from '../../shared/schema/alerts.ts'
+import type {
+  Alert,
+  AlertsResponse,
+  ExcludedSubject,
+  Severity,
+} from '../../shared/schema/alerts.ts'
 import { type AlertHandlers, alertItem, type ItemContext, isSnoozed } from './alert-item.ts'
+import { SUBJECT_KIND_TEXT } from './alert-words.ts'
 import { type ChannelsState, channelsView } from './channels-view.ts'
 import { errorState, loadingState, reloadFailed } from './view-parts.ts'
 import type { AlertStateFilter } from './view-state.ts'
@@ -105,6 +112,21 @@ function list(alerts: readonly Alert[], state: AlertsState, kind: string): Templ
   return html`<ul class=${`alert-list ${kind}`}>${alerts.map((a) => alertItem(a, state))}</ul>`
 }
 
+/** Every subject excluded from alerting, with why; collapsed, and absent when there is none. */
+function notWatched(excluded: readonly ExcludedSubject[]): TemplateResult | typeof nothing {
+  if (excluded.length === 0) return nothing
+  return html`<details class="not-watched">
+    <summary class="not-watched-title">Not watched (${excluded.length})</summary>
+    <p class="not-watched-why">These never alert, whatever their backups look like: templates, stopped guests (unless <code>stoppedGuests</code> is on), disabled jobs, and what <code>exclude</code> in <code>PULSE_ALERT_RULES</code> or a PBS group comment leaves out.</p>
+    <ul class="excluded-list">
+      ${excluded.map(
+        (s) =>
+          html`<li data-subject=${`${s.kind}:${s.key}`}><span class="excluded-name">${s.name || s.key}</span> <span class="excluded-kind">${SUBJECT_KIND_TEXT[s.kind]}</span> <span class="excluded-reason">${s.reason}</span></li>`,
+      )}
+    </ul>
+  </details>`
+}
+
 function content(state: AlertsState, data: AlertsResponse): TemplateResult {
   const { filter, now } = state
   const shown = data.alerts.filter(
@@ -139,7 +161,7 @@ function content(state: AlertsState, data: AlertsResponse): TemplateResult {
         : nothing
     }${filtered ? html`<p class="filtered-note">Filtered: ${shown.length} of ${data.alerts.length} shown. ${clear}</p>` : nothing}`
   return html`${reloadFailed(state.error)}<p class="view-summary">${alertsSummary(data, now)} Times are in your time zone (${state.timeZone}).</p>
-    ${data.alerts.length > 0 ? filters(state, data.alerts) : nothing}${body}`
+    ${data.alerts.length > 0 ? filters(state, data.alerts) : nothing}${body}${notWatched(data.excluded)}`
 }
 
 export function alertsView(state: AlertsState): TemplateResult {

@@ -100,11 +100,9 @@ function noJobCondition(
 function evaluateGuest(guest: GuestSummary, facts: GuestFacts, ctx: RuleContext): void {
   const { sink, config, now } = ctx
   const subject: AlertSubject = { kind: 'guest', key: guest.key, name: guestName(guest) }
-  if (guestExclusion(guest, config) !== null) {
-    sink.subject(subject, 'excluded')
-    return
-  }
-  sink.subject(subject, 'watched')
+  const exclusion = guestExclusion(guest, config)
+  sink.subject(subject, exclusion)
+  if (exclusion !== null) return
   const link = subjectLink(ctx.baseUrl, 'guest', guest.key)
   const base = { subject, link }
   const rules = guestRules(guest, config)

@@ -5,7 +5,7 @@
 import type { Orphan } from '../../../shared/schema/guest.ts'
 import { alertId } from '../condition.ts'
 import { subjectLink } from '../links.ts'
-import { orphanExcluded } from '../scope.ts'
+import { orphanExclusion } from '../scope.ts'
 import type { RuleContext } from '../sink.ts'
 import { orphanName, utc } from '../words.ts'
 
@@ -26,9 +26,9 @@ export function evaluateOrphans(orphans: readonly Orphan[], ctx: RuleContext): v
     const key = orphanKey(orphan)
     if (key === null) continue
     const subject = { kind: 'orphan' as const, key, name: orphanName(orphan) }
-    const excluded = orphanExcluded(orphan, config)
-    sink.subject(subject, excluded ? 'excluded' : 'watched')
-    if (excluded) continue
+    const exclusion = orphanExclusion(orphan, config)
+    sink.subject(subject, exclusion)
+    if (exclusion !== null) continue
     sink.fire({
       alertId: alertId('orphan-new', key),
       rule: 'orphan-new',

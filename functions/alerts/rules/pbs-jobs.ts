@@ -6,6 +6,7 @@ import type { JobsIndex, PbsJobKind, RunOutcome } from '../../../shared/schema/j
 import type { StorageIndex } from '../../../shared/schema/storage.ts'
 import { alertId } from '../condition.ts'
 import { subjectLink } from '../links.ts'
+import { storeExclusion } from '../scope.ts'
 import type { RuleContext } from '../sink.ts'
 import { ago, pbsJobName } from '../words.ts'
 
@@ -61,9 +62,9 @@ export function evaluatePbsJobs(
   for (const run of runs(jobs, storage)) {
     const name = pbsJobName(run.kind, run.id, run.source, run.store)
     const subject = { kind: 'pbs-job' as const, key: run.key, name }
-    const excluded = config.exclude.stores.includes(`${run.source}/${run.store}`)
-    sink.subject(subject, excluded ? 'excluded' : 'watched')
-    if (excluded) continue
+    const exclusion = storeExclusion(`${run.source}/${run.store}`, config)
+    sink.subject(subject, exclusion)
+    if (exclusion !== null) continue
     const id = alertId('pbs-job', run.key)
     if (freshness.sources.get(run.source)?.unknown || run.outcome === 'running') {
       sink.hold(id)

@@ -8,6 +8,7 @@ import type { JobsIndex, PveBackupJob } from '../../../shared/schema/jobs.ts'
 import type { AlertRules } from '../../config/alert-rules.ts'
 import { alertId, type Condition } from '../condition.ts'
 import { subjectLink } from '../links.ts'
+import { jobExclusion } from '../scope.ts'
 import type { RuleContext } from '../sink.ts'
 import { ago, jobName } from '../words.ts'
 
@@ -74,8 +75,9 @@ export function evaluateJobs(jobs: JobsIndex | null, ctx: RuleContext): void {
   }
   for (const job of jobs.pve) {
     const subject = { kind: 'job' as const, key: job.key, name: jobName(job) }
-    sink.subject(subject, job.enabled ? 'watched' : 'excluded')
-    if (!job.enabled) continue
+    const exclusion = jobExclusion(job)
+    sink.subject(subject, exclusion)
+    if (exclusion !== null) continue
     const id = alertId('job-failed', job.key)
     const run = job.lastRun
     if (freshness.clusterUnknown(job.cluster) || run?.outcome === 'running') {

@@ -24,7 +24,7 @@ export function evaluateSources(ctx: RuleContext): void {
   for (const view of freshness.sources.values()) {
     const { status } = view
     const subject = { kind: 'source' as const, key: status.id, name: sourceName(status) }
-    sink.subject(subject, 'watched')
+    sink.subject(subject, null)
     if (!rule.enabled) continue
     const id = alertId('source-down', status.id)
     if (view.expectedOffline) {

@@ -6,6 +6,7 @@ import type { AlertRule, AlertSubjectView as AlertSubject } from '../../../share
 import type { StorageIndex } from '../../../shared/schema/storage.ts'
 import { alertId, type Condition } from '../condition.ts'
 import { subjectLink } from '../links.ts'
+import { storeExclusion } from '../scope.ts'
 import type { RuleContext } from '../sink.ts'
 import { ago, datastoreName, storageName, utc } from '../words.ts'
 
@@ -129,9 +130,9 @@ export function evaluateStores(storage: StorageIndex | null, ctx: RuleContext): 
   }
   const make = makers(ctx)
   for (const store of stores(storage, ctx)) {
-    const excluded = config.exclude.stores.includes(store.subject.key)
-    sink.subject(store.subject, excluded ? 'excluded' : 'watched')
-    if (excluded) continue
+    const exclusion = storeExclusion(store.subject.key, config)
+    sink.subject(store.subject, exclusion)
+    if (exclusion !== null) continue
     for (const rule of enabled) {
       const id = alertId(rule, store.subject.key)
       if (store.unknown) {

@@ -110,7 +110,10 @@ describe('the Alerts view', () => {
   it('treats a snooze that has run out as no snooze', () => {
     const expired = alertFixture({ id: 'age-all:homelab/100', snoozedUntil: NOW - 60, since: NOW })
     const root = mount(
-      alertsView(state({ alerts: { alerts: [expired], firing: { critical: 0, warning: 1 } } }).s),
+      alertsView(
+        state({ alerts: { alerts: [expired], firing: { critical: 0, warning: 1 }, excluded: [] } })
+          .s,
+      ),
     )
     expect(item(root, expired.id).querySelector('[data-fact="snoozed"]')).toBeNull()
     expect(text(item(root, expired.id).querySelector('summary'))).toBe('Snooze…')
@@ -275,5 +278,39 @@ describe('the Alerts view', () => {
       'Could not reload: offline. Showing what was loaded before.',
     )
     expect(ids(stale)).toHaveLength(7)
+  })
+
+  it('lists what is not watched and why, collapsed below the alerts, and nothing when none is', () => {
+    const excluded = [
+      {
+        kind: 'guest',
+        key: 'homelab/9000',
+        name: 'tmpl (VM 9000, cluster homelab)',
+        reason: 'template',
+      },
+      {
+        kind: 'job',
+        key: 'homelab/old',
+        name: 'backup job old, cluster homelab',
+        reason: 'job disabled',
+      },
+    ] as const
+    for (const alerts of [data, allClear()]) {
+      const root = mount(alertsView(state({ alerts: { ...alerts, excluded: [...excluded] } }).s))
+      const details = root.querySelector('details.not-watched') as HTMLDetailsElement
+      expect(details.open).toBe(false)
+      expect(text(details.querySelector('summary'))).toBe('Not watched (2)')
+      expect(all(details, 'li').map((li) => text(li))).toEqual([
+        'tmpl (VM 9000, cluster homelab) guest template',
+        'backup job old, cluster homelab PVE backup job job disabled',
+      ])
+      expect(details.querySelector('[aria-live]')).toBeNull()
+      // Below the alerts.
+      const last = all(root, '.alert-list, .all-clear').at(-1)
+      expect(last?.compareDocumentPosition(details)).toBe(Node.DOCUMENT_POSITION_FOLLOWING)
+    }
+    // A document from before the field (the fixtures omit it) reads as none: no section.
+    expect(allClear().excluded).toEqual([])
+    expect(mount(alertsView(state().s)).querySelector('details.not-watched')).toBeNull()
   })
 })

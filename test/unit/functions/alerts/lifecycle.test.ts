@@ -418,6 +418,7 @@ function synthetic(present: Map<string, 'warning' | 'critical'>, held: Set<strin
     conditions,
     held: { ids: [...held], rules: [] },
     subjects,
+    excluded: [],
     rules: [...ALERT_RULES],
     off: {},
   }

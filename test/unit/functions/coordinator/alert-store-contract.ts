@@ -50,6 +50,9 @@ const evaluation: Evaluation = {
   ],
   held: { ids: ['age-all:pve-a/102'], rules: ['store-full'] },
   subjects: { 'guest:pve-a/101': 'watched', 'guest:pve-a/103': 'excluded' },
+  excluded: [
+    { kind: 'guest', key: 'pve-a/103', name: 'web03 (VM 103, cluster pve-a)', reason: 'template' },
+  ],
   rules: ['missed', 'store-full'],
   off: { 'age-all:pve-a/101': 'replaced' },
 }

@@ -9,7 +9,7 @@ import {
   publishAlerts,
   type WriteLog,
 } from '../../../../functions/store/read-cache.ts'
-import type { Alert, AlertsResponse } from '../../../../shared/schema/alerts.ts'
+import type { Alert, AlertsResponse, ExcludedSubject } from '../../../../shared/schema/alerts.ts'
 
 const NOW = 1_750_000_000
 
@@ -35,6 +35,7 @@ const alert = (changes: Partial<Alert> = {}): Alert => ({
 const doc = (changes: Partial<Alert> = {}): AlertsResponse => ({
   alerts: [alert(changes)],
   firing: { warning: 1, critical: 0 },
+  excluded: [],
 })
 
 function cache() {
@@ -97,5 +98,32 @@ describe('publishAlerts', () => {
     await c.publish(resolved, NOW + 120)
     expect(c.log.writes).toBe(3)
     expect(c.stored()?.alerts[0]?.state).toBe('resolved')
+  })
+
+  it('carries what is not watched, written once while it stays the same, at once when it changes', async () => {
+    const c = cache()
+    const template: ExcludedSubject = {
+      kind: 'guest',
+      key: 'homelab/9000',
+      name: 'debian-tmpl (VM 9000, cluster homelab)',
+      reason: 'template',
+    }
+    const excluded = (...subjects: ExcludedSubject[]): AlertsResponse => ({
+      ...doc(),
+      excluded: subjects,
+    })
+    await c.publish(excluded(template), NOW)
+    await c.publish(excluded(template), NOW + 60)
+    expect(c.log.writes).toBe(1)
+    expect(c.stored()?.excluded).toEqual([template])
+    const tagged: ExcludedSubject = {
+      kind: 'guest',
+      key: 'homelab/120',
+      name: 'scratch (VM 120, cluster homelab)',
+      reason: 'tag pulse-ignore',
+    }
+    await c.publish(excluded(tagged, template), NOW + 120)
+    expect(c.log.writes).toBe(2)
+    expect(c.stored()?.excluded).toEqual([tagged, template])
   })
 })
