@@ -46,6 +46,19 @@ async function failure(source: SourceConfig, status: number, body: string, init?
   return error as ProxmoxError
 }
 
+/** A PVE client with one connection and a budget of two, telling each path it fetches. */
+function oneConnection(body: string, fetched: (path: string) => void) {
+  const fetch = (async (input: RequestInfo | URL) => {
+    fetched(new URL(String(input)).pathname.replace('/api2/json', ''))
+    return new Response(body)
+  }) as typeof globalThis.fetch
+  return createProxmoxClient(pve, {
+    fetch,
+    limit: createLimiter(1),
+    budget: createRequestBudget(2),
+  })
+}
+
 describe('createProxmoxClient', () => {
   it('sends the PVE token with "=" and the Access service token', async () => {
     const { fetch, calls } = answer(200, '{"data":[]}')
@@ -129,15 +142,7 @@ describe('createProxmoxClient', () => {
     // One connection: the second request may start once the first answer is read, before the
     // (here slow, on a PBS namespace's 6 MB listing tens of ms) parsing and checking of it.
     const events: string[] = []
-    const fetch = (async (input: RequestInfo | URL) => {
-      events.push(`fetch ${new URL(String(input)).pathname}`)
-      return new Response('{"data":[1]}')
-    }) as typeof globalThis.fetch
-    const client = createProxmoxClient(pve, {
-      fetch,
-      limit: createLimiter(1),
-      budget: createRequestBudget(2),
-    })
+    const client = oneConnection('{"data":[1]}', (path) => events.push(`fetch /api2/json${path}`))
     const checked = (name: string) =>
       z.array(z.number()).transform((items) => {
         events.push(`checked ${name}`)
@@ -157,15 +162,7 @@ describe('createProxmoxClient', () => {
 
   it('takes the budget when the limiter grants the connection, in its lane order', async () => {
     const asked: string[] = []
-    const fetch = (async (input: RequestInfo | URL) => {
-      asked.push(new URL(String(input)).pathname.replace('/api2/json', ''))
-      return new Response('{"data":[]}')
-    }) as typeof globalThis.fetch
-    const client = createProxmoxClient(pve, {
-      fetch,
-      limit: createLimiter(1),
-      budget: createRequestBudget(2),
-    })
+    const client = oneConnection('{"data":[]}', (path) => asked.push(path))
     const list = z.array(z.unknown())
     const results = await Promise.allSettled([
       client.get('/a', list),
